@@ -1,0 +1,153 @@
+"""One typed settings object, read from the environment.
+
+Every setting has a name, a default and a help text here, in one place. A test
+checks that each one is documented in the README. Bad values raise
+``SettingsError`` instead of being guessed at.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SAMPLE_PATH = PROJECT_ROOT / "sample_db" / "sample.sqlite3"
+
+WINDOW_PRESETS = ("today", "week", "month", "last30", "year")
+MAP_METRICS = ("share_5d", "received", "open_backlog", "median_hours", "red", "yellow")
+
+
+class SettingsError(ValueError):
+    """A setting in the environment has a value we refuse to guess about."""
+
+
+def _parse_bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false, not {raw!r}")
+
+
+def _parse_int(minimum: int, maximum: int) -> Callable[[str, str], int]:
+    def parse(name: str, raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+        if not minimum <= value <= maximum:
+            raise SettingsError(f"{name} must be between {minimum} and {maximum}, not {value}")
+        return value
+
+    return parse
+
+
+def _parse_choice(choices: tuple[str, ...]) -> Callable[[str, str], str]:
+    def parse(name: str, raw: str) -> str:
+        if raw not in choices:
+            raise SettingsError(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+        return raw
+
+    return parse
+
+
+def _parse_str(name: str, raw: str) -> str:
+    return raw.strip()
+
+
+def _setting(env: str, default: Any, help: str, parse: Callable[[str, str], Any] = _parse_str):
+    return field(default=default, metadata={"env": env, "help": help, "parse": parse})
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = _setting(
+        "COCKPIT_DATABASE_URL",
+        f"sqlite:///{DEFAULT_SAMPLE_PATH}",
+        "SQLAlchemy URL of the store. Default: the embedded sample store "
+        "(built on first run when missing).",
+    )
+    host: str = _setting("COCKPIT_HOST", "127.0.0.1", "Address the web server listens on.")
+    port: int = _setting("COCKPIT_PORT", 8050, "Port the web server listens on.", _parse_int(1, 65535))
+    root_region: str = _setting(
+        "COCKPIT_ROOT_REGION",
+        "",
+        "Code of the region the cockpit is for. Empty: the top of the store's hierarchy.",
+    )
+    refresh_seconds: int = _setting(
+        "COCKPIT_REFRESH_SECONDS",
+        30,
+        "Interval of the scheduler's refresh job, in seconds.",
+        _parse_int(1, 86400),
+    )
+    poll_seconds: int = _setting(
+        "COCKPIT_POLL_SECONDS",
+        5,
+        "How often open pages check whether the data changed, in seconds.",
+        _parse_int(1, 3600),
+    )
+    stale_after_seconds: int = _setting(
+        "COCKPIT_STALE_AFTER_SECONDS",
+        120,
+        "Pages say the data is stale when the last refresh is older than this.",
+        _parse_int(1, 7 * 86400),
+    )
+    scheduler: str = _setting(
+        "COCKPIT_SCHEDULER",
+        "embedded",
+        "embedded: the web process runs the scheduler (one per machine, guarded by a "
+        "file lock); off: run it as its own process with `python -m cockpit.scheduler`.",
+        _parse_choice(("embedded", "off")),
+    )
+    demo: str = _setting(
+        "COCKPIT_DEMO",
+        "auto",
+        "Live demo job that keeps adding petitions and moving warnings. auto: only on a "
+        "sample store; on; off. Never touches a store not built by the sample generator.",
+        _parse_choice(("auto", "on", "off")),
+    )
+    demo_seconds: int = _setting(
+        "COCKPIT_DEMO_SECONDS", 5, "Interval of the live demo job, in seconds.", _parse_int(1, 3600)
+    )
+    screen_window: str = _setting(
+        "COCKPIT_SCREEN_WINDOW",
+        "last30",
+        "Time window of the wall screen: " + ", ".join(WINDOW_PRESETS) + ".",
+        _parse_choice(WINDOW_PRESETS),
+    )
+    screen_map_metric: str = _setting(
+        "COCKPIT_SCREEN_MAP_METRIC",
+        "share_5d",
+        "Metric that colours the wall screen's map: " + ", ".join(MAP_METRICS) + ".",
+        _parse_choice(MAP_METRICS),
+    )
+    screen_rotate_seconds: int = _setting(
+        "COCKPIT_SCREEN_ROTATE_SECONDS",
+        0,
+        "Rotate the wall screen through the root's child regions every N seconds; 0: off.",
+        _parse_int(0, 86400),
+    )
+    debug: bool = _setting("COCKPIT_DEBUG", False, "Dash debug mode (never on a wall screen).", _parse_bool)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(f.metadata["env"])
+            if raw is not None and raw != "":
+                values[f.name] = f.metadata["parse"](f.metadata["env"], raw)
+        return cls(**values)
+
+    @property
+    def is_default_sample(self) -> bool:
+        return self.database_url == f"sqlite:///{DEFAULT_SAMPLE_PATH}"
+
+
+def describe() -> list[tuple[str, Any, str]]:
+    """(environment variable, default, help) for every setting, for docs and tests."""
+    return [(f.metadata["env"], f.default, f.metadata["help"]) for f in fields(Settings)]

@@ -1,0 +1,28 @@
+"""The store: schema, engine, region hierarchy and portable SQL helpers."""
+
+from cockpit.store.engine import create_store, make_engine
+from cockpit.store.schema import (
+    metadata,
+    petition_events,
+    petitions,
+    refresh_state,
+    region_tree,
+    regions,
+    store_meta,
+    warning_events,
+    warnings,
+)
+
+__all__ = [
+    "create_store",
+    "make_engine",
+    "metadata",
+    "petition_events",
+    "petitions",
+    "refresh_state",
+    "region_tree",
+    "regions",
+    "store_meta",
+    "warning_events",
+    "warnings",
+]

@@ -1,0 +1,50 @@
+"""Engines for any database SQLAlchemy reaches, set up the same way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from cockpit.store.schema import metadata
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """An engine for ``url`` with the settings the cockpit relies on.
+
+    SQLite gets foreign keys on and a busy timeout (the web app reads while the
+    scheduler writes); MySQL/MariaDB talks utf8mb4 so Chinese survives;
+    every pool checks connections before use so a restarted database is
+    picked up again without restarting the cockpit.
+    """
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    options: dict = {"pool_pre_ping": True}
+    if backend == "sqlite":
+        options["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+    elif backend in ("mysql", "mariadb"):
+        query = dict(parsed.query)
+        query.setdefault("charset", "utf8mb4")
+        parsed = parsed.set(query=query)
+        options["pool_recycle"] = 3600
+    options.update(kwargs)
+    engine = create_engine(parsed, **options)
+    if backend == "sqlite":
+        event.listen(engine, "connect", _sqlite_on_connect)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def create_store(engine: Engine) -> None:
+    """Create every table and index that does not exist yet."""
+    metadata.create_all(engine)

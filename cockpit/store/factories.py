@@ -1,0 +1,213 @@
+"""Build petitions and warnings from their event histories, and write them.
+
+One set of factories serves the sample generator, the live demo job and the
+tests' fixtures. A record is described by what happened to it (its steps);
+its current status, level, unit and timestamps are derived by replaying the
+steps through the lifecycle in cockpit.lifecycle, so a stored record always
+agrees with its event trail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import Connection, Table, func, insert, select, text
+
+from cockpit.lifecycle import COMPLEXITY_LIMIT_DAYS, PETITION, WARNING
+from cockpit.store.schema import petition_events, petitions, warning_events, warnings
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing that happened to a petition."""
+
+    kind: str
+    at: datetime
+    level: str | None = None  # None: stays at the current level
+    unit: str | None = None  # None: stays with the current unit
+    note: str = ""
+    satisfaction: int | None = None  # only for "feedback"
+
+
+@dataclass(frozen=True)
+class WarningStep:
+    """One thing that happened to a warning."""
+
+    kind: str
+    at: datetime
+    actor: str = ""
+    note: str = ""
+    disposition: str | None = None  # only for "disposed"
+    owner_kind: str | None = None  # only for "reassigned"
+    owner_name: str | None = None
+
+
+@dataclass
+class Built:
+    row: dict
+    events: list[dict] = field(default_factory=list)
+
+
+def build_petition(
+    *,
+    external_id: str,
+    village_code: str,
+    received_at: datetime,
+    category: str,
+    unit: str,
+    channel: str = "wechat",
+    complexity: str = "general",
+    real_name: bool = False,
+    summary: str = "",
+    steps: Sequence[Step] = (),
+) -> Built:
+    """A petition received at ``received_at`` by ``unit`` (the village's
+    committee), then taken through ``steps`` in order."""
+    status = PETITION.next_status(None, "received")
+    level, current_unit = "village", unit
+    closed_at, satisfaction, updated_at = None, None, received_at
+    events = [_petition_event("received", received_at, level, current_unit, "")]
+    for step in steps:
+        if step.at < updated_at:
+            raise ValueError(f"{external_id}: step {step.kind} at {step.at} is before the previous step")
+        status = PETITION.next_status(status, step.kind)
+        level = step.level or level
+        current_unit = step.unit or current_unit
+        if step.kind == "closed":
+            closed_at = step.at
+        elif step.kind == "reopened":
+            closed_at = None
+        elif step.kind == "feedback":
+            satisfaction = step.satisfaction
+        updated_at = step.at
+        events.append(_petition_event(step.kind, step.at, level, current_unit, step.note))
+    row = {
+        "external_id": external_id,
+        "village_code": village_code,
+        "channel": channel,
+        "category": category,
+        "summary": summary,
+        "complexity": complexity,
+        "real_name": real_name,
+        "received_at": received_at,
+        "due_at": received_at + timedelta(days=COMPLEXITY_LIMIT_DAYS[complexity]),
+        "status": status,
+        "handling_level": level,
+        "handling_unit": current_unit,
+        "closed_at": closed_at,
+        "satisfaction": satisfaction,
+        "updated_at": updated_at,
+    }
+    return Built(row, events)
+
+
+def _petition_event(kind: str, at: datetime, level: str, unit: str, note: str) -> dict:
+    return {"kind": kind, "at": at, "level": level, "unit": unit, "note": note}
+
+
+def build_warning(
+    *,
+    external_id: str,
+    rule_code: str,
+    category: str,
+    title: str,
+    village_code: str,
+    raised_at: datetime,
+    due_at: datetime,
+    owner_kind: str,
+    owner_name: str,
+    severity: str = "medium",
+    subject_type: str = "payment",
+    subject_id: str = "",
+    amount: Decimal | float | None = None,
+    steps: Sequence[WarningStep] = (),
+) -> Built:
+    """A warning raised at ``raised_at``, then taken through ``steps``."""
+    status = WARNING.next_status(None, "raised")
+    events = [_warning_event("raised", raised_at, None, status, "预警系统", "")]
+    disposed_at, disposition, note, updated_at = None, None, "", raised_at
+    for step in steps:
+        if step.at < updated_at:
+            raise ValueError(f"{external_id}: step {step.kind} at {step.at} is before the previous step")
+        before = status
+        status = WARNING.next_status(status, step.kind)
+        if step.kind == "disposed":
+            disposed_at, disposition = step.at, step.disposition or "rectified"
+            note = step.note
+        elif step.kind == "reopened":
+            disposed_at, disposition = None, None
+        elif step.kind == "reassigned":
+            owner_kind = step.owner_kind or owner_kind
+            owner_name = step.owner_name or owner_name
+        updated_at = step.at
+        events.append(_warning_event(step.kind, step.at, before, status, step.actor or owner_name, step.note))
+    row = {
+        "external_id": external_id,
+        "rule_code": rule_code,
+        "category": category,
+        "title": title,
+        "village_code": village_code,
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "amount": None if amount is None else Decimal(str(amount)).quantize(Decimal("0.01")),
+        "severity": severity,
+        "raised_at": raised_at,
+        "status": status,
+        "owner_kind": owner_kind,
+        "owner_name": owner_name,
+        "due_at": due_at,
+        "disposed_at": disposed_at,
+        "disposition": disposition,
+        "note": note,
+        "updated_at": updated_at,
+    }
+    return Built(row, events)
+
+
+def _warning_event(kind, at, from_status, to_status, actor, note) -> dict:
+    return {"kind": kind, "at": at, "from_status": from_status, "to_status": to_status, "actor": actor, "note": note}
+
+
+def write_petitions(conn: Connection, items: Iterable[Built], batch: int = 2000) -> list[int]:
+    """Insert petitions and their events; returns the new petition ids."""
+    return _write(conn, items, petitions, petition_events, "petition_id", batch)
+
+
+def write_warnings(conn: Connection, items: Iterable[Built], batch: int = 2000) -> list[int]:
+    """Insert warnings and their events; returns the new warning ids."""
+    return _write(conn, items, warnings, warning_events, "warning_id", batch)
+
+
+def _write(conn: Connection, items: Iterable[Built], table: Table, events: Table, fk: str, batch: int) -> list[int]:
+    items = list(items)
+    if not items:
+        return []
+    first_id = (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+    ids = list(range(first_id, first_id + len(items)))
+    rows, event_rows = [], []
+    for record_id, item in zip(ids, items, strict=True):
+        rows.append({**item.row, "id": record_id})
+        event_rows.extend({**event, fk: record_id} for event in item.events)
+    for start in range(0, len(rows), batch):
+        conn.execute(insert(table), rows[start : start + batch])
+    for start in range(0, len(event_rows), batch):
+        conn.execute(insert(events), event_rows[start : start + batch])
+    sync_sequences(conn, (table, events))
+    return ids
+
+
+def sync_sequences(conn: Connection, tables: Iterable[Table]) -> None:
+    """After inserting explicit ids, move PostgreSQL's id sequences past them
+    (SQLite and MySQL/MariaDB follow the largest id by themselves)."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tables:
+        conn.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+            )
+        )
