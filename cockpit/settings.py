@@ -68,8 +68,7 @@ class Settings:
     database_url: str = _setting(
         "COCKPIT_DATABASE_URL",
         f"sqlite:///{DEFAULT_SAMPLE_PATH}",
-        "SQLAlchemy URL of the store. Default: the embedded sample store "
-        "(built on first run when missing).",
+        "SQLAlchemy URL of the store. Default: the embedded sample store (built on first run when missing).",
     )
     host: str = _setting("COCKPIT_HOST", "127.0.0.1", "Address the web server listens on.")
     port: int = _setting("COCKPIT_PORT", 8050, "Port the web server listens on.", _parse_int(1, 65535))

@@ -168,7 +168,14 @@ def build_warning(
 
 
 def _warning_event(kind, at, from_status, to_status, actor, note) -> dict:
-    return {"kind": kind, "at": at, "from_status": from_status, "to_status": to_status, "actor": actor, "note": note}
+    return {
+        "kind": kind,
+        "at": at,
+        "from_status": from_status,
+        "to_status": to_status,
+        "actor": actor,
+        "note": note,
+    }
 
 
 def write_petitions(conn: Connection, items: Iterable[Built], batch: int = 2000) -> list[int]:
@@ -181,7 +188,9 @@ def write_warnings(conn: Connection, items: Iterable[Built], batch: int = 2000) 
     return _write(conn, items, warnings, warning_events, "warning_id", batch)
 
 
-def _write(conn: Connection, items: Iterable[Built], table: Table, events: Table, fk: str, batch: int) -> list[int]:
+def _write(
+    conn: Connection, items: Iterable[Built], table: Table, events: Table, fk: str, batch: int
+) -> list[int]:
     items = list(items)
     if not items:
         return []

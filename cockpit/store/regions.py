@@ -47,7 +47,9 @@ def resolve_root(conn: Connection, configured: str = "") -> str:
         if found is None:
             raise RegionError(f"COCKPIT_ROOT_REGION={configured} is not a region in the store")
         return configured
-    tops = conn.execute(select(regions.c.code).where(regions.c.parent_code.is_(None)).limit(2)).scalars().all()
+    tops = (
+        conn.execute(select(regions.c.code).where(regions.c.parent_code.is_(None)).limit(2)).scalars().all()
+    )
     if len(tops) != 1:
         raise RegionError(
             "the store has no single top region; set COCKPIT_ROOT_REGION "
