@@ -1,0 +1,31 @@
+"""Where request-time code finds the engine and the settings.
+
+``cockpit.app.create_app`` puts one ``CockpitContext`` on the Flask server;
+layouts and callbacks read it with ``current()`` (no module-level state).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import flask
+from sqlalchemy import Engine
+
+from cockpit.settings import Settings
+
+EXTENSION_KEY = "cockpit"
+
+
+@dataclass(frozen=True)
+class CockpitContext:
+    settings: Settings
+    engine: Engine
+    root_code: str
+
+
+def install(server: flask.Flask, context: CockpitContext) -> None:
+    server.extensions[EXTENSION_KEY] = context
+
+
+def current() -> CockpitContext:
+    return flask.current_app.extensions[EXTENSION_KEY]
