@@ -66,24 +66,6 @@ def build_petition(
 ) -> Built:
     """A petition received at ``received_at`` by ``unit`` (the village's
     committee), then taken through ``steps`` in order."""
-    status = PETITION.next_status(None, "received")
-    level, current_unit = "village", unit
-    closed_at, satisfaction, updated_at = None, None, received_at
-    events = [_petition_event("received", received_at, level, current_unit, "")]
-    for step in steps:
-        if step.at < updated_at:
-            raise ValueError(f"{external_id}: step {step.kind} at {step.at} is before the previous step")
-        status = PETITION.next_status(status, step.kind)
-        level = step.level or level
-        current_unit = step.unit or current_unit
-        if step.kind == "closed":
-            closed_at = step.at
-        elif step.kind == "reopened":
-            closed_at = None
-        elif step.kind == "feedback":
-            satisfaction = step.satisfaction
-        updated_at = step.at
-        events.append(_petition_event(step.kind, step.at, level, current_unit, step.note))
     row = {
         "external_id": external_id,
         "village_code": village_code,
@@ -94,14 +76,42 @@ def build_petition(
         "real_name": real_name,
         "received_at": received_at,
         "due_at": received_at + timedelta(days=COMPLEXITY_LIMIT_DAYS[complexity]),
-        "status": status,
-        "handling_level": level,
-        "handling_unit": current_unit,
-        "closed_at": closed_at,
-        "satisfaction": satisfaction,
-        "updated_at": updated_at,
+        "status": PETITION.next_status(None, "received"),
+        "handling_level": "village",
+        "handling_unit": unit,
+        "closed_at": None,
+        "satisfaction": None,
+        "updated_at": received_at,
     }
+    events = [_petition_event("received", received_at, "village", unit, "")]
+    events.extend(apply_petition_step(row, step) for step in steps)
     return Built(row, events)
+
+
+def apply_petition_step(row: dict, step: Step) -> dict:
+    """Apply one step to a petition ``row`` in place and return its event.
+
+    ``row`` is a built row or one read back from the store (it needs status,
+    handling_level, handling_unit, closed_at, satisfaction and updated_at).
+    The same code builds new records and moves stored ones, so a row always
+    agrees with its event trail. Raises TransitionError when the lifecycle does
+    not allow the step, ValueError when the step goes back in time.
+    """
+    if step.at < row["updated_at"]:
+        raise ValueError(
+            f"{row.get('external_id', '?')}: step {step.kind} at {step.at} is before the previous step"
+        )
+    row["status"] = PETITION.next_status(row["status"], step.kind)
+    row["handling_level"] = step.level or row["handling_level"]
+    row["handling_unit"] = step.unit or row["handling_unit"]
+    if step.kind == "closed":
+        row["closed_at"] = step.at
+    elif step.kind == "reopened":
+        row["closed_at"] = None
+    elif step.kind == "feedback":
+        row["satisfaction"] = step.satisfaction
+    row["updated_at"] = step.at
+    return _petition_event(step.kind, step.at, row["handling_level"], row["handling_unit"], step.note)
 
 
 def _petition_event(kind: str, at: datetime, level: str, unit: str, note: str) -> dict:
@@ -127,23 +137,6 @@ def build_warning(
 ) -> Built:
     """A warning raised at ``raised_at``, then taken through ``steps``."""
     status = WARNING.next_status(None, "raised")
-    events = [_warning_event("raised", raised_at, None, status, "预警系统", "")]
-    disposed_at, disposition, note, updated_at = None, None, "", raised_at
-    for step in steps:
-        if step.at < updated_at:
-            raise ValueError(f"{external_id}: step {step.kind} at {step.at} is before the previous step")
-        before = status
-        status = WARNING.next_status(status, step.kind)
-        if step.kind == "disposed":
-            disposed_at, disposition = step.at, step.disposition or "rectified"
-            note = step.note
-        elif step.kind == "reopened":
-            disposed_at, disposition = None, None
-        elif step.kind == "reassigned":
-            owner_kind = step.owner_kind or owner_kind
-            owner_name = step.owner_name or owner_name
-        updated_at = step.at
-        events.append(_warning_event(step.kind, step.at, before, status, step.actor or owner_name, step.note))
     row = {
         "external_id": external_id,
         "rule_code": rule_code,
@@ -159,12 +152,41 @@ def build_warning(
         "owner_kind": owner_kind,
         "owner_name": owner_name,
         "due_at": due_at,
-        "disposed_at": disposed_at,
-        "disposition": disposition,
-        "note": note,
-        "updated_at": updated_at,
+        "disposed_at": None,
+        "disposition": None,
+        "note": "",
+        "updated_at": raised_at,
     }
+    events = [_warning_event("raised", raised_at, None, status, "预警系统", "")]
+    events.extend(apply_warning_step(row, step) for step in steps)
     return Built(row, events)
+
+
+def apply_warning_step(row: dict, step: WarningStep) -> dict:
+    """Apply one step to a warning ``row`` in place and return its event.
+
+    Like apply_petition_step: ``row`` is a built row or one read back from the
+    store (status, owner_kind, owner_name, disposed_at, disposition, note,
+    updated_at); the lifecycle refuses steps its status does not allow.
+    """
+    if step.at < row["updated_at"]:
+        raise ValueError(
+            f"{row.get('external_id', '?')}: step {step.kind} at {step.at} is before the previous step"
+        )
+    before = row["status"]
+    row["status"] = WARNING.next_status(before, step.kind)
+    if step.kind == "disposed":
+        row["disposed_at"], row["disposition"] = step.at, step.disposition or "rectified"
+        row["note"] = step.note
+    elif step.kind == "reopened":
+        row["disposed_at"], row["disposition"] = None, None
+    elif step.kind == "reassigned":
+        row["owner_kind"] = step.owner_kind or row["owner_kind"]
+        row["owner_name"] = step.owner_name or row["owner_name"]
+    row["updated_at"] = step.at
+    return _warning_event(
+        step.kind, step.at, before, row["status"], step.actor or row["owner_name"], step.note
+    )
 
 
 def _warning_event(kind, at, from_status, to_status, actor, note) -> dict:
