@@ -36,30 +36,43 @@ def _selected_databases() -> tuple[str, ...]:
 
 
 @pytest.fixture(scope="session")
-def database_urls(tmp_path_factory) -> Iterator[dict[str, str]]:
-    """URL of a fresh database per server for this test session."""
-    name = f"cockpit_test_{uuid.uuid4().hex[:10]}"
-    urls: dict[str, str] = {}
+def database_urls(tmp_path_factory) -> Iterator[dict[str, dict[str, str]]]:
+    """For each selected server, URLs of two fresh databases for this test
+    session: "scratch" (emptied by each test that uses it) and "city" (the
+    read-only hand-worked fixture)."""
+    token = uuid.uuid4().hex[:10]
+    urls: dict[str, dict[str, str]] = {}
     cleanups = []
     selected = _selected_databases()
+    purposes = ("scratch", "city")
     if "sqlite" in selected:
-        urls["sqlite"] = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'store.sqlite3'}"
+        folder = tmp_path_factory.mktemp("sqlite")
+        urls["sqlite"] = {p: f"sqlite:///{folder / p}.sqlite3" for p in purposes}
     if "postgresql" in selected:
         admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        urls["postgresql"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-        cleanups.append((admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        urls["postgresql"] = {}
+        for purpose in purposes:
+            name = f"cockpit_test_{token}_{purpose}"
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            urls["postgresql"][purpose] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+            cleanups.append((admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     if "mariadb" in selected:
         admin = create_engine(MARIADB_ADMIN_URL)
-        with admin.begin() as conn:
-            conn.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
-        urls["mariadb"] = MARIADB_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-        cleanups.append((admin, f"DROP DATABASE IF EXISTS `{name}`"))
+        urls["mariadb"] = {}
+        for purpose in purposes:
+            name = f"cockpit_test_{token}_{purpose}"
+            with admin.begin() as conn:
+                conn.execute(
+                    text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+                )
+            urls["mariadb"][purpose] = MARIADB_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+            cleanups.append((admin, f"DROP DATABASE IF EXISTS `{name}`"))
     yield urls
     for admin, statement in cleanups:
         with admin.begin() as conn:
             conn.execute(text(statement))
+    for admin in {id(a): a for a, _ in cleanups}.values():
         admin.dispose()
 
 
@@ -75,7 +88,7 @@ def engine(request, database_urls) -> Iterator[Engine]:
     """An empty store, once per database (the test runs three times)."""
     if request.param not in database_urls:
         pytest.skip(f"{request.param} not selected by COCKPIT_TEST_DATABASES")
-    engine = _fresh_store(database_urls[request.param])
+    engine = _fresh_store(database_urls[request.param]["scratch"])
     yield engine
     engine.dispose()
 
@@ -84,5 +97,20 @@ def engine(request, database_urls) -> Iterator[Engine]:
 def sqlite_engine(tmp_path) -> Iterator[Engine]:
     """An empty SQLite store, for tests that are about Python, not SQL."""
     engine = _fresh_store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module", params=ALL_DATABASES)
+def city(request, database_urls) -> Iterator[Engine]:
+    """The hand-worked store of tests/fixture_city.py, once per database and
+    test module (read-only: tests must not write to it)."""
+    from tests import fixture_city
+
+    if request.param not in database_urls:
+        pytest.skip(f"{request.param} not selected by COCKPIT_TEST_DATABASES")
+    engine = _fresh_store(database_urls[request.param]["city"])
+    with engine.begin() as conn:
+        fixture_city.load(conn)
     yield engine
     engine.dispose()

@@ -1,0 +1,388 @@
+"""Questions about petitions (诉求). Definitions: docs/metrics.md."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import ColumnElement, Connection, and_, case, func, select
+
+from cockpit.lifecycle import CHANNELS, COMPLEXITY, HANDLING_LEVELS, PETITION
+from cockpit.store.schema import petition_events, petitions, regions
+from cockpit.store.sqlfuncs import local_day, seconds_between
+from cockpit.timewindow import Window
+from queries._common import (
+    count_if,
+    frame,
+    local_days,
+    percentiles,
+    period_of,
+    share,
+    to_local,
+    within,
+)
+from queries.scope import Scope, child_of_village, in_scope
+
+SLA_SECONDS = 5 * 24 * 3600
+HOUR = 3600.0
+
+# Handling-time buckets: (key, label, lower bound in days, upper bound in days).
+# A petition falls in the bucket with lower < days <= upper (the first from 0).
+HANDLING_BUCKETS = (
+    ("0-1", "1天内", 0, 1),
+    ("1-2", "1-2天", 1, 2),
+    ("2-3", "2-3天", 2, 3),
+    ("3-5", "3-5天", 3, 5),
+    ("5-10", "5-10天", 5, 10),
+    ("10-15", "10-15天", 10, 15),
+    ("15+", "15天以上", 15, None),
+)
+
+_duration = seconds_between(petitions.c.received_at, petitions.c.closed_at)
+_is_closed = petitions.c.closed_at.is_not(None)
+
+
+def _closed_within(window: Window) -> ColumnElement[bool]:
+    return and_(_is_closed, _duration <= SLA_SECONDS)
+
+
+def _in_progress(window: Window) -> ColumnElement[bool]:
+    """Open, and not yet 5 days old at the window's ``now``."""
+    return and_(
+        petitions.c.closed_at.is_(None),
+        petitions.c.received_at >= window.now - timedelta(seconds=SLA_SECONDS),
+    )
+
+
+def _sla_counts(window: Window) -> list[ColumnElement]:
+    return [
+        func.count().label("received"),
+        count_if(_closed_within(window)).label("closed_within"),
+        count_if(_in_progress(window)).label("in_progress"),
+    ]
+
+
+def _with_share(df: pd.DataFrame) -> pd.DataFrame:
+    """Add ``late`` and ``share`` to rows holding received, closed_within,
+    in_progress (see docs/metrics.md, "Closed within 5 days")."""
+    df["late"] = df["received"] - df["closed_within"] - df["in_progress"]
+    df["share"] = [
+        share(c, r - p)
+        for c, r, p in zip(df["closed_within"], df["received"], df["in_progress"], strict=True)
+    ]
+    return df
+
+
+def count_received(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
+    """How many petitions came in during the window, and today?
+
+    One row: received (in the window), received_today (since local midnight of
+    the window's ``now``, whatever the window).
+    """
+    query = select(
+        count_if(within(petitions.c.received_at, window)).label("received"),
+        count_if(
+            and_(petitions.c.received_at >= window.today_start, petitions.c.received_at <= window.now)
+        ).label("received_today"),
+    ).where(
+        in_scope(petitions.c.village_code, scope),
+        petitions.c.received_at >= min(window.start, window.today_start),
+    )
+    return frame(
+        conn.execute(query).all(), ["received", "received_today"], ints=["received", "received_today"]
+    )
+
+
+def open_backlog(conn: Connection, scope: Scope, now: datetime) -> pd.DataFrame:
+    """How many petitions are open right now, and how many of them are past
+    their time limit (5 days general, 15 complex)?
+
+    One row: open, overdue.
+    """
+    query = select(
+        func.count().label("open"),
+        count_if(petitions.c.due_at < now).label("overdue"),
+    ).where(in_scope(petitions.c.village_code, scope), petitions.c.status.in_(PETITION.open_codes))
+    return frame(conn.execute(query).all(), ["open", "overdue"], ints=["open", "overdue"])
+
+
+def share_closed_within_5_days(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
+    """What share of the window's petitions was closed within 5 days?
+
+    One row: received, closed_within, late, in_progress, share (float in
+    [0, 1], NaN when no petition's outcome is known yet).
+    """
+    query = select(*_sla_counts(window)).where(
+        in_scope(petitions.c.village_code, scope), within(petitions.c.received_at, window)
+    )
+    df = frame(
+        conn.execute(query).all(),
+        ["received", "closed_within", "in_progress"],
+        ints=["received", "closed_within", "in_progress"],
+    )
+    return _with_share(df)[["received", "closed_within", "late", "in_progress", "share"]]
+
+
+def share_closed_within_5_days_trend(
+    conn: Connection, scope: Scope, window: Window, freq: str = "day"
+) -> pd.DataFrame:
+    """How did the 5-day share move over the window, day by day (or by ISO
+    week, or month, of receipt)?
+
+    Columns: period (date: the day, the week's Monday or the month's first
+    day, Asia/Shanghai), received, closed_within, late, in_progress, share.
+    Every period the window touches is present, with zeros when quiet.
+    """
+    day = local_day(petitions.c.received_at).label("day")
+    query = (
+        select(day, *_sla_counts(window))
+        .where(in_scope(petitions.c.village_code, scope), within(petitions.c.received_at, window))
+        .group_by(day)
+    )
+    daily = frame(
+        conn.execute(query).all(),
+        ["day", "received", "closed_within", "in_progress"],
+        ints=["received", "closed_within", "in_progress"],
+    )
+    daily["day"] = pd.to_datetime(daily["day"]).dt.date
+    periods = sorted({period_of(d, freq) for d in local_days(window)})
+    daily["period"] = [period_of(d, freq) for d in daily["day"]]
+    grouped = daily.groupby("period")[["received", "closed_within", "in_progress"]].sum()
+    df = grouped.reindex(periods, fill_value=0).rename_axis("period").reset_index()
+    df = df.astype({"received": "int64", "closed_within": "int64", "in_progress": "int64"})
+    return _with_share(df)[["period", "received", "closed_within", "late", "in_progress", "share"]]
+
+
+def top_categories(conn: Connection, scope: Scope, window: Window, limit: int = 10) -> pd.DataFrame:
+    """Which items do residents petition about most (high-frequency items)?
+
+    Columns: category, received, share_of_received (of all petitions in the
+    window and scope), closed_within, share_5d. Most frequent first; ties by
+    category name.
+    """
+    where = and_(in_scope(petitions.c.village_code, scope), within(petitions.c.received_at, window))
+    total = conn.execute(select(func.count()).where(where)).scalar() or 0
+    query = (
+        select(petitions.c.category, *_sla_counts(window))
+        .where(where)
+        .group_by(petitions.c.category)
+        .order_by(func.count().desc(), petitions.c.category)
+        .limit(limit)
+    )
+    df = frame(
+        conn.execute(query).all(),
+        ["category", "received", "closed_within", "in_progress"],
+        ints=["received", "closed_within", "in_progress"],
+    )
+    df = _with_share(df)
+    df["share_of_received"] = [share(r, total) for r in df["received"]]
+    return df.rename(columns={"share": "share_5d"})[
+        ["category", "received", "share_of_received", "closed_within", "share_5d"]
+    ]
+
+
+def handling_time_distribution(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
+    """How long did the window's closed petitions take?
+
+    Columns: bucket, label, count: every bucket of HANDLING_BUCKETS in order,
+    counting petitions received in the window and closed (at any time).
+    """
+    whens = [
+        (_duration <= upper * 86400, key)
+        for key, _label, _lower, upper in HANDLING_BUCKETS
+        if upper is not None
+    ]
+    bucket = case(*whens, else_=HANDLING_BUCKETS[-1][0]).label("bucket")
+    query = (
+        select(bucket, func.count().label("count"))
+        .where(in_scope(petitions.c.village_code, scope), within(petitions.c.received_at, window), _is_closed)
+        .group_by(bucket)
+    )
+    counts = dict(conn.execute(query).all())
+    rows = [(key, label, int(counts.get(key, 0))) for key, label, _lower, _upper in HANDLING_BUCKETS]
+    return frame(rows, ["bucket", "label", "count"], ints=["count"])
+
+
+def handling_time_summary(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
+    """How long does closing a petition take: median, 90th percentile, mean?
+
+    One row: closed (petitions received in the window and closed), median_hours,
+    p90_hours, mean_hours (NaN when none is closed).
+    """
+    where = and_(
+        in_scope(petitions.c.village_code, scope), within(petitions.c.received_at, window), _is_closed
+    )
+    closed, mean_seconds = conn.execute(select(func.count(), func.avg(_duration)).where(where)).one()
+    stats = percentiles(conn, _duration, None, where)
+    median = stats["p50"].iloc[0] / HOUR if len(stats) else float("nan")
+    p90 = stats["p90"].iloc[0] / HOUR if len(stats) else float("nan")
+    mean = float(mean_seconds) / HOUR if mean_seconds is not None else float("nan")
+    return frame(
+        [(closed, median, p90, mean)],
+        ["closed", "median_hours", "p90_hours", "mean_hours"],
+        ints=["closed"],
+        floats=["median_hours", "p90_hours", "mean_hours"],
+    )
+
+
+def child_region_metrics(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
+    """How do the scope's direct child regions compare?
+
+    One row per child region (zeros when it has no petitions), ordered as the
+    store orders regions. Columns: code, name, received, closed_within, late,
+    in_progress, share_5d, open, overdue, median_hours, red, yellow, green
+    (warning counts as in queries.warnings.warning_status_counts).
+    """
+    from queries.warnings import warning_counts_by_child
+
+    children = conn.execute(
+        select(regions.c.code, regions.c.name)
+        .where(regions.c.parent_code == scope.region_code)
+        .order_by(regions.c.sort_order, regions.c.code)
+    ).all()
+    base = pd.DataFrame(children, columns=["code", "name"])
+    mapping = child_of_village(scope).subquery()
+    joined = petitions.join(mapping, mapping.c.village_code == petitions.c.village_code)
+    sla = frame(
+        conn.execute(
+            select(mapping.c.child_code, *_sla_counts(window))
+            .select_from(joined)
+            .where(within(petitions.c.received_at, window))
+            .group_by(mapping.c.child_code)
+        ).all(),
+        ["code", "received", "closed_within", "in_progress"],
+        ints=["received", "closed_within", "in_progress"],
+    )
+    backlog = frame(
+        conn.execute(
+            select(mapping.c.child_code, func.count(), count_if(petitions.c.due_at < window.now))
+            .select_from(joined)
+            .where(petitions.c.status.in_(PETITION.open_codes))
+            .group_by(mapping.c.child_code)
+        ).all(),
+        ["code", "open", "overdue"],
+        ints=["open", "overdue"],
+    )
+    medians = percentiles(
+        conn,
+        _duration,
+        mapping.c.child_code,
+        and_(within(petitions.c.received_at, window), _is_closed),
+        from_=joined,
+    ).rename(columns={"group": "code"})
+    medians["median_hours"] = medians["p50"].astype(float) / HOUR
+    df = base.merge(sla, on="code", how="left").merge(backlog, on="code", how="left")
+    df = df.merge(medians[["code", "median_hours"]], on="code", how="left")
+    warning_counts = warning_counts_by_child(conn, scope, window)[["code", "red", "yellow", "green"]]
+    df = df.merge(warning_counts, on="code", how="left")
+    counts = ["received", "closed_within", "in_progress", "open", "overdue", "red", "yellow", "green"]
+    df[counts] = df[counts].fillna(0).astype("int64")
+    df["median_hours"] = df["median_hours"].astype("float64")
+    df = _with_share(df).rename(columns={"share": "share_5d"})
+    return df[
+        [
+            "code",
+            "name",
+            "received",
+            "closed_within",
+            "late",
+            "in_progress",
+            "share_5d",
+            "open",
+            "overdue",
+            "median_hours",
+            "red",
+            "yellow",
+            "green",
+        ]
+    ]
+
+
+def village_petitions(conn: Connection, village_code: str, window: Window, limit: int = 500) -> pd.DataFrame:
+    """The petitions one village received in the window, newest first.
+
+    Columns: id, external_id, received_at, category, channel, channel_label,
+    complexity, complexity_label, status, status_label, handling_level,
+    handling_level_label, handling_unit, closed_at, handling_hours (NaN when
+    open), within_5d (True/False; None while in progress), overdue (open and
+    past its time limit), summary, real_name, satisfaction.
+    """
+    query = (
+        select(
+            petitions.c.id,
+            petitions.c.external_id,
+            petitions.c.received_at,
+            petitions.c.category,
+            petitions.c.channel,
+            petitions.c.complexity,
+            petitions.c.status,
+            petitions.c.handling_level,
+            petitions.c.handling_unit,
+            petitions.c.closed_at,
+            (_duration / HOUR).label("handling_hours"),
+            petitions.c.due_at,
+            petitions.c.summary,
+            petitions.c.real_name,
+            petitions.c.satisfaction,
+        )
+        .where(petitions.c.village_code == village_code, within(petitions.c.received_at, window))
+        .order_by(petitions.c.received_at.desc(), petitions.c.id.desc())
+        .limit(limit)
+    )
+    df = pd.DataFrame(conn.execute(query).mappings().all())
+    columns = [
+        "id", "external_id", "received_at", "category", "channel", "channel_label", "complexity",
+        "complexity_label", "status", "status_label", "handling_level", "handling_level_label",
+        "handling_unit", "closed_at", "handling_hours", "within_5d", "overdue", "summary", "real_name",
+        "satisfaction",
+    ]  # fmt: skip
+    if df.empty:
+        return pd.DataFrame(columns=columns)
+    df["handling_hours"] = pd.to_numeric(df["handling_hours"]).astype("float64")
+    df["within_5d"] = [
+        (hours <= SLA_SECONDS / HOUR) if pd.notna(hours)
+        else (None if (window.now - received).total_seconds() <= SLA_SECONDS else False)
+        for hours, received in zip(df["handling_hours"], df["received_at"], strict=True)
+    ]  # fmt: skip
+    df["overdue"] = [
+        pd.isna(c) and due < window.now for c, due in zip(df["closed_at"], df["due_at"], strict=True)
+    ]
+    df["channel_label"] = df["channel"].map(lambda c: CHANNELS.get(c, c))
+    df["complexity_label"] = df["complexity"].map(lambda c: COMPLEXITY.get(c, c))
+    df["status_label"] = df["status"].map(lambda s: PETITION.status(s).label)
+    df["handling_level_label"] = df["handling_level"].map(lambda x: HANDLING_LEVELS.get(x, x))
+    df["real_name"] = df["real_name"].astype(bool)
+    return to_local(df, ["received_at", "closed_at"])[columns]
+
+
+def get_petition(conn: Connection, petition_id: int) -> dict | None:
+    """One petition with all its columns plus village_name, or None."""
+    query = (
+        select(petitions, regions.c.name.label("village_name"))
+        .join(regions, regions.c.code == petitions.c.village_code)
+        .where(petitions.c.id == petition_id)
+    )
+    row = conn.execute(query).mappings().first()
+    return None if row is None else dict(row)
+
+
+def petition_trail(conn: Connection, petition_id: int) -> pd.DataFrame:
+    """Every step of one petition, oldest first.
+
+    Columns: at, kind, kind_label, level, level_label, unit, note.
+    """
+    query = (
+        select(
+            petition_events.c.at,
+            petition_events.c.kind,
+            petition_events.c.level,
+            petition_events.c.unit,
+            petition_events.c.note,
+        )
+        .where(petition_events.c.petition_id == petition_id)
+        .order_by(petition_events.c.at, petition_events.c.id)
+    )
+    df = pd.DataFrame(conn.execute(query).all(), columns=["at", "kind", "level", "unit", "note"])
+    df["kind_label"] = df["kind"].map(lambda k: PETITION.transition(k).label)
+    df["level_label"] = df["level"].map(lambda x: HANDLING_LEVELS.get(x, x))
+    return to_local(df, ["at"])[["at", "kind", "kind_label", "level", "level_label", "unit", "note"]]

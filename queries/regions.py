@@ -1,0 +1,120 @@
+"""Questions about the region hierarchy: what is this region, what is under it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Connection, exists, select
+
+from cockpit.store.schema import region_tree, regions
+
+LEVEL_LABELS = {
+    "province": "省",
+    "city": "市",
+    "county": "县（市、区）",
+    "town": "乡镇（街道）",
+    "village": "村（社区）",
+}
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    centroid_lon: float | None
+    centroid_lat: float | None
+    has_children: bool
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS.get(self.level, self.level)
+
+
+def _region_select():
+    child = regions.alias("child")
+    has_children = exists().where(child.c.parent_code == regions.c.code).label("has_children")
+    return select(
+        regions.c.code,
+        regions.c.name,
+        regions.c.level,
+        regions.c.parent_code,
+        regions.c.centroid_lon,
+        regions.c.centroid_lat,
+        has_children,
+    )
+
+
+def get_region(conn: Connection, code: str) -> Region | None:
+    """The region with ``code``, or None."""
+    row = conn.execute(_region_select().where(regions.c.code == code)).mappings().first()
+    return None if row is None else Region(**{**row, "has_children": bool(row["has_children"])})
+
+
+def region_path(conn: Connection, code: str, root_code: str) -> list[Region]:
+    """Regions from ``root_code`` down to ``code``, both included.
+
+    Empty when ``code`` is not in the root's subtree (or does not exist).
+    """
+    rows = (
+        conn.execute(
+            _region_select()
+            .join(region_tree, region_tree.c.ancestor_code == regions.c.code)
+            .where(region_tree.c.descendant_code == code)
+            .add_columns(region_tree.c.distance)
+            .order_by(region_tree.c.distance.desc())
+        )
+        .mappings()
+        .all()
+    )
+    path = [
+        Region(
+            **{k: v for k, v in row.items() if k != "distance"} | {"has_children": bool(row["has_children"])}
+        )
+        for row in rows
+    ]
+    codes = [region.code for region in path]
+    if root_code not in codes:
+        return []
+    return path[codes.index(root_code) :]
+
+
+def child_regions(conn: Connection, code: str) -> pd.DataFrame:
+    """Direct children of ``code``.
+
+    Columns: code, name, level, centroid_lon, centroid_lat, boundary (a
+    GeoJSON geometry as a JSON string, or None). Ordered as the store orders
+    them (sort_order, then code).
+    """
+    query = (
+        select(
+            regions.c.code,
+            regions.c.name,
+            regions.c.level,
+            regions.c.centroid_lon,
+            regions.c.centroid_lat,
+            regions.c.boundary,
+        )
+        .where(regions.c.parent_code == code)
+        .order_by(regions.c.sort_order, regions.c.code)
+    )
+    rows = conn.execute(query).all()
+    return pd.DataFrame(rows, columns=["code", "name", "level", "centroid_lon", "centroid_lat", "boundary"])
+
+
+def villages_under(conn: Connection, code: str) -> pd.DataFrame:
+    """Leaf regions (villages) under ``code``: columns code, name, parent_code,
+    parent_name; for pickers and search."""
+    parent = regions.alias("parent")
+    child = regions.alias("child")
+    leaf = ~exists().where(child.c.parent_code == regions.c.code)
+    query = (
+        select(regions.c.code, regions.c.name, regions.c.parent_code, parent.c.name.label("parent_name"))
+        .join(region_tree, region_tree.c.descendant_code == regions.c.code)
+        .outerjoin(parent, parent.c.code == regions.c.parent_code)
+        .where(region_tree.c.ancestor_code == code, leaf)
+        .order_by(regions.c.parent_code, regions.c.sort_order, regions.c.code)
+    )
+    return pd.DataFrame(conn.execute(query).all(), columns=["code", "name", "parent_code", "parent_name"])

@@ -1,0 +1,253 @@
+"""Questions about warnings (预警) and their red / yellow / green queues.
+Definitions: docs/metrics.md."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
+
+from cockpit.lifecycle import WARNING, WARNING_OWNER_KINDS, WARNING_SEVERITIES
+from cockpit.store.schema import regions, warning_events, warnings
+from cockpit.store.sqlfuncs import local_day
+from cockpit.timewindow import Window
+from queries._common import count_if, frame, local_days, period_of, to_local, within
+from queries.scope import Scope, child_of_village, in_scope
+
+COLOUR_STATUS = {status.colour: status.code for status in WARNING.statuses}
+RED, YELLOW, GREEN = COLOUR_STATUS["red"], COLOUR_STATUS["yellow"], COLOUR_STATUS["green"]
+
+QUEUE_COLUMNS = [
+    "id", "external_id", "raised_at", "status", "colour", "status_label", "category", "rule_code", "title",
+    "severity", "severity_label", "village_code", "village_name", "town_name", "owner_kind",
+    "owner_kind_label", "owner_name", "due_at", "age_hours", "overdue", "amount",
+]  # fmt: skip
+
+
+def _status_counts(window: Window) -> list[ColumnElement]:
+    return [
+        count_if(warnings.c.status == RED).label("red"),
+        count_if(warnings.c.status == YELLOW).label("yellow"),
+        count_if(and_(warnings.c.status == GREEN, within(warnings.c.disposed_at, window))).label("green"),
+        count_if(within(warnings.c.raised_at, window)).label("raised"),
+        count_if(and_(warnings.c.status.in_(WARNING.open_codes), warnings.c.due_at < window.now)).label(
+            "overdue"
+        ),
+    ]
+
+
+def _relevant(window: Window) -> ColumnElement[bool]:
+    """Rows that can count anywhere in _status_counts (lets indexes help)."""
+    return or_(
+        warnings.c.status.in_(WARNING.open_codes),
+        warnings.c.disposed_at >= window.start,
+        warnings.c.raised_at >= window.start,
+    )
+
+
+def warning_status_counts(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
+    """How many warnings are red, yellow and green?
+
+    One row: red (new now, whenever raised), yellow (pending now, whenever
+    raised), green (disposed within the window), raised (raised within the
+    window), overdue (open now and past due at the window's ``now``).
+    """
+    query = select(*_status_counts(window)).where(in_scope(warnings.c.village_code, scope), _relevant(window))
+    names = ["red", "yellow", "green", "raised", "overdue"]
+    return frame(conn.execute(query).all(), names, ints=names)
+
+
+def warning_counts_by_child(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
+    """warning_status_counts per direct child region: columns code, red,
+    yellow, green, raised, overdue (children with no warnings are absent)."""
+    mapping = child_of_village(scope).subquery()
+    query = (
+        select(mapping.c.child_code, *_status_counts(window))
+        .select_from(warnings.join(mapping, mapping.c.village_code == warnings.c.village_code))
+        .where(_relevant(window))
+        .group_by(mapping.c.child_code)
+    )
+    names = ["red", "yellow", "green", "raised", "overdue"]
+    return frame(conn.execute(query).all(), ["code", *names], ints=names)
+
+
+def _queue_select():
+    village = regions.alias("village")
+    town = regions.alias("town")
+    return (
+        select(
+            warnings.c.id,
+            warnings.c.external_id,
+            warnings.c.raised_at,
+            warnings.c.status,
+            warnings.c.category,
+            warnings.c.rule_code,
+            warnings.c.title,
+            warnings.c.severity,
+            warnings.c.village_code,
+            village.c.name.label("village_name"),
+            town.c.name.label("town_name"),
+            warnings.c.owner_kind,
+            warnings.c.owner_name,
+            warnings.c.due_at,
+            warnings.c.disposed_at,
+            warnings.c.amount,
+        )
+        .join(village, village.c.code == warnings.c.village_code)
+        .outerjoin(town, town.c.code == village.c.parent_code)
+    )
+
+
+def _queue_frame(rows, now: datetime) -> pd.DataFrame:
+    df = pd.DataFrame(rows)
+    if df.empty:
+        return pd.DataFrame(columns=QUEUE_COLUMNS)
+    df["colour"] = df["status"].map(lambda s: WARNING.status(s).colour)
+    df["status_label"] = df["status"].map(lambda s: WARNING.status(s).label)
+    df["severity_label"] = df["severity"].map(lambda s: WARNING_SEVERITIES.get(s, s))
+    df["owner_kind_label"] = df["owner_kind"].map(lambda k: WARNING_OWNER_KINDS.get(k, k))
+    ends = [d if pd.notna(d) else now for d in df["disposed_at"]]
+    df["age_hours"] = [
+        (end - raised).total_seconds() / 3600 for end, raised in zip(ends, df["raised_at"], strict=True)
+    ]
+    df["overdue"] = [
+        WARNING.status(s).is_open and due < now for s, due in zip(df["status"], df["due_at"], strict=True)
+    ]
+    df["amount"] = pd.to_numeric(df["amount"]).astype("float64")
+    return to_local(df, ["raised_at", "due_at"])[QUEUE_COLUMNS]
+
+
+def warning_queue(
+    conn: Connection,
+    scope: Scope,
+    now: datetime,
+    status: str | None = None,
+    category: str | None = None,
+    owner_kind: str | None = None,
+    overdue_only: bool = False,
+    limit: int = 200,
+) -> pd.DataFrame:
+    """Which warnings are in a queue, oldest first?
+
+    ``status`` picks the queue (new / pending / disposed; None: all). Columns
+    QUEUE_COLUMNS; age_hours runs from raising to disposal, or to ``now``
+    while open; overdue = open and past due at ``now``.
+    """
+    query = _queue_select().where(in_scope(warnings.c.village_code, scope))
+    if status:
+        query = query.where(warnings.c.status == status)
+    if category:
+        query = query.where(warnings.c.category == category)
+    if owner_kind:
+        query = query.where(warnings.c.owner_kind == owner_kind)
+    if overdue_only:
+        query = query.where(warnings.c.status.in_(WARNING.open_codes), warnings.c.due_at < now)
+    if status == GREEN:
+        # The disposed queue is long; show the most recently disposed, oldest-raised first within them.
+        query = query.order_by(warnings.c.disposed_at.desc(), warnings.c.id.desc())
+    else:
+        query = query.order_by(warnings.c.raised_at, warnings.c.id)
+    return _queue_frame(conn.execute(query.limit(limit)).mappings().all(), now)
+
+
+def newest_red_warnings(conn: Connection, scope: Scope, limit: int = 10) -> pd.DataFrame:
+    """The newest warnings still in the red (new) queue, newest first.
+
+    Columns: id, raised_at, village_name, town_name, category, title, amount.
+    """
+    query = (
+        _queue_select()
+        .where(in_scope(warnings.c.village_code, scope), warnings.c.status == RED)
+        .order_by(warnings.c.raised_at.desc(), warnings.c.id.desc())
+        .limit(limit)
+    )
+    df = _queue_frame(conn.execute(query).mappings().all(), datetime.now(UTC))
+    return df[["id", "raised_at", "village_name", "town_name", "category", "title", "amount"]]
+
+
+def warning_filter_options(conn: Connection, scope: Scope) -> dict[str, list[str]]:
+    """Values the warning queue can be filtered by, within the scope."""
+    where = in_scope(warnings.c.village_code, scope)
+    categories = conn.execute(
+        select(warnings.c.category).where(where).distinct().order_by(warnings.c.category)
+    )
+    owners = conn.execute(
+        select(warnings.c.owner_kind).where(where).distinct().order_by(warnings.c.owner_kind)
+    )
+    return {"categories": list(categories.scalars()), "owner_kinds": list(owners.scalars())}
+
+
+def get_warning(conn: Connection, warning_id: int) -> dict | None:
+    """One warning with all its columns plus village_name, or None."""
+    query = (
+        select(warnings, regions.c.name.label("village_name"))
+        .join(regions, regions.c.code == warnings.c.village_code)
+        .where(warnings.c.id == warning_id)
+    )
+    row = conn.execute(query).mappings().first()
+    return None if row is None else dict(row)
+
+
+def warning_trail(conn: Connection, warning_id: int) -> pd.DataFrame:
+    """Every transition of one warning, oldest first.
+
+    Columns: at, kind, kind_label, from_status, to_status, to_status_label,
+    actor, note.
+    """
+    e = warning_events
+    query = (
+        select(e.c.at, e.c.kind, e.c.from_status, e.c.to_status, e.c.actor, e.c.note)
+        .where(e.c.warning_id == warning_id)
+        .order_by(e.c.at, e.c.id)
+    )
+    df = pd.DataFrame(
+        conn.execute(query).all(), columns=["at", "kind", "from_status", "to_status", "actor", "note"]
+    )
+    df["kind_label"] = df["kind"].map(lambda k: WARNING.transition(k).label)
+    df["to_status_label"] = df["to_status"].map(lambda s: WARNING.status(s).label)
+    columns = ["at", "kind", "kind_label", "from_status", "to_status", "to_status_label", "actor", "note"]
+    return to_local(df, ["at"])[columns]
+
+
+def village_warnings(conn: Connection, village_code: str, window: Window, limit: int = 500) -> pd.DataFrame:
+    """Warnings about one village raised in the window, plus any still open
+    from before it, newest first. Columns QUEUE_COLUMNS."""
+    query = (
+        _queue_select()
+        .where(
+            warnings.c.village_code == village_code,
+            or_(within(warnings.c.raised_at, window), warnings.c.status.in_(WARNING.open_codes)),
+        )
+        .order_by(warnings.c.raised_at.desc(), warnings.c.id.desc())
+        .limit(limit)
+    )
+    return _queue_frame(conn.execute(query).mappings().all(), window.now)
+
+
+def warnings_raised_trend(conn: Connection, scope: Scope, window: Window, freq: str = "day") -> pd.DataFrame:
+    """How many warnings were raised and disposed per day (or ISO week, or
+    month) of the window?
+
+    Columns: period (date, Asia/Shanghai), raised, disposed. Every period
+    present.
+    """
+    raised_day = local_day(warnings.c.raised_at).label("day")
+    disposed_day = local_day(warnings.c.disposed_at).label("day")
+    scoped = in_scope(warnings.c.village_code, scope)
+    raised = conn.execute(
+        select(raised_day, func.count())
+        .where(scoped, within(warnings.c.raised_at, window))
+        .group_by(raised_day)
+    ).all()
+    disposed = conn.execute(
+        select(disposed_day, func.count())
+        .where(scoped, within(warnings.c.disposed_at, window))
+        .group_by(disposed_day)
+    ).all()
+    periods = sorted({period_of(d, freq) for d in local_days(window)})
+    out = pd.DataFrame({"period": periods, "raised": 0, "disposed": 0}).set_index("period")
+    for column, rows in (("raised", raised), ("disposed", disposed)):
+        for day, count in rows:
+            out.loc[period_of(pd.Timestamp(day).date(), freq), column] += int(count)
+    return out.reset_index().astype({"raised": "int64", "disposed": "int64"})

@@ -1,0 +1,141 @@
+"""Warning and region queries against figures worked out by hand on
+tests/fixture_city.py, on SQLite, PostgreSQL and MariaDB."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from cockpit.timewindow import custom_window
+from queries import regions as r
+from queries import warnings as q
+from queries.scope import Scope
+from tests.fixture_city import BING, CITY, EAST, JIA, NOW, QINGLAN, V1, V2, V3, V4, window
+
+
+def test_it_counts_red_yellow_and_green(city):
+    with city.connect() as conn:
+        df = q.warning_status_counts(conn, Scope(CITY), window())
+    # Red now: W1, W5, W6. Yellow now: W2. Green in the window: W3 (11-08), W7 (11-02); W4 was in October.
+    # Raised in the window: W1, W2, W3, W6. Overdue: W1 (due 11-18), W5 (due 09-27).
+    assert df.to_dict("records") == [{"red": 3, "yellow": 1, "green": 2, "raised": 4, "overdue": 2}]
+
+
+def test_red_and_yellow_are_the_live_queue_whatever_the_window(city):
+    with city.connect() as conn:
+        df = q.warning_status_counts(
+            conn, Scope(CITY), custom_window(date(2026, 1, 1), date(2026, 1, 31), NOW)
+        )
+    assert df.to_dict("records") == [{"red": 3, "yellow": 1, "green": 0, "raised": 0, "overdue": 2}]
+
+
+def test_the_counts_are_limited_to_the_scope(city):
+    with city.connect() as conn:
+        town = q.warning_status_counts(conn, Scope(JIA), window())
+        county = q.warning_status_counts(conn, Scope(QINGLAN), window())
+    assert town.to_dict("records") == [{"red": 1, "yellow": 1, "green": 2, "raised": 3, "overdue": 1}]
+    assert county.to_dict("records") == [{"red": 1, "yellow": 0, "green": 0, "raised": 0, "overdue": 1}]
+
+
+def test_the_red_queue_is_sorted_oldest_first_with_overdue_marked(city):
+    with city.connect() as conn:
+        df = q.warning_queue(conn, Scope(CITY), NOW, status="new")
+    assert df["external_id"].tolist() == ["W5", "W1", "W6"]
+    assert df["overdue"].tolist() == [True, True, False]
+    assert df["colour"].unique().tolist() == ["red"]
+    w1 = df[df["external_id"] == "W1"].iloc[0]
+    # Raised 11-15 09:00, now 11-20 12:00: 5 days and 3 hours.
+    assert w1["age_hours"] == 123
+    assert (w1["village_name"], w1["town_name"], w1["owner_kind_label"]) == ("一村", "甲镇", "乡镇纪委")
+
+
+def test_the_queue_filters_by_category_owner_and_overdue(city):
+    with city.connect() as conn:
+        labour = q.warning_queue(conn, Scope(CITY), NOW, category="村级用工")
+        overdue = q.warning_queue(conn, Scope(CITY), NOW, overdue_only=True)
+        nobody = q.warning_queue(conn, Scope(CITY), NOW, owner_kind="department")
+        green = q.warning_queue(conn, Scope(EAST), NOW, status="disposed")
+    assert labour["external_id"].tolist() == ["W3", "W1"]
+    assert overdue["external_id"].tolist() == ["W5", "W1"]
+    assert nobody.empty and list(nobody.columns) == q.QUEUE_COLUMNS
+    # Most recently disposed first: W3 (11-08), W7 (11-02), W4 (10-05).
+    assert green["external_id"].tolist() == ["W3", "W7", "W4"]
+    assert green.loc[green["external_id"] == "W3", "age_hours"].iloc[0] == 72
+
+
+def test_it_lists_the_newest_red_warnings(city):
+    with city.connect() as conn:
+        df = q.newest_red_warnings(conn, Scope(CITY), limit=2)
+    assert df["title"].tolist() == ["预警6", "预警1"]
+    assert df["amount"].tolist() == [6000.0, 1000.0]
+
+
+def test_it_offers_the_filter_values_in_scope(city):
+    with city.connect() as conn:
+        options = q.warning_filter_options(conn, Scope(V1))
+    assert sorted(options["categories"]) == ["三资支出", "村级用工"]
+    assert options["owner_kinds"] == ["town_commission"]
+
+
+def test_it_shows_a_warnings_lifecycle(city):
+    with city.connect() as conn:
+        warning = q.get_warning(conn, 3)
+        trail = q.warning_trail(conn, 3)
+        missing = q.get_warning(conn, 999)
+    assert (warning["external_id"], warning["status"], warning["disposition"]) == (
+        "W3",
+        "disposed",
+        "rectified",
+    )
+    assert trail["kind"].tolist() == ["raised", "accepted", "disposed"]
+    assert trail["to_status"].tolist() == ["new", "pending", "disposed"]
+    assert trail["to_status_label"].tolist() == ["待处置", "处置中", "已处置"]
+    assert missing is None
+
+
+def test_a_villages_warnings_include_open_ones_from_before_the_window(city):
+    with city.connect() as conn:
+        v4 = q.village_warnings(conn, V4, window())
+        v3 = q.village_warnings(conn, V3, window())
+    assert v4["external_id"].tolist() == ["W5"]
+    # W4 was raised and disposed in October: outside the window and closed.
+    assert v3["external_id"].tolist() == ["W6"]
+
+
+def test_the_weekly_warning_trend_counts_raised_and_disposed(city):
+    with city.connect() as conn:
+        df = q.warnings_raised_trend(conn, Scope(CITY), window(), freq="week")
+    assert df.to_dict("records") == [
+        {"period": date(2026, 10, 26), "raised": 0, "disposed": 0},
+        {"period": date(2026, 11, 2), "raised": 1, "disposed": 2},
+        {"period": date(2026, 11, 9), "raised": 2, "disposed": 0},
+        {"period": date(2026, 11, 16), "raised": 1, "disposed": 0},
+    ]
+
+
+def test_it_walks_a_four_level_hierarchy(city):
+    with city.connect() as conn:
+        path = r.region_path(conn, V1, CITY)
+        from_county = r.region_path(conn, V1, EAST)
+        outside = r.region_path(conn, V4, EAST)
+        children = r.child_regions(conn, EAST)
+        village = r.get_region(conn, V2)
+        unknown = r.get_region(conn, "000000000000")
+        villages = r.villages_under(conn, EAST)
+    assert [(x.name, x.level) for x in path] == [
+        ("示例市", "city"),
+        ("东区", "county"),
+        ("甲镇", "town"),
+        ("一村", "village"),
+    ]
+    assert [x.code for x in from_county] == [EAST, JIA, V1]
+    assert outside == []
+    assert children["name"].tolist() == ["甲镇", "乙镇"]
+    assert children["boundary"].str.startswith('{"type": "Polygon"').all()
+    assert (
+        village.has_children is False and village.parent_code == JIA and village.level_label == "村（社区）"
+    )
+    assert path[0].has_children is True
+    assert unknown is None
+    assert villages["code"].tolist() == [V1, V2, V3]
+    assert villages["parent_name"].tolist() == ["甲镇", "甲镇", "乙镇"]
+    assert BING not in villages["code"].tolist()
