@@ -24,6 +24,28 @@ MARIADB_ADMIN_URL = os.environ.get("COCKPIT_TEST_MARIADB_URL", "mysql+pymysql://
 ALL_DATABASES = ("sqlite", "postgresql", "mariadb")
 
 
+def pytest_setup_options():
+    """Chromium options for dash[testing]'s browser tests: the system
+    Chromium, and nothing that reaches for the internet (see offline.md)."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in (
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-default-apps",
+        "--disable-extensions",
+        "--disable-quic",
+        "--no-first-run",
+        "--window-size=1920,1080",
+        '--host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"',
+    ):
+        options.add_argument(flag)
+    return options
+
+
 def _selected_databases() -> tuple[str, ...]:
     raw = os.environ.get("COCKPIT_TEST_DATABASES", "")
     if not raw:

@@ -1,0 +1,70 @@
+"""Entry points: ``python app.py`` (everything in one process, the README's
+run command) and ``create_server()`` for a production WSGI server."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import flask
+from sqlalchemy import Engine
+
+from cockpit.settings import Settings, SettingsError
+from cockpit.store import create_store, make_engine
+
+log = logging.getLogger("cockpit")
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+def open_store(settings: Settings) -> Engine:
+    """The engine for the configured store; on the default URL, the sample
+    store is generated first when it is missing."""
+    if settings.is_default_sample:
+        from sample_db.generate import ensure_sample_store
+
+        ensure_sample_store(settings)
+    engine = make_engine(settings.database_url)
+    create_store(engine)
+    return engine
+
+
+def create_server(settings: Settings | None = None) -> flask.Flask:
+    """The Flask server of the cockpit, for gunicorn: ``gunicorn "app:create_server()"``.
+
+    Starts no scheduler unless COCKPIT_SCHEDULER=embedded (then one per
+    machine, see cockpit.scheduler).
+    """
+    from cockpit.app import create_app
+    from cockpit.scheduler import start_embedded
+
+    configure_logging()
+    settings = settings or Settings.from_env()
+    engine = open_store(settings)
+    if settings.scheduler == "embedded":
+        start_embedded(settings, engine)
+    return create_app(settings, engine).server
+
+
+def main() -> None:
+    """Run the cockpit on COCKPIT_HOST:COCKPIT_PORT (default the sample city)."""
+    from cockpit.app import create_app
+    from cockpit.refresh import refresh
+    from cockpit.scheduler import start_embedded
+
+    configure_logging()
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        sys.exit(f"配置错误 / bad setting: {error}")
+    engine = open_store(settings)
+    refresh(engine)
+    if settings.scheduler == "embedded":
+        start_embedded(settings, engine)
+    app = create_app(settings, engine)
+    log.info("监督驾驶舱 on http://%s:%d/  (wall screen: /screen)", settings.host, settings.port)
+    app.run(host=settings.host, port=settings.port, debug=settings.debug, use_reloader=False)

@@ -1,0 +1,62 @@
+"""The refresh job: what the scheduler runs every COCKPIT_REFRESH_SECONDS.
+
+A plain function; APScheduler only wires it up (cockpit.scheduler) and the
+tests call it directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, insert, update
+from sqlalchemy.exc import IntegrityError
+
+from cockpit.store.schema import refresh_state
+from queries.refresh import RefreshStatus, data_version
+
+log = logging.getLogger(__name__)
+
+JOB = "refresh"
+
+
+def refresh(engine: Engine, now: datetime | None = None) -> RefreshStatus:
+    """Record what the cockpit's data looks like now, so open pages can tell
+    whether to redraw and whether the data is stale.
+
+    1. Compute the data version: a fingerprint of petitions, warnings and
+       their events (queries.refresh.data_version).
+    2. Write it, with the time and how long it took, to ``refresh_state``
+       (update the job's row; insert it the first time). Safe when two copies
+       run at once: the loser of the insert race updates instead.
+    3. Pages poll ``refresh_state``; when the version changes they re-query,
+       and when ``refreshed_at`` grows old they say the data is stale.
+
+    Raises whatever the database raises; the scheduler logs it and the next
+    run retries.
+    """
+    started = time.perf_counter()
+    now = now or datetime.now(UTC)
+    with engine.begin() as conn:
+        version = data_version(conn)
+        values = {
+            "refreshed_at": now,
+            "data_version": version,
+            "duration_ms": round((time.perf_counter() - started) * 1000),
+            "error": None,
+        }
+        _upsert(conn, values)
+    log.debug("refreshed: version %s in %d ms", version, values["duration_ms"])
+    return RefreshStatus(job=JOB, **values)
+
+
+def _upsert(conn, values: dict) -> None:
+    changed = conn.execute(update(refresh_state).where(refresh_state.c.job == JOB).values(**values)).rowcount
+    if changed:
+        return
+    try:
+        with conn.begin_nested():
+            conn.execute(insert(refresh_state).values(job=JOB, **values))
+    except IntegrityError:
+        conn.execute(update(refresh_state).where(refresh_state.c.job == JOB).values(**values))

@@ -1,0 +1,130 @@
+"""The refresh job and its scheduler wiring, called directly."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import insert
+
+from cockpit.refresh import refresh
+from cockpit.scheduler import SchedulerLock, add_jobs, demo_enabled
+from cockpit.settings import Settings
+from cockpit.store.factories import build_petition, write_petitions
+from cockpit.store.schema import store_meta
+from queries.refresh import data_version, refresh_status
+from tests import fixture_city
+
+NOW = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)
+
+
+def _add_petition(engine, external_id: str) -> None:
+    with engine.begin() as conn:
+        write_petitions(
+            conn,
+            [
+                build_petition(
+                    external_id=external_id,
+                    village_code=fixture_city.V1,
+                    received_at=NOW,
+                    category="道路",
+                    unit="一村村委会",
+                )
+            ],
+        )
+
+
+def test_it_records_the_refresh_time_and_data_version(engine):
+    with engine.begin() as conn:
+        fixture_city.load(conn)
+    status = refresh(engine, now=NOW)
+    with engine.connect() as conn:
+        stored = refresh_status(conn)
+        version = data_version(conn)
+    assert stored.refreshed_at == NOW
+    assert stored.data_version == status.data_version == version
+    assert stored.error is None
+
+
+def test_the_version_changes_when_data_changes_and_only_then(engine):
+    with engine.begin() as conn:
+        fixture_city.load(conn)
+    first = refresh(engine, now=NOW).data_version
+    again = refresh(engine, now=NOW + timedelta(seconds=30))
+    assert again.data_version == first
+    _add_petition(engine, "NEW-1")
+    after = refresh(engine, now=NOW + timedelta(seconds=60))
+    assert after.data_version != first
+    with engine.connect() as conn:
+        assert refresh_status(conn).refreshed_at == NOW + timedelta(seconds=60)
+
+
+def test_refresh_status_is_none_before_the_first_refresh(engine):
+    with engine.connect() as conn:
+        assert refresh_status(conn) is None
+
+
+def test_only_one_process_holds_the_scheduler_lock(tmp_path):
+    first = SchedulerLock("sqlite:///x", folder=tmp_path)
+    second = SchedulerLock("sqlite:///x", folder=tmp_path)
+    other_store = SchedulerLock("sqlite:///y", folder=tmp_path)
+    assert first.acquire() is True
+    assert second.acquire() is False
+    assert other_store.acquire() is True
+    first.release()
+    assert second.acquire() is True
+    second.release()
+    other_store.release()
+
+
+def test_the_demo_job_is_scheduled_only_on_a_sample_store(sqlite_engine):
+    settings = Settings(database_url=str(sqlite_engine.url), demo="auto")
+    assert demo_enabled(settings, sqlite_engine) is False
+    scheduler = BackgroundScheduler(timezone=UTC)
+    add_jobs(scheduler, settings, sqlite_engine)
+    assert [job.id for job in scheduler.get_jobs()] == ["refresh"]
+
+    with sqlite_engine.begin() as conn:
+        conn.execute(insert(store_meta).values(key="generator", value="sample"))
+    assert demo_enabled(settings, sqlite_engine) is True
+    assert demo_enabled(Settings(database_url=str(sqlite_engine.url), demo="off"), sqlite_engine) is False
+    scheduler = BackgroundScheduler(timezone=UTC)
+    add_jobs(scheduler, settings, sqlite_engine)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert sorted(jobs) == ["demo", "refresh"]
+    assert jobs["refresh"].trigger.interval == timedelta(seconds=settings.refresh_seconds)
+    assert jobs["refresh"].max_instances == 1 and jobs["refresh"].coalesce is True
+
+
+def test_a_failing_refresh_is_logged_and_retried_at_the_next_run(sqlite_engine, caplog):
+    import time
+
+    from apscheduler.events import EVENT_JOB_ERROR
+
+    from cockpit.scheduler import _log_failure
+
+    settings = Settings(database_url=str(sqlite_engine.url), refresh_seconds=1)
+    scheduler = BackgroundScheduler(timezone=UTC)
+    scheduler.add_listener(_log_failure, EVENT_JOB_ERROR)
+    add_jobs(scheduler, settings, sqlite_engine)
+    with sqlite_engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE refresh_state")
+    with caplog.at_level(logging.ERROR, logger="cockpit.scheduler"):
+        scheduler.start()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not caplog.records:
+            time.sleep(0.1)
+        # The table comes back (the database "returns"); the next run succeeds.
+        from cockpit.store import create_store
+
+        create_store(sqlite_engine)
+        deadline = time.monotonic() + 10
+        recovered = None
+        while time.monotonic() < deadline and recovered is None:
+            time.sleep(0.2)
+            with sqlite_engine.connect() as conn:
+                recovered = refresh_status(conn)
+        scheduler.shutdown(wait=True)
+    assert any("job refresh failed" in record.getMessage() for record in caplog.records)
+    assert recovered is not None
