@@ -5,7 +5,7 @@ See docs/sample.md. ``python -m sample_db --help`` builds one.
 """
 
 from sample_db.demo import demo_tick
-from sample_db.generate import DEFAULT_SEED, ensure_sample_store, generate
+from sample_db.build import DEFAULT_SEED, ensure_sample_store, generate
 from sample_db.store import NotSampleStoreError, StoreNotEmptyError, is_sample_store
 
 __all__ = [

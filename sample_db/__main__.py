@@ -1,5 +1,5 @@
 """``python -m sample_db``: build the sample store (a thin wrapper over
-sample_db.generate)."""
+sample_db.build)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from cockpit.settings import Settings
 from cockpit.store.engine import make_engine
 from sample_db.calibration import measure
-from sample_db.generate import DEFAULT_SEED, generate
+from sample_db.build import DEFAULT_SEED, generate
 from sample_db.store import NotSampleStoreError, reset_store, store_has_data
 
 

@@ -1,0 +1,183 @@
+"""The full sample city, built once on SQLite: calibration, boundaries, codes,
+and the demo's speed on a store of real size."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from datetime import UTC, datetime
+
+import pytest
+from shapely.geometry import shape
+from sqlalchemy import select
+
+from cockpit.store.engine import create_store, make_engine
+from cockpit.store.schema import regions, store_meta
+from sample_db import demo_tick, generate
+from sample_db.calibration import measure
+from sample_db.consistency import inconsistencies
+
+NOW = datetime(2026, 11, 21, 4, 0, tzinfo=UTC)  # noon in Asia/Shanghai
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('city') / 'sample.sqlite3'}")
+    create_store(engine)
+    summary = generate(engine, now=NOW, progress=lambda _: None)
+    with engine.connect() as conn:
+        figures = measure(conn, NOW)
+        region_rows = conn.execute(select(regions)).mappings().all()
+    yield {"engine": engine, "summary": summary, "figures": figures, "regions": region_rows}
+    engine.dispose()
+
+
+def test_the_full_city_builds_in_under_30_seconds(city):
+    assert city["summary"]["seconds"] < 30
+    assert 10 <= city["summary"]["towns"] <= 20
+    assert 400 <= city["summary"]["villages"] <= 650
+
+
+def test_villages_get_15_to_40_petitions_a_year(city):
+    rates = city["figures"]["petitions_per_village_year"]
+    assert 15 <= rates["mean"] <= 40
+    assert rates["p10"] >= 12 and rates["p90"] <= 45
+
+
+def test_villages_get_40_to_80_warnings_a_year(city):
+    rates = city["figures"]["warnings_per_village_year"]
+    assert 40 <= rates["mean"] <= 80
+    assert rates["p10"] >= 35 and rates["p90"] <= 85
+
+
+def test_85_to_95_percent_of_petitions_close_within_5_days(city):
+    assert 0.85 <= city["figures"]["share_5d"] <= 0.95
+    assert 0.85 <= city["figures"]["share_5d_of_closed"] <= 0.95
+
+
+def test_the_best_town_is_visibly_better_than_the_worst(city):
+    _, best = city["figures"]["best_town"]
+    _, worst = city["figures"]["worst_town"]
+    assert best >= 0.95
+    assert worst <= 0.80
+    assert best - worst >= 0.15
+
+
+def test_about_a_tenth_of_petitions_are_complex(city):
+    assert 0.07 <= city["figures"]["complex_share"] <= 0.14
+
+
+def test_a_few_petitions_are_open_past_their_limit(city):
+    assert 5 <= city["figures"]["open_overdue_petitions"] <= 60
+
+
+def test_petitions_escalate_to_every_level_but_most_stay_in_the_village(city):
+    escalations = city["figures"]["escalations_by_level"]
+    assert escalations["town"] > escalations["county"] > escalations["city"] > 0
+    final = city["figures"]["final_level_share"]
+    assert final["village"] > 0.6 and final["city"] < 0.03
+
+
+def test_most_closed_petitions_have_feedback_and_a_few_were_reopened(city):
+    assert 0.75 <= city["figures"]["satisfaction_given"] <= 0.95
+    assert set(city["figures"]["satisfaction"]) == {1, 2, 3}
+    assert city["figures"]["reopened_petitions"] > 0
+
+
+def test_some_petitions_are_real_name_and_every_channel_is_used(city):
+    assert 0.1 <= city["figures"]["real_name_share"] <= 0.2
+    assert set(city["figures"]["channels"]) == {"wechat", "miniprogram", "qrcode", "hotline", "visit"}
+
+
+def test_the_warning_queues_are_live_but_not_absurd(city):
+    figures = city["figures"]
+    assert 0.005 <= figures["red_share"] <= 0.03
+    assert 0.02 <= figures["yellow_share"] <= 0.06
+    assert figures["red_median_age_days"] <= 7
+    assert 0 < figures["yellow_overdue"] < figures["yellow"]
+    assert figures["open_warnings_older_than_60_days"] <= 0.02 * (figures["red"] + figures["yellow"])
+
+
+def test_every_stored_record_agrees_with_its_events(city):
+    with city["engine"].connect() as conn:
+        assert inconsistencies(conn) == []
+
+
+def test_codes_are_12_digits_under_province_99_with_their_parents_prefix(city):
+    by_code = {r["code"]: r for r in city["regions"]}
+    roots = [r for r in city["regions"] if r["parent_code"] is None]
+    assert [r["code"] for r in roots] == ["990181000000"]
+    assert roots[0]["level"] == "county" and roots[0]["name"].endswith("市")
+    for r in city["regions"]:
+        assert len(r["code"]) == 12 and r["code"].isdigit() and r["code"].startswith("99")
+        if r["level"] == "town":
+            assert r["code"][:6] == r["parent_code"][:6] and r["code"].endswith("000")
+            assert r["name"].endswith(("镇", "街道", "乡"))
+        if r["level"] == "village":
+            assert by_code[r["parent_code"]]["level"] == "town"
+            assert r["code"][:9] == r["parent_code"][:9] and not r["code"].endswith("000")
+            assert r["name"].endswith(("村", "社区"))
+
+
+def test_village_names_do_not_repeat_within_a_town(city):
+    towns: dict[str, list[str]] = {}
+    for r in city["regions"]:
+        if r["level"] == "village":
+            towns.setdefault(r["parent_code"], []).append(r["name"])
+    for names in towns.values():
+        assert len(names) == len(set(names))
+
+
+def _tiles(parent: dict, children: list[dict]) -> None:
+    outline = shape(json.loads(parent["boundary"]))
+    parts = [shape(json.loads(c["boundary"])) for c in children]
+    assert all(p.is_valid and p.geom_type in ("Polygon", "MultiPolygon") for p in parts)
+    assert sum(p.area for p in parts) == pytest.approx(outline.area, rel=0.005)
+    for i, a in enumerate(parts):
+        for b in parts[i + 1 :]:
+            if a.intersects(b):
+                assert a.intersection(b).area < 1e-4 * min(a.area, b.area)
+
+
+def test_towns_tile_the_city_and_villages_tile_their_town(city):
+    by_parent: dict[str | None, list[dict]] = {}
+    for r in city["regions"]:
+        by_parent.setdefault(r["parent_code"], []).append(r)
+    root = by_parent[None][0]
+    _tiles(root, by_parent[root["code"]])
+    for town in by_parent[root["code"]]:
+        _tiles(town, by_parent[town["code"]])
+
+
+def test_every_region_has_a_centroid_inside_its_boundary(city):
+    for r in city["regions"]:
+        area = shape(json.loads(r["boundary"]))
+        assert area.buffer(1e-5).contains(
+            shape({"type": "Point", "coordinates": [r["centroid_lon"], r["centroid_lat"]]})
+        )
+
+
+def test_the_city_lies_around_lon_119_6_lat_29_1(city):
+    root = next(r for r in city["regions"] if r["parent_code"] is None)
+    minx, miny, maxx, maxy = shape(json.loads(root["boundary"])).bounds
+    assert 0.45 <= maxx - minx <= 0.8 and 0.35 <= maxy - miny <= 0.6  # ~60 x 50 km
+    assert minx < 119.6 < maxx and miny < 29.1 < maxy
+
+
+def test_store_meta_says_it_is_a_sample(city):
+    with city["engine"].connect() as conn:
+        meta = dict(conn.execute(select(store_meta.c.key, store_meta.c.value)).all())
+    assert meta["generator"] == "sample"
+    assert meta["history_end"] == NOW.isoformat(timespec="seconds")
+    assert {"seed", "generated_at", "city_name", "villages", "petitions", "warnings"} <= set(meta)
+
+
+def test_a_demo_tick_on_the_full_city_takes_under_200_ms(city):
+    rng = random.Random(3)
+    timings = []
+    for i in range(10):
+        started = time.perf_counter()
+        demo_tick(city["engine"], now=datetime(2026, 11, 21, 4, 0, 5 * i, tzinfo=UTC), rng=rng)
+        timings.append(time.perf_counter() - started)
+    assert sorted(timings)[len(timings) // 2] < 0.2

@@ -1,0 +1,138 @@
+"""The generator and its command line, on small cities."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Engine, insert, select
+
+from cockpit import settings as settings_module
+from cockpit.settings import Settings
+from cockpit.store.engine import create_store, make_engine
+from cockpit.store.schema import metadata, petitions, regions, store_meta
+from sample_db import StoreNotEmptyError, ensure_sample_store, generate
+from sample_db.__main__ import main
+from sample_db.consistency import inconsistencies
+
+NOW = datetime(2026, 11, 21, 4, 0, tzinfo=UTC)
+SMALL = {"towns": 2, "villages_per_town": 3}
+
+
+def quiet(_message: str) -> None:
+    pass
+
+
+def digest(engine: Engine) -> str:
+    """A hash of every row of every table (store_meta without generated_at)."""
+    h = hashlib.sha256()
+    with engine.connect() as conn:
+        for table in metadata.sorted_tables:
+            query = select(table).order_by(*table.primary_key.columns)
+            if table is store_meta:
+                query = query.where(store_meta.c.key != "generated_at")
+            for row in conn.execute(query):
+                h.update(repr(tuple(row)).encode())
+    return h.hexdigest()
+
+
+def build(tmp_path, name: str, **options) -> Engine:
+    engine = make_engine(f"sqlite:///{tmp_path / name}")
+    generate(engine, now=NOW, progress=quiet, **{**SMALL, **options})
+    return engine
+
+
+def test_the_same_seed_gives_the_same_store(tmp_path):
+    first, second = build(tmp_path, "a.sqlite3", seed=7), build(tmp_path, "b.sqlite3", seed=7)
+    assert digest(first) == digest(second)
+
+
+def test_another_seed_gives_another_store(tmp_path):
+    assert digest(build(tmp_path, "a.sqlite3", seed=7)) != digest(build(tmp_path, "b.sqlite3", seed=8))
+
+
+def test_it_builds_a_consistent_store_on_every_database(engine):
+    summary = generate(engine, now=NOW, progress=quiet, **SMALL)
+    assert summary["villages"] == 6 and summary["petitions"] > 0 and summary["warnings"] > 0
+    with engine.connect() as conn:
+        assert inconsistencies(conn) == []
+        received = conn.execute(select(petitions.c.received_at).limit(1)).scalar()
+    assert received.tzinfo is not None and received <= NOW
+
+
+def test_it_reports_progress_in_stages(tmp_path):
+    messages: list[str] = []
+    generate(make_engine(f"sqlite:///{tmp_path / 's.sqlite3'}"), now=NOW, progress=messages.append, **SMALL)
+    assert [m.split(" ")[0] for m in messages] == ["city", "petitions:", "warnings:", "written"]
+
+
+def test_it_refuses_a_store_that_has_data(tmp_path):
+    engine = build(tmp_path, "s.sqlite3")
+    with pytest.raises(StoreNotEmptyError):
+        generate(engine, now=NOW, progress=quiet, **SMALL)
+
+
+def test_the_cli_refuses_to_overwrite_without_force(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 's.sqlite3'}"
+    args = ["--url", url, "--towns", "2", "--villages-per-town", "2", "--now", NOW.isoformat()]
+    assert main(args) == 0
+    assert main(args) == 1
+    assert "--force" in capsys.readouterr().err
+    assert main([*args, "--force", "--seed", "9"]) == 0
+    with make_engine(url).connect() as conn:
+        assert conn.execute(select(store_meta.c.value).where(store_meta.c.key == "seed")).scalar() == "9"
+
+
+def test_force_replaces_a_sample_store_on_every_database(engine):
+    url = engine.url.render_as_string(hide_password=False)
+    args = ["--url", url, "--towns", "1", "--villages-per-town", "2", "--now", NOW.isoformat()]
+    engine.dispose()  # SQLite: --force deletes the file under any open connection
+    assert main(args) == 0
+    assert main([*args, "--force", "--seed", "5"]) == 0
+    engine.dispose()
+    with engine.connect() as conn:
+        assert conn.execute(select(store_meta.c.value).where(store_meta.c.key == "seed")).scalar() == "5"
+
+
+def test_force_refuses_a_store_not_built_by_the_generator(engine, capsys):
+    with engine.begin() as conn:
+        conn.execute(insert(regions).values(code="990100000000", name="真实市", level="city", sort_order=0))
+    url = engine.url.render_as_string(hide_password=False)
+    assert main(["--url", url, "--force", "--towns", "1", "--villages-per-town", "1"]) == 1
+    assert "refusing" in capsys.readouterr().err
+    with engine.connect() as conn:
+        assert conn.execute(select(regions.c.name)).scalars().all() == ["真实市"]
+
+
+def test_ensure_builds_the_default_sample_only_when_missing_or_empty(tmp_path, monkeypatch):
+    path = tmp_path / "sample.sqlite3"
+    monkeypatch.setattr(settings_module, "DEFAULT_SAMPLE_PATH", path)
+    built: list[str] = []
+    monkeypatch.setattr(
+        "sample_db.build.generate",
+        lambda engine, progress: (
+            built.append(str(engine.url)) or generate(engine, now=NOW, progress=quiet, **SMALL)
+        ),
+    )
+    settings = Settings(database_url=f"sqlite:///{path}")
+    assert ensure_sample_store(settings, progress=quiet) is True
+    assert ensure_sample_store(settings, progress=quiet) is False
+    assert len(built) == 1
+
+    for leftover in tmp_path.glob("sample.sqlite3*"):
+        leftover.unlink()
+    path.touch()  # an empty file counts as missing
+    assert ensure_sample_store(settings, progress=quiet) is True
+
+
+def test_ensure_leaves_other_databases_alone(tmp_path):
+    other = tmp_path / "other.sqlite3"
+    assert ensure_sample_store(Settings(database_url=f"sqlite:///{other}"), progress=quiet) is False
+    assert not other.exists()
+
+
+def test_an_empty_schema_is_not_data(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 's.sqlite3'}")
+    create_store(engine)
+    generate(engine, now=NOW, progress=quiet, **SMALL)  # does not raise
