@@ -1,0 +1,193 @@
+"""The map of a region's children, coloured by one metric."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from cockpit.figures.geo import bounds, feature_collection, fit_view
+from cockpit.figures.theme import Theme, base_layout, empty_figure, get_theme
+
+
+@dataclass(frozen=True)
+class MapMetric:
+    column: str
+    label: str
+    higher_is_better: bool
+    is_share: bool = False
+
+
+MAP_METRICS = {
+    "share_5d": MapMetric("share_5d", "5日办结率", higher_is_better=True, is_share=True),
+    "received": MapMetric("received", "受理诉求", higher_is_better=False),
+    "open_backlog": MapMetric("open", "未办结诉求", higher_is_better=False),
+    "median_hours": MapMetric("median_hours", "办理时长中位数（小时）", higher_is_better=False),
+    "red": MapMetric("red", "红色预警", higher_is_better=False),
+    "yellow": MapMetric("yellow", "黄色预警", higher_is_better=False),
+}
+
+# Text on the map is drawn by MapLibre; anything but Chinese would make it
+# fetch glyphs from the internet (docs/offline.md), so such names are hover-only.
+_NOT_CHINESE_ONLY = re.compile(r"[\x00-\x7f]")
+MAX_LABELS = 24
+MAP_SHARE = 0.84  # the map's share of the figure's width; the colour bar sits right of it
+
+
+# A blank MapLibre style: no tiles, a transparent background (the panel shows
+# through). Glyphs are never fetched for Chinese-only labels; pointing them at
+# our own server keeps any accidental fetch on the intranet.
+BLANK_STYLE = {
+    "version": 8,
+    "sources": {},
+    "layers": [{"id": "background", "type": "background", "paint": {"background-color": "rgba(0,0,0,0)"}}],
+    "glyphs": "/assets/glyphs/{fontstack}/{range}.pbf",
+}
+
+
+def _colours(theme: Theme, metric: MapMetric) -> list[list]:
+    good, mid, bad = theme.green, theme.yellow, theme.red
+    if metric.higher_is_better:
+        return [[0.0, bad], [0.5, mid], [1.0, good]]
+    if metric.column == "received":
+        low, high = ("#c6e4ff", "#1660c8") if theme.name == "light" else ("#1b3a6b", "#35c6ff")
+        return [[0.0, low], [1.0, high]]
+    return [[0.0, good], [0.5, mid], [1.0, bad]]
+
+
+def _fmt_share(value: float) -> str:
+    return "—" if pd.isna(value) else f"{value * 100:.1f}%"
+
+
+def _fmt_hours(value: float) -> str:
+    return "—" if pd.isna(value) else f"{value:.1f} 小时"
+
+
+def chinese_only(name: str) -> bool:
+    return bool(name) and not _NOT_CHINESE_ONLY.search(name)
+
+
+def region_map(
+    regions: pd.DataFrame,
+    metrics: pd.DataFrame,
+    metric: str = "share_5d",
+    theme: str | Theme = "light",
+    *,
+    width: int = 760,
+    height: int = 520,
+    labels: bool = True,
+) -> go.Figure:
+    """Choropleth of ``regions`` (queries.regions.child_regions) coloured by
+    ``metric`` taken from ``metrics`` (queries.petitions.child_region_metrics).
+
+    Each polygon's location is its region code (clickData points carry it as
+    ``location``). Regions without data are drawn grey. ``width``/``height``
+    are the map's size in pixels, used to fit the view to the polygons.
+    """
+    t = get_theme(theme)
+    spec = MAP_METRICS[metric]
+    geojson = feature_collection(regions) if not regions.empty else {"features": []}
+    box = bounds(geojson["features"])
+    if box is None:
+        return empty_figure(t, "暂无边界数据")
+    drawn = {f["id"] for f in geojson["features"]}
+    df = regions[["code", "name", "centroid_lon", "centroid_lat"]].merge(
+        metrics.drop(columns=["name"], errors="ignore"), on="code", how="left"
+    )
+    df = df[df["code"].isin(drawn)]
+    values = pd.to_numeric(df[spec.column], errors="coerce") if spec.column in df else pd.Series(dtype=float)
+    has_value = values.notna()
+    customdata = list(
+        zip(
+            df["name"],
+            df.get("received", pd.Series(0, index=df.index)).fillna(0).astype(int),
+            [_fmt_share(v) for v in df.get("share_5d", pd.Series(math.nan, index=df.index))],
+            df.get("open", pd.Series(0, index=df.index)).fillna(0).astype(int),
+            df.get("overdue", pd.Series(0, index=df.index)).fillna(0).astype(int),
+            [_fmt_hours(v) for v in df.get("median_hours", pd.Series(math.nan, index=df.index))],
+            df.get("red", pd.Series(0, index=df.index)).fillna(0).astype(int),
+            df.get("yellow", pd.Series(0, index=df.index)).fillna(0).astype(int),
+            strict=True,
+        )
+    )
+    hover = (
+        "<b>%{customdata[0]}</b><br>受理诉求 %{customdata[1]} 件<br>5日办结率 %{customdata[2]}"
+        "<br>未办结 %{customdata[3]} 件（超期 %{customdata[4]}）<br>办理时长中位数 %{customdata[5]}"
+        "<br>红色预警 %{customdata[6]} · 黄色预警 %{customdata[7]}<extra></extra>"
+    )
+    line_colour = "#0a1630" if t.name == "dark" else "#ffffff"
+    fig = go.Figure()
+    # Base layer: every region, grey, so regions without data still show.
+    fig.add_trace(
+        go.Choroplethmap(
+            geojson=geojson,
+            locations=df["code"],
+            z=[0] * len(df),
+            featureidkey="id",
+            colorscale=[[0, "#3a4a66" if t.name == "dark" else "#d5dbe5"]] * 2,
+            showscale=False,
+            marker={"line": {"color": line_colour, "width": 1.2}},
+            customdata=customdata,
+            hovertemplate=hover,
+        )
+    )
+    if has_value.any():
+        shown = values[has_value]
+        if spec.is_share:
+            zmin, zmax = min(0.8, math.floor(shown.min() * 20) / 20), 1.0
+        else:
+            zmin, zmax = float(shown.min()), float(max(shown.max(), shown.min() + 1))
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=geojson,
+                locations=df.loc[has_value, "code"],
+                z=shown,
+                zmin=zmin,
+                zmax=zmax,
+                featureidkey="id",
+                colorscale=_colours(t, spec),
+                marker={"line": {"color": line_colour, "width": 1.2}, "opacity": 0.88},
+                customdata=[c for c, keep in zip(customdata, has_value, strict=True) if keep],
+                hovertemplate=hover,
+                colorbar={
+                    "title": {"text": spec.label, "side": "top", "font": {"color": t.muted}},
+                    "tickformat": ".0%" if spec.is_share else "~s",
+                    "tickfont": {"color": t.muted, "size": t.font_size - 3},
+                    "thickness": 12,
+                    "len": 0.6,
+                    "x": MAP_SHARE + 0.02,
+                    "xanchor": "left",
+                    "y": 0.5,
+                    "yanchor": "middle",
+                    "outlinewidth": 0,
+                    "bgcolor": "rgba(0,0,0,0)",
+                },
+            )
+        )
+    named = df[[chinese_only(str(n)) for n in df["name"]]].dropna(subset=["centroid_lon", "centroid_lat"])
+    if labels and 0 < len(named) <= MAX_LABELS:
+        fig.add_trace(
+            go.Scattermap(
+                lon=named["centroid_lon"],
+                lat=named["centroid_lat"],
+                mode="text",
+                text=named["name"],
+                textfont={"size": t.font_size - 4, "color": "#0b1a33"},
+                hoverinfo="skip",
+            )
+        )
+    centre, zoom = fit_view(box, int(width * MAP_SHARE), height)
+    fig.update_layout(
+        **base_layout(t),
+        map={
+            "style": BLANK_STYLE,
+            "center": centre,
+            "zoom": zoom,
+            "domain": {"x": [0, MAP_SHARE], "y": [0, 1]},
+        },
+        clickmode="event",
+    )
+    return fig

@@ -1,0 +1,120 @@
+"""The two looks every figure comes in: dark for the wall, light for the inspector.
+
+Builders take ``theme="dark"`` or ``theme="light"`` and ask this module for
+colours, sizes and the base layout, so a chart looks the same wherever it is
+drawn (wall screen, inspector page, export).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from cockpit.lifecycle import COLOUR_HEX
+
+# System fonts only: nothing is downloaded (see docs/offline.md).
+FONT_FAMILY = '"WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif'
+EMPTY_TEXT = "暂无数据"
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    text: str
+    muted: str
+    grid: str
+    paper: str
+    accent: str
+    accent_soft: str
+    font_size: int
+    title_size: int
+    red: str = COLOUR_HEX["red"]
+    yellow: str = COLOUR_HEX["yellow"]
+    green: str = COLOUR_HEX["green"]
+
+
+DARK = Theme(
+    name="dark",
+    text="#d8e6ff",
+    muted="#7f96bd",
+    grid="rgba(110, 150, 220, 0.18)",
+    paper="rgba(0, 0, 0, 0)",
+    accent="#35c6ff",
+    accent_soft="rgba(53, 198, 255, 0.35)",
+    font_size=18,
+    title_size=20,
+)
+
+LIGHT = Theme(
+    name="light",
+    text="#1f2d3d",
+    muted="#6b7a90",
+    grid="#e6ebf2",
+    paper="#ffffff",
+    accent="#1f6feb",
+    accent_soft="rgba(31, 111, 235, 0.25)",
+    font_size=13,
+    title_size=15,
+)
+
+THEMES = {"dark": DARK, "light": LIGHT}
+
+
+def get_theme(theme: str | Theme) -> Theme:
+    if isinstance(theme, Theme):
+        return theme
+    try:
+        return THEMES[theme]
+    except KeyError:
+        raise ValueError(f"theme must be one of {', '.join(THEMES)}, not {theme!r}") from None
+
+
+def base_layout(theme: Theme, **overrides) -> dict:
+    """Layout settings every chart starts from."""
+    layout = {
+        "font": {"family": FONT_FAMILY, "size": theme.font_size, "color": theme.text},
+        "paper_bgcolor": theme.paper,
+        "plot_bgcolor": theme.paper,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "hoverlabel": {"font": {"family": FONT_FAMILY}},
+        "showlegend": False,
+        "separators": ".,",
+    }
+    layout.update(overrides)
+    return layout
+
+
+def axis(theme: Theme, **overrides) -> dict:
+    settings = {
+        "gridcolor": theme.grid,
+        "linecolor": theme.grid,
+        "zerolinecolor": theme.grid,
+        "tickfont": {"color": theme.muted, "size": theme.font_size - 2},
+        "automargin": True,
+    }
+    settings.update(overrides)
+    return settings
+
+
+def empty_figure(theme: str | Theme, message: str = EMPTY_TEXT) -> go.Figure:
+    """A blank chart that says there is nothing to show."""
+    t = get_theme(theme)
+    fig = go.Figure()
+    fig.update_layout(
+        **base_layout(t),
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        annotations=[
+            {
+                "text": message,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+                "showarrow": False,
+                "font": {"size": t.title_size, "color": t.muted},
+            }
+        ],
+    )
+    return fig

@@ -1,0 +1,129 @@
+"""Trends over time: the 5-day share with petitions received, and warnings
+raised vs disposed."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from cockpit.figures.theme import Theme, axis, base_layout, empty_figure, get_theme
+
+TICK_FORMATS = {"day": "%m-%d", "week": "%m-%d", "month": "%Y-%m"}
+PERIOD_LABELS = {"day": "日", "week": "周", "month": "月"}
+
+
+def count_tick(largest: int, ticks: int = 4) -> int:
+    """A whole, round tick step showing ``largest`` in about ``ticks`` steps."""
+    raw = max(1.0, largest / ticks)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for step in (1, 2, 5, 10):
+        if step * magnitude >= raw:
+            return int(step * magnitude)
+    return int(10 * magnitude)
+
+
+def _legend(t: Theme) -> dict:
+    return {
+        "showlegend": True,
+        "legend": {
+            "orientation": "h",
+            "x": 0,
+            "y": 1.02,
+            "yanchor": "bottom",
+            "font": {"color": t.muted, "size": t.font_size - 2},
+            "bgcolor": "rgba(0,0,0,0)",
+        },
+    }
+
+
+def share_trend(df: pd.DataFrame, theme: str | Theme = "light", freq: str = "day") -> go.Figure:
+    """The share closed within 5 days per period (line, left axis) over the
+    petitions received per period (bars, right axis).
+
+    ``df``: queries.petitions.share_closed_within_5_days_trend (period,
+    received, closed_within, late, in_progress, share). Periods with nothing
+    to judge yet leave a gap in the line.
+    """
+    t = get_theme(theme)
+    if df.empty or int(df["received"].sum()) == 0:
+        return empty_figure(t)
+    periods = pd.to_datetime(df["period"])
+    shares = pd.to_numeric(df["share"], errors="coerce")
+    share_text = ["—" if pd.isna(s) else f"{s * 100:.1f}%" for s in shares]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=periods,
+            y=df["received"],
+            name="受理量",
+            yaxis="y2",
+            marker={"color": t.accent_soft, "line": {"width": 0}},
+            customdata=list(zip(df["in_progress"], share_text, strict=True)),
+            hovertemplate="%{x|%Y-%m-%d}<br>受理 %{y} 件<br>办理中 %{customdata[0]} 件<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=periods,
+            y=shares,
+            name="5日办结率",
+            mode="lines+markers",
+            line={"color": t.green, "width": 3},
+            marker={"size": 6 if len(df) > 20 else 8},
+            connectgaps=False,
+            customdata=share_text,
+            hovertemplate="%{x|%Y-%m-%d}<br>5日办结率 %{customdata}<extra></extra>",
+        )
+    )
+    low = shares.min()
+    floor = 0.5 if pd.isna(low) else max(0.0, min(0.8, (int(low * 10)) / 10))
+    fig.update_layout(
+        **base_layout(t, margin={"l": 10, "r": 10, "t": 34, "b": 6}, **_legend(t)),
+        xaxis=axis(t, showgrid=False, tickformat=TICK_FORMATS.get(freq, "%m-%d")),
+        yaxis=axis(t, tickformat=".0%", range=[floor, 1.02], title=None),
+        yaxis2=axis(
+            t,
+            overlaying="y",
+            side="right",
+            showgrid=False,
+            rangemode="tozero",
+            dtick=count_tick(int(df["received"].max())),
+            tickformat=",d",
+        ),
+        bargap=0.25,
+        hovermode="x unified" if t.name == "light" else "closest",
+    )
+    return fig
+
+
+def warnings_trend(df: pd.DataFrame, theme: str | Theme = "light", freq: str = "day") -> go.Figure:
+    """Warnings raised and disposed per period (grouped bars).
+
+    ``df``: queries.warnings.warnings_raised_trend (period, raised, disposed).
+    """
+    t = get_theme(theme)
+    if df.empty or int(df["raised"].sum() + df["disposed"].sum()) == 0:
+        return empty_figure(t)
+    periods = pd.to_datetime(df["period"])
+    fig = go.Figure(
+        [
+            go.Bar(x=periods, y=df["raised"], name="新增预警", marker={"color": t.red}),
+            go.Bar(x=periods, y=df["disposed"], name="处置完毕", marker={"color": t.green}),
+        ]
+    )
+    fig.update_traces(hovertemplate="%{x|%Y-%m-%d} %{fullData.name} %{y} 条<extra></extra>")
+    fig.update_layout(
+        **base_layout(t, margin={"l": 10, "r": 10, "t": 34, "b": 6}, **_legend(t)),
+        xaxis=axis(t, showgrid=False, tickformat=TICK_FORMATS.get(freq, "%m-%d")),
+        yaxis=axis(
+            t,
+            rangemode="tozero",
+            dtick=count_tick(int(max(df["raised"].max(), df["disposed"].max()))),
+            tickformat=",d",
+        ),
+        barmode="group",
+        bargap=0.25,
+    )
+    return fig

@@ -1,0 +1,85 @@
+"""Every Dash component ID the cockpit uses, in one place.
+
+Layouts and callbacks import these; no page invents a string ID of its own.
+IDs are unique across the whole app because pages are swapped into one
+page container and the app shell is always present.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ShellIds(StrEnum):
+    """The app shell: present on every page."""
+
+    LOCATION = "shell-location"  # dcc.Location(refresh="callback-nav"): callbacks navigate through it
+    POLL = "shell-poll"  # dcc.Interval: check whether the data changed
+    DATA_VERSION = "shell-data-version"  # dcc.Store: data_version of the last refresh seen
+    STATUS_KEY = "shell-status-key"  # dcc.Store: what the refresh indicator shows now
+    REFRESH_STATUS = "shell-refresh-status"  # the "数据更新于 …" indicator (rendered by each page)
+
+
+class WindowIds(StrEnum):
+    """The time-window selector (inspector and village pages)."""
+
+    PRESET = "window-preset"
+    RANGE = "window-range"
+
+
+class ScreenIds(StrEnum):
+    """The wall screen, /screen."""
+
+    CANVAS = "screen-canvas"
+    CLOCK = "screen-clock"
+    CLOCK_TICK = "screen-clock-tick"
+    FOCUS_NAME = "screen-focus-name"
+    ROTATE = "screen-rotate"
+    ROTATION = "screen-rotation"  # dcc.Store: codes the screen cycles through
+    FOCUS = "screen-focus"  # dcc.Store: the region the screen shows now
+    KPIS = "screen-kpis"
+    MAP = "screen-map"
+    MAP_TITLE = "screen-map-title"
+    CATEGORIES = "screen-categories"
+    TREND = "screen-trend"
+    HANDLING = "screen-handling"
+    RANKING = "screen-ranking"
+    RANKING_TITLE = "screen-ranking-title"
+    RED_LIST = "screen-red-list"
+
+
+class RegionIds(StrEnum):
+    """The inspector's analytics page, /region/<code> and /."""
+
+    PARAMS = "region-params"  # dcc.Store: {"code": ..., "window": {...query args}}
+    KPIS = "region-kpis"
+    MAP = "region-map"
+    CATEGORIES = "region-categories"
+    TREND = "region-trend"
+    HANDLING = "region-handling"
+    RANKING = "region-ranking"
+    RED_LIST = "region-red-list"
+
+
+class VillageIds(StrEnum):
+    """A village's page, /region/<village code>."""
+
+    PARAMS = "village-params"
+    KPIS = "village-kpis"
+    PETITIONS = "village-petitions"
+    WARNINGS = "village-warnings"
+    PETITION_TREND = "village-petition-trend"
+    WARNING_TREND = "village-warning-trend"
+
+
+class QueueIds(StrEnum):
+    """The warning queues, /warnings."""
+
+    PARAMS = "queue-params"
+    REGION = "queue-region"
+    CATEGORY = "queue-category"
+    OWNER = "queue-owner"
+    OVERDUE = "queue-overdue"
+    RED = "queue-red"
+    YELLOW = "queue-yellow"
+    GREEN = "queue-green"
