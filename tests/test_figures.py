@@ -1,0 +1,229 @@
+"""Figure builders: hand-made DataFrames in, plotly Figures out, no browser."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from cockpit import figures
+from cockpit.figures.geo import bounds, feature_collection, fit_view
+from cockpit.figures.region_map import chinese_only
+from cockpit.figures.theme import EMPTY_TEXT, FONT_FAMILY
+from cockpit.figures.trends import count_tick
+
+
+def square(x: float, y: float, size: float = 0.1) -> str:
+    ring = [[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]
+    return json.dumps({"type": "Polygon", "coordinates": [ring]})
+
+
+def regions_frame(names=("东城街道", "西山镇", "南湖镇")) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "code": [f"33010200{i}000" for i in range(len(names))],
+            "name": list(names),
+            "level": "town",
+            "centroid_lon": [120.05 + 0.1 * i for i in range(len(names))],
+            "centroid_lat": [30.05] * len(names),
+            "boundary": [square(120.0 + 0.1 * i, 30.0) for i in range(len(names))],
+        }
+    )
+
+
+def metrics_frame(regions: pd.DataFrame, shares=(0.95, 0.82, math.nan)) -> pd.DataFrame:
+    n = len(regions)
+    return pd.DataFrame(
+        {
+            "code": regions["code"],
+            "name": regions["name"],
+            "received": [40, 25, 0][:n],
+            "closed_within": [38, 20, 0][:n],
+            "late": [2, 4, 0][:n],
+            "in_progress": [0, 1, 0][:n],
+            "share_5d": list(shares)[:n],
+            "open": [3, 5, 0][:n],
+            "overdue": [0, 2, 0][:n],
+            "median_hours": [20.5, 60.0, math.nan][:n],
+            "red": [1, 4, 0][:n],
+            "yellow": [2, 1, 0][:n],
+            "green": [9, 3, 0][:n],
+        }
+    )
+
+
+def empty_message(fig) -> str | None:
+    annotations = fig.layout.annotations
+    return annotations[0].text if annotations else None
+
+
+EMPTY_FRAMES = {
+    "top_categories_bar": pd.DataFrame(
+        columns=["category", "received", "share_of_received", "closed_within", "share_5d"]
+    ),
+    "handling_distribution_bar": pd.DataFrame(
+        {"bucket": ["0-1", "15+"], "label": ["1天内", "15天以上"], "count": [0, 0]}
+    ),
+    "share_trend": pd.DataFrame(
+        columns=["period", "received", "closed_within", "late", "in_progress", "share"]
+    ),
+    "warnings_trend": pd.DataFrame({"period": [date(2026, 11, 2)], "raised": [0], "disposed": [0]}),
+}
+
+
+@pytest.mark.parametrize("builder", sorted(EMPTY_FRAMES))
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_every_builder_says_there_is_no_data_instead_of_failing(builder, theme):
+    fig = getattr(figures, builder)(EMPTY_FRAMES[builder], theme)
+    assert empty_message(fig) == EMPTY_TEXT
+    assert len(fig.data) == 0
+
+
+def test_the_map_says_so_when_no_region_has_a_boundary():
+    regions = regions_frame().assign(boundary=None)
+    fig = figures.region_map(regions, metrics_frame(regions), "share_5d", "dark")
+    assert empty_message(fig) == "暂无边界数据"
+
+
+def test_the_map_draws_one_polygon_per_region_keyed_by_code():
+    regions = regions_frame()
+    fig = figures.region_map(regions, metrics_frame(regions), "share_5d", "light")
+    base, coloured = fig.data[0], fig.data[1]
+    assert list(base.locations) == list(regions["code"])
+    assert [f["id"] for f in base.geojson["features"]] == list(regions["code"])
+    assert base.featureidkey == "id"
+    # The region without a share (no petitions) stays grey: only the base layer has it.
+    assert list(coloured.locations) == list(regions["code"][:2])
+    assert list(coloured.z) == [0.95, 0.82]
+    assert coloured.colorbar.tickformat == ".0%"
+
+
+def test_the_map_uses_no_tiles_and_no_external_style():
+    regions = regions_frame()
+    fig = figures.region_map(regions, metrics_frame(regions), "share_5d", "dark")
+    style = fig.layout.map.style
+    assert isinstance(style, dict)
+    assert style["sources"] == {}
+    assert "http" not in json.dumps(style)
+
+
+def test_map_labels_are_chinese_only_and_other_names_are_left_to_hover():
+    regions = regions_frame(names=("东城街道", "A区3号", "南湖镇"))
+    fig = figures.region_map(regions, metrics_frame(regions), "received", "dark")
+    labels = [trace for trace in fig.data if trace.type == "scattermap"]
+    assert len(labels) == 1
+    assert list(labels[0].text) == ["东城街道", "南湖镇"]
+    for text in labels[0].text:
+        assert not re.search(r"[A-Za-z0-9]", text)
+    assert "A区3号" in [row[0] for row in fig.data[0].customdata]
+
+
+def test_chinese_only_rejects_latin_letters_and_digits():
+    assert chinese_only("东城街道")
+    assert not chinese_only("一村2组")
+    assert not chinese_only("Xi村")
+    assert not chinese_only("")
+
+
+@pytest.mark.parametrize("metric", sorted(figures.MAP_METRICS))
+def test_the_map_can_colour_by_every_setting_metric(metric):
+    regions = regions_frame()
+    fig = figures.region_map(regions, metrics_frame(regions), metric, "dark")
+    assert len(fig.data) >= 2
+
+
+def test_the_map_view_fits_the_regions():
+    regions = regions_frame()
+    box = bounds(feature_collection(regions)["features"])
+    assert box == pytest.approx((120.0, 30.0, 120.3, 30.1))
+    centre, zoom = fit_view(box, 760, 480)
+    assert centre["lon"] == pytest.approx(120.15)
+    assert 30.0 < centre["lat"] < 30.1
+    # 0.3 degrees of longitude over ~700 px: around zoom 10.
+    assert 9 < zoom < 11
+
+
+def test_top_categories_puts_the_most_frequent_on_top():
+    df = pd.DataFrame(
+        {
+            "category": ["道路", "低保", "环境"],
+            "received": [30, 12, 20],
+            "share_of_received": [0.48, 0.19, 0.32],
+            "closed_within": [27, 10, 19],
+            "share_5d": [0.9, 0.83, 0.95],
+        }
+    )
+    fig = figures.top_categories_bar(df, "dark")
+    bar = fig.data[0]
+    assert bar.orientation == "h"
+    # Plotly draws the last y category at the top.
+    assert list(bar.y) == ["低保", "环境", "道路"]
+    assert list(bar.x) == [12, 20, 30]
+
+
+def test_handling_distribution_keeps_bucket_order_and_colours_by_time_limit():
+    df = pd.DataFrame(
+        {
+            "bucket": ["0-1", "1-2", "2-3", "3-5", "5-10", "10-15", "15+"],
+            "label": ["1天内", "1-2天", "2-3天", "3-5天", "5-10天", "10-15天", "15天以上"],
+            "count": [40, 20, 10, 5, 3, 1, 1],
+        }
+    )
+    fig = figures.handling_distribution_bar(df, "light")
+    bar = fig.data[0]
+    assert list(bar.x) == list(df["label"])
+    colours = list(bar.marker.color)
+    assert len(set(colours[:4])) == 1  # all within the 5-day limit
+    assert colours[4] != colours[0] and colours[6] != colours[4]
+
+
+def test_share_trend_leaves_gaps_where_nothing_could_be_judged():
+    df = pd.DataFrame(
+        {
+            "period": [date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)],
+            "received": [10, 0, 4],
+            "closed_within": [9, 0, 0],
+            "late": [1, 0, 0],
+            "in_progress": [0, 0, 4],
+            "share": [0.9, math.nan, math.nan],
+        }
+    )
+    fig = figures.share_trend(df, "dark", freq="week")
+    bars, line = fig.data
+    assert bars.type == "bar" and line.type == "scatter"
+    assert line.y[0] == 0.9 and math.isnan(line.y[1])
+    assert line.connectgaps is False
+    assert fig.layout.yaxis.tickformat == ".0%"
+
+
+def test_warnings_trend_shows_raised_and_disposed_side_by_side():
+    df = pd.DataFrame(
+        {"period": [date(2026, 11, 2), date(2026, 11, 9)], "raised": [5, 3], "disposed": [2, 6]}
+    )
+    fig = figures.warnings_trend(df, "light", freq="week")
+    assert [trace.name for trace in fig.data] == ["新增预警", "处置完毕"]
+    assert fig.layout.barmode == "group"
+
+
+@pytest.mark.parametrize(("largest", "step"), [(0, 1), (1, 1), (4, 1), (9, 5), (40, 10), (130, 50)])
+def test_count_ticks_are_round_whole_numbers(largest, step):
+    assert count_tick(largest) == step
+
+
+def test_the_themes_differ_and_use_system_chinese_fonts():
+    regions = regions_frame()
+    dark = figures.region_map(regions, metrics_frame(regions), "share_5d", "dark")
+    light = figures.region_map(regions, metrics_frame(regions), "share_5d", "light")
+    assert dark.layout.font.color != light.layout.font.color
+    assert dark.layout.font.size > light.layout.font.size  # read from across the room
+    assert "WenQuanYi Micro Hei" in FONT_FAMILY and "Microsoft YaHei" in FONT_FAMILY
+    assert dark.layout.font.family == FONT_FAMILY
+
+
+def test_an_unknown_theme_is_refused():
+    with pytest.raises(ValueError, match="theme"):
+        figures.get_theme("blue")
