@@ -1,0 +1,57 @@
+/* The cockpit's browser side: the wall screen's clock and its scaling.
+ * No network access; nothing here depends on anything outside this file. */
+(function () {
+  "use strict";
+
+  var CANVAS_W = 1920;
+  var CANVAS_H = 1080;
+  var WEEKDAYS = ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"];
+
+  function pad(n) {
+    return (n < 10 ? "0" : "") + n;
+  }
+
+  /* Local time in Asia/Shanghai (UTC+8 all year), whatever the browser's zone. */
+  function shanghaiNow() {
+    var now = new Date();
+    return new Date(now.getTime() + (now.getTimezoneOffset() + 480) * 60000);
+  }
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    cockpit: {
+      clock: function () {
+        var t = shanghaiNow();
+        return (
+          t.getFullYear() + "-" + pad(t.getMonth() + 1) + "-" + pad(t.getDate()) + " " +
+          WEEKDAYS[t.getDay()] + " " + pad(t.getHours()) + ":" + pad(t.getMinutes()) + ":" + pad(t.getSeconds())
+        );
+      },
+    },
+  });
+
+  /* Scale the fixed 1920x1080 wall canvas to fit the viewport, centred,
+   * without scrollbars (4K wall, projector, laptop alike). */
+  var pending = false;
+  function fit() {
+    pending = false;
+    var canvas = document.querySelector(".screen-canvas");
+    document.body.classList.toggle("screen-mode", !!canvas);
+    if (!canvas) return;
+    var vw = window.innerWidth;
+    var vh = window.innerHeight;
+    var s = Math.min(vw / CANVAS_W, vh / CANVAS_H);
+    var x = Math.max(0, (vw - CANVAS_W * s) / 2);
+    var y = Math.max(0, (vh - CANVAS_H * s) / 2);
+    var transform = "translate(" + x + "px, " + y + "px) scale(" + s + ")";
+    if (canvas.style.transform !== transform) canvas.style.transform = transform;
+  }
+  function schedule() {
+    if (!pending) {
+      pending = true;
+      window.requestAnimationFrame(fit);
+    }
+  }
+  window.addEventListener("resize", schedule);
+  new MutationObserver(schedule).observe(document.documentElement, { childList: true, subtree: true });
+  schedule();
+})();

@@ -1,0 +1,2 @@
+"""Layout pieces shared by pages: KPI cards, navbar, breadcrumb, window
+selector, refresh indicator, lists and tables."""

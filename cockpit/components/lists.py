@@ -1,0 +1,120 @@
+"""Lists shared by pages: newest red warnings, region ranking, event trails."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import dcc, html
+
+from cockpit.components.format import fmt_amount, fmt_int, fmt_share, fmt_time
+from cockpit.components.urls import warning_href
+
+EMPTY = "暂无数据"
+
+
+def marquee(items: list, min_items: int) -> html.Div:
+    """Items in a box; with ``min_items`` or more they scroll upward in a
+    loop (the list is doubled so the CSS animation wraps seamlessly)."""
+    if len(items) < min_items:
+        return html.Div(html.Div(items, className="marquee-track"), className="marquee")
+    seconds = max(12, 3 * len(items))
+    return html.Div(
+        html.Div(
+            items + items,  # serialised twice; the renderer keys children by position
+            className="marquee-track rolling",
+            style={"animationDuration": f"{seconds}s"},
+        ),
+        className="marquee",
+    )
+
+
+def red_warning_items(df: pd.DataFrame, links: bool = True) -> list:
+    """One row per red warning: when, where, what, how much."""
+    items = []
+    for row in df.itertuples(index=False):
+        place = " · ".join(str(p) for p in (row.town_name, row.village_name) if isinstance(p, str) and p)
+        title = dcc.Link(row.title, href=warning_href(row.id)) if links else row.title
+        amount = fmt_amount(row.amount) if pd.notna(row.amount) else ""
+        items.append(
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.Span(fmt_time(row.raised_at, "%m-%d %H:%M"), className="red-time"),
+                            html.Span(place, className="red-place"),
+                        ],
+                        className="red-meta",
+                    ),
+                    html.Div(title, className="red-title"),
+                    html.Div(
+                        [
+                            html.Span(row.category, className="red-category"),
+                            html.Span(amount, className="red-amount"),
+                        ],
+                        className="red-extra",
+                    ),
+                ],
+                className="red-item",
+            )
+        )
+    return items
+
+
+def red_warning_list(df: pd.DataFrame, *, rolling: bool = False, links: bool = True) -> html.Div:
+    if df.empty:
+        return html.Div("当前没有红色预警", className="list-empty")
+    items = red_warning_items(df, links=links)
+    return marquee(items, min_items=5) if rolling else html.Div(items, className="red-list")
+
+
+def ranking_rows(df: pd.DataFrame) -> list[html.Div]:
+    """Child regions best first by 5-day share (no share yet: last)."""
+    ordered = df.assign(_s=df["share_5d"].fillna(-1)).sort_values(
+        ["_s", "received"], ascending=[False, False]
+    )
+    rows = []
+    for rank, row in enumerate(ordered.itertuples(index=False), start=1):
+        share = row.share_5d
+        tone = "none" if pd.isna(share) else "good" if share >= 0.9 else "warn" if share >= 0.8 else "bad"
+        width = 0 if pd.isna(share) else max(0.0, min(1.0, float(share))) * 100
+        rows.append(
+            html.Div(
+                [
+                    html.Span(str(rank), className=f"rank-no rank-{rank if rank <= 3 else 'n'}"),
+                    html.Span(row.name, className="rank-name"),
+                    html.Span(f"{fmt_int(row.received)} 件", className="rank-received"),
+                    html.Div(
+                        html.Div(className=f"rank-bar-fill tone-{tone}", style={"width": f"{width:.1f}%"}),
+                        className="rank-bar",
+                    ),
+                    html.Span(fmt_share(share), className=f"rank-share tone-{tone}"),
+                ],
+                className="rank-row",
+            )
+        )
+    return rows
+
+
+def ranking_list(df: pd.DataFrame, rolling_from: int = 13) -> html.Div:
+    if df.empty:
+        return html.Div(EMPTY, className="list-empty")
+    return marquee(ranking_rows(df), min_items=rolling_from)
+
+
+def timeline(events: list[dict]) -> html.Ol:
+    """An event trail, oldest first: each event has at, title, detail, tone."""
+    if not events:
+        return html.Div("暂无记录", className="list-empty")
+    return html.Ol(
+        [
+            html.Li(
+                [
+                    html.Div(fmt_time(e["at"], "%Y-%m-%d %H:%M"), className="timeline-time"),
+                    html.Div(e["title"], className="timeline-title"),
+                    html.Div(e.get("detail") or "", className="timeline-detail"),
+                ],
+                className=f"timeline-item tone-{e.get('tone', 'neutral')}",
+            )
+            for e in events
+        ],
+        className="timeline",
+    )

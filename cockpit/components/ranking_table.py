@@ -1,0 +1,71 @@
+"""The inspector's ranking of child regions: a table whose every row is a link
+to that region (click anywhere on a row to drill down; middle-click opens a tab)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+from dash import dcc, html
+
+from cockpit.components.format import fmt_duration, fmt_int, fmt_share
+from cockpit.components.kpi import share_tone
+from cockpit.components.urls import region_href
+
+COLUMNS = (
+    ("name", "名称"),
+    ("received", "受理"),
+    ("share_5d", "5日办结率"),
+    ("closed_within", "5日内办结"),
+    ("late", "超过5日"),
+    ("in_progress", "办理中"),
+    ("open", "未办结"),
+    ("overdue", "超期"),
+    ("median_hours", "时长中位数"),
+    ("red", "红色预警"),
+    ("yellow", "黄色预警"),
+    ("green", "绿色预警"),
+)
+
+
+def _cell(column: str, value) -> str:
+    if column == "name":
+        return str(value)
+    if column == "share_5d":
+        return fmt_share(value)
+    if column == "median_hours":
+        return fmt_duration(value)
+    return fmt_int(value)
+
+
+def ranking_order(df: pd.DataFrame) -> pd.DataFrame:
+    """Weakest 5-day share first (they need attention); regions with nothing
+    to judge yet last."""
+    return (
+        df.assign(_s=df["share_5d"].fillna(2.0))
+        .sort_values(["_s", "received"], ascending=[True, False])
+        .drop(columns="_s")
+    )
+
+
+def ranking_table(df: pd.DataFrame, root_code: str, window_args: Mapping[str, str]) -> html.Div:
+    """``df``: queries.petitions.child_region_metrics."""
+    if df.empty:
+        return html.Div("暂无下级地区", className="list-empty")
+    rows = []
+    for record in ranking_order(df).to_dict("records"):
+        href = region_href(record["code"], root_code, window_args)
+        cells = []
+        for column, _label in COLUMNS:
+            tone = ""
+            if column == "share_5d":
+                tone = f"tone-{share_tone(record[column])}"
+            elif column == "overdue" and record[column]:
+                tone = "tone-bad"
+            cells.append(html.Td(dcc.Link(_cell(column, record[column]), href=href), className=tone or None))
+        rows.append(html.Tr(cells))
+    head = html.Thead(html.Tr([html.Th(label) for _column, label in COLUMNS]))
+    return html.Div(
+        html.Table([head, html.Tbody(rows)], className="table table-sm table-hover ranking-table"),
+        className="ranking-scroll",
+    )

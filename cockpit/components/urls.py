@@ -1,0 +1,37 @@
+"""The cockpit's URLs, built in one place so every link agrees with the routes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import urlencode
+
+SCREEN = "/screen"
+HOME = "/"
+WARNINGS = "/warnings"
+
+
+def _with_query(path: str, query: Mapping[str, str] | None) -> str:
+    query = {k: v for k, v in (query or {}).items() if v not in (None, "", False)}
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def region_href(code: str, root_code: str, window_args: Mapping[str, str] | None = None) -> str:
+    """The analytics page of a region; the root region lives at "/"."""
+    path = HOME if code == root_code else f"/region/{code}"
+    return _with_query(path, window_args)
+
+
+def petition_href(petition_id: int) -> str:
+    return f"/petition/{int(petition_id)}"
+
+
+def warning_href(warning_id: int) -> str:
+    return f"/warning/{int(warning_id)}"
+
+
+def warnings_href(filters: Mapping[str, str] | None = None) -> str:
+    return _with_query(WARNINGS, filters)
+
+
+def with_query(path: str, query: Mapping[str, str] | None) -> str:
+    return _with_query(path, query)

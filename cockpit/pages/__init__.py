@@ -1,0 +1,73 @@
+"""The cockpit's Dash pages, registered explicitly by ``register(app)``.
+
+Each page module exposes ``layout(**url_args)`` (a function: nothing is
+loaded at import) and, where it has callbacks, ``register_callbacks(app)``.
+Callbacks are plain module-level functions wired with ``app.callback`` so
+tests can call them directly and several apps can be built in one process.
+"""
+
+from __future__ import annotations
+
+import dash
+
+from cockpit.pages import not_found_404, queue, region, screen, shell
+from cockpit.pages.detail import petition, warning
+
+APP_TITLE = "监督驾驶舱"
+
+
+def _title(name: str) -> str:
+    return f"{name} - {APP_TITLE}"
+
+
+def register(app: dash.Dash) -> None:
+    """Register every page and callback on ``app`` (after it is created)."""
+    dash.register_page(
+        "cockpit.pages.screen",
+        path="/screen",
+        name="驾驶舱大屏",
+        title=_title("驾驶舱大屏"),
+        layout=screen.layout,
+    )
+    dash.register_page(
+        "cockpit.pages.home", path="/", name="分析", title=_title("分析"), layout=region.home_layout
+    )
+    dash.register_page(
+        "cockpit.pages.region",
+        path_template="/region/<code>",
+        name="地区",
+        title=_title("分析"),
+        layout=region.layout,
+    )
+    dash.register_page(
+        "cockpit.pages.warnings",
+        path="/warnings",
+        name="预警队列",
+        title=_title("预警队列"),
+        layout=queue.layout,
+    )
+    dash.register_page(
+        "cockpit.pages.petition",
+        path_template="/petition/<petition_id>",
+        name="诉求",
+        title=petition.title,
+        layout=petition.layout,
+    )
+    dash.register_page(
+        "cockpit.pages.warning",
+        path_template="/warning/<warning_id>",
+        name="预警",
+        title=warning.title,
+        layout=warning.layout,
+    )
+    dash.register_page(
+        "cockpit.pages.not_found_404",
+        path="/404",
+        name="未找到",
+        title=_title("未找到"),
+        layout=not_found_404.layout,
+    )
+    shell.register_callbacks(app)
+    screen.register_callbacks(app)
+    region.register_callbacks(app)
+    queue.register_callbacks(app)

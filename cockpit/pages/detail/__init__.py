@@ -1,0 +1,1 @@
+"""Detail pages: one petition, /petition/<id>; one warning, /warning/<id>."""

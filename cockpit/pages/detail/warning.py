@@ -1,0 +1,90 @@
+"""/warning/<id>: a warning and its lifecycle trail."""
+
+from __future__ import annotations
+
+from dash import html
+
+from cockpit.components.format import fmt_amount, fmt_duration, fmt_time
+from cockpit.components.lists import timeline
+from cockpit.components.messages import not_found
+from cockpit.components.navbar import page_frame
+from cockpit.components.tables import colour_badge
+from cockpit.lifecycle import COLOUR_LABELS, DISPOSITIONS, WARNING, WARNING_OWNER_KINDS, WARNING_SEVERITIES
+from cockpit.pages.common import connect, current_freshness, now
+from cockpit.pages.detail.common import field_list, record_id, village_crumbs
+from queries.warnings import get_warning, warning_trail
+
+STEP_TONES = {"raised": "bad", "accepted": "warn", "disposed": "good", "reopened": "bad"}
+
+
+def title(warning_id: str | None = None, **_kwargs) -> str:
+    return f"预警 {warning_id} - 监督驾驶舱"
+
+
+def layout(warning_id: str | None = None, **_query) -> html.Div:
+    wid = record_id(warning_id)
+    with connect() as conn:
+        fresh = current_freshness(conn)
+        row = get_warning(conn, wid) if wid is not None else None
+        crumbs = village_crumbs(conn, row["village_code"]) if row else None
+        trail = warning_trail(conn, wid) if crumbs is not None else None
+    if row is None or crumbs is None:
+        return page_frame(
+            "warnings",
+            fresh,
+            not_found("预警", f"没有编号为 {warning_id} 的预警，或它不在本驾驶舱的管辖范围内。"),
+        )
+    status = WARNING.status(row["status"])
+    open_now = status.is_open
+    overdue = open_now and row["due_at"] < now()
+    age = ((row["disposed_at"] or now()) - row["raised_at"]).total_seconds() / 3600
+    state = [colour_badge(status.colour, f"{COLOUR_LABELS[status.colour]} · {status.label}")]
+    if overdue:
+        state.append(html.Span("超期", className="badge text-bg-danger ms-2"))
+    fields = [
+        ("编号", row["external_id"]),
+        ("规则", row["rule_code"]),
+        ("类别", row["category"]),
+        ("等级", WARNING_SEVERITIES.get(row["severity"], row["severity"])),
+        ("所属村（社区）", row["village_name"]),
+        ("涉及金额", fmt_amount(row["amount"]) if row["amount"] is not None else "—"),
+        ("状态", state),
+        ("预警时间", fmt_time(row["raised_at"])),
+        ("处置期限", fmt_time(row["due_at"])),
+        ("处置时间", fmt_time(row["disposed_at"])),
+        ("历时", fmt_duration(age)),
+        (
+            "责任主体",
+            f"{WARNING_OWNER_KINDS.get(row['owner_kind'], row['owner_kind'])} · {row['owner_name']}",
+        ),
+        ("处置结论", DISPOSITIONS.get(row["disposition"], "—") if row["disposition"] else "—"),
+        ("处置说明", row["note"]),
+    ]
+    events = [
+        {
+            "at": e.at,
+            "title": f"{e.kind_label} → {e.to_status_label}" + (f" · {e.actor}" if e.actor else ""),
+            "detail": e.note,
+            "tone": STEP_TONES.get(e.kind, "neutral"),
+        }
+        for e in trail.itertuples(index=False)
+    ]
+    return page_frame(
+        "warnings",
+        fresh,
+        html.Div(crumbs, className="detail-crumbs"),
+        html.H1(row["title"], className="page-title"),
+        html.Div(
+            [
+                html.Section(
+                    [html.H2("预警信息", className="card-title-bar"), field_list(fields)],
+                    className="cockpit-card span-7",
+                ),
+                html.Section(
+                    [html.H2("处置过程", className="card-title-bar"), timeline(events)],
+                    className="cockpit-card span-5",
+                ),
+            ],
+            className="card-grid",
+        ),
+    )

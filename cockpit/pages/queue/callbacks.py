@@ -1,0 +1,112 @@
+"""Callbacks of the warning queues: fill the three columns, put filters in the URL."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import Dash, Input, Output, dcc, html
+
+from cockpit.components.format import fmt_amount, fmt_duration, fmt_time
+from cockpit.components.urls import warning_href, warnings_href
+from cockpit.context import current
+from cockpit.ids import QueueIds, ShellIds
+from cockpit.lifecycle import WARNING
+from cockpit.pages.common import connect, now
+from cockpit.pages.queue.filters import QueueFilters
+from queries.scope import Scope
+from queries.warnings import warning_queue
+
+QUEUE_LIMIT = 200
+STATUS_OF_COLOUR = {s.colour: s.code for s in WARNING.statuses}
+
+
+def queue_items(df: pd.DataFrame) -> list:
+    """One card per warning, oldest first; overdue ones marked."""
+    if df.empty:
+        return [html.Div("没有符合条件的预警", className="list-empty")]
+    items = []
+    for r in df.itertuples(index=False):
+        place = " · ".join(p for p in (r.town_name, r.village_name) if isinstance(p, str) and p)
+        badges = [html.Span(r.severity_label, className=f"badge severity-{r.severity}")]
+        if r.overdue:
+            badges.append(html.Span("超期", className="badge text-bg-danger"))
+        items.append(
+            dcc.Link(
+                [
+                    html.Div(
+                        [html.Span(r.title, className="queue-item-title"), *badges],
+                        className="queue-item-head",
+                    ),
+                    html.Div(f"{place} · {r.category}", className="queue-item-meta"),
+                    html.Div(
+                        [
+                            html.Span(f"预警于 {fmt_time(r.raised_at, '%m-%d %H:%M')}"),
+                            html.Span(f"历时 {fmt_duration(r.age_hours)}"),
+                            html.Span(f"期限 {fmt_time(r.due_at, '%m-%d %H:%M')}"),
+                        ],
+                        className="queue-item-times",
+                    ),
+                    html.Div(
+                        [
+                            html.Span(r.owner_name),
+                            html.Span(fmt_amount(r.amount) if pd.notna(r.amount) else ""),
+                        ],
+                        className="queue-item-owner",
+                    ),
+                ],
+                href=warning_href(r.id),
+                className="queue-item overdue" if r.overdue else "queue-item",
+            )
+        )
+    if len(df) >= QUEUE_LIMIT:
+        items.append(html.Div(f"仅显示前 {QUEUE_LIMIT} 条，请缩小筛选范围", className="table-note"))
+    return items
+
+
+def render_queues(_version: str | None, params: dict) -> tuple:
+    """The red, yellow and green queues under the filters."""
+    filters = QueueFilters(**params)
+    scope = Scope(filters.region or current().root_code)
+    at = now()
+    with connect() as conn:
+        frames = [
+            warning_queue(
+                conn,
+                scope,
+                at,
+                status=STATUS_OF_COLOUR[colour],
+                category=filters.category,
+                owner_kind=filters.owner,
+                overdue_only=filters.overdue,
+                limit=QUEUE_LIMIT,
+            )
+            for colour in ("red", "yellow", "green")
+        ]
+    return tuple(queue_items(df) for df in frames)
+
+
+def navigate_filters(
+    region: str | None, category: str | None, owner: str | None, overdue: bool | None
+) -> str:
+    """Any filter change puts all filters in the URL (shareable, back works)."""
+    filters = QueueFilters(
+        region=region or None, category=category or None, owner=owner or None, overdue=bool(overdue)
+    )
+    return warnings_href(filters.query_args())
+
+
+def register_callbacks(app: Dash) -> None:
+    app.callback(
+        Output(QueueIds.RED, "children"),
+        Output(QueueIds.YELLOW, "children"),
+        Output(QueueIds.GREEN, "children"),
+        Input(ShellIds.DATA_VERSION, "data"),
+        Input(QueueIds.PARAMS, "data"),
+    )(render_queues)
+    app.callback(
+        Output(ShellIds.LOCATION, "href", allow_duplicate=True),
+        Input(QueueIds.REGION, "value"),
+        Input(QueueIds.CATEGORY, "value"),
+        Input(QueueIds.OWNER, "value"),
+        Input(QueueIds.OVERDUE, "value"),
+        prevent_initial_call=True,
+    )(navigate_filters)

@@ -1,0 +1,148 @@
+"""Callbacks of the region pages: fill the panels, drill down, change the window."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from dash import Dash, Input, Output, State, no_update
+
+from cockpit import figures
+from cockpit.components.kpi import kpi_row
+from cockpit.components.lists import red_warning_list
+from cockpit.components.ranking_table import ranking_table
+from cockpit.components.tables import petitions_table, warnings_table
+from cockpit.components.urls import region_href
+from cockpit.context import current
+from cockpit.ids import RegionIds, ShellIds, VillageIds, WindowIds
+from cockpit.pages.common import connect, load_kpis, trend_freq, window_of
+from cockpit.pages.region.layout import MAP_HEIGHT, MAP_WIDTH
+from cockpit.timewindow import PRESET_LABELS, WindowError, custom_window
+from queries import petitions, warnings
+from queries.regions import child_regions
+from queries.scope import Scope
+
+THEME = "light"
+MAP_METRIC = "share_5d"
+
+
+def render_region(_version: str | None, params: dict) -> tuple:
+    """Every panel of the analytics page; re-runs only when the data changed."""
+    window = window_of(params["window"])
+    scope = Scope(params["code"])
+    freq = trend_freq(window)
+    with connect() as conn:
+        children = child_regions(conn, scope.region_code)
+        child_metrics = petitions.child_region_metrics(conn, scope, window)
+        kpis = load_kpis(conn, scope, window)
+        categories = petitions.top_categories(conn, scope, window, limit=10)
+        trend = petitions.share_closed_within_5_days_trend(conn, scope, window, freq=freq)
+        handling = petitions.handling_time_distribution(conn, scope, window)
+        red = warnings.newest_red_warnings(conn, scope, limit=10)
+    return (
+        kpi_row(kpis),
+        figures.region_map(children, child_metrics, MAP_METRIC, THEME, width=MAP_WIDTH, height=MAP_HEIGHT),
+        figures.top_categories_bar(categories, THEME),
+        figures.share_trend(trend, THEME, freq=freq),
+        figures.handling_distribution_bar(handling, THEME),
+        ranking_table(child_metrics, current().root_code, window.query_args()),
+        red_warning_list(red),
+    )
+
+
+def render_village(_version: str | None, params: dict) -> tuple:
+    """KPIs, trends and tables of one village."""
+    window = window_of(params["window"])
+    code = params["code"]
+    scope = Scope(code)
+    freq = trend_freq(window, weekly_after_days=14)
+    with connect() as conn:
+        kpis = load_kpis(conn, scope, window)
+        trend = petitions.share_closed_within_5_days_trend(conn, scope, window, freq=freq)
+        raised = warnings.warnings_raised_trend(conn, scope, window, freq=freq)
+        rows = petitions.village_petitions(conn, code, window)
+        alerts = warnings.village_warnings(conn, code, window)
+    return (
+        kpi_row(kpis),
+        figures.share_trend(trend, THEME, freq=freq),
+        figures.warnings_trend(raised, THEME, freq=freq),
+        petitions_table(rows),
+        warnings_table(alerts),
+    )
+
+
+def _drill(code: str | None, params: dict | None):
+    if not code or not params or code == params.get("code"):
+        return no_update
+    return region_href(code, current().root_code, params.get("window"))
+
+
+def drill_from_map(click: dict | None, params: dict | None):
+    """A click on a polygon opens that region (the URL changes, so back works)."""
+    points = (click or {}).get("points") or []
+    return _drill(points[0].get("location") if points else None, params)
+
+
+def navigate_preset(preset: str | None, pathname: str | None):
+    """Choosing a preset window reloads the page's URL with ?window=…"""
+    if not preset or preset == "custom" or preset not in PRESET_LABELS:
+        return no_update
+    return f"{pathname or '/'}?{urlencode({'window': preset})}"
+
+
+def navigate_range(start: str | None, end: str | None, pathname: str | None):
+    """Picking both dates reloads the page's URL with ?from=…&to=…"""
+    if not (start and end):
+        return no_update
+    try:
+        window = custom_window(_date(start), _date(end))
+    except (WindowError, ValueError):
+        return no_update
+    return f"{pathname or '/'}?{urlencode(window.query_args())}"
+
+
+def _date(value: str) -> date:
+    return date.fromisoformat(value[:10])
+
+
+def register_callbacks(app: Dash) -> None:
+    app.callback(
+        Output(RegionIds.KPIS, "children"),
+        Output(RegionIds.MAP, "figure"),
+        Output(RegionIds.CATEGORIES, "figure"),
+        Output(RegionIds.TREND, "figure"),
+        Output(RegionIds.HANDLING, "figure"),
+        Output(RegionIds.RANKING, "children"),
+        Output(RegionIds.RED_LIST, "children"),
+        Input(ShellIds.DATA_VERSION, "data"),
+        Input(RegionIds.PARAMS, "data"),
+    )(render_region)
+    app.callback(
+        Output(VillageIds.KPIS, "children"),
+        Output(VillageIds.PETITION_TREND, "figure"),
+        Output(VillageIds.WARNING_TREND, "figure"),
+        Output(VillageIds.PETITIONS, "children"),
+        Output(VillageIds.WARNINGS, "children"),
+        Input(ShellIds.DATA_VERSION, "data"),
+        Input(VillageIds.PARAMS, "data"),
+    )(render_village)
+    navigation = Output(ShellIds.LOCATION, "href", allow_duplicate=True)
+    app.callback(
+        navigation,
+        Input(RegionIds.MAP, "clickData"),
+        State(RegionIds.PARAMS, "data"),
+        prevent_initial_call=True,
+    )(drill_from_map)
+    app.callback(
+        navigation,
+        Input(WindowIds.PRESET, "value"),
+        State(ShellIds.LOCATION, "pathname"),
+        prevent_initial_call=True,
+    )(navigate_preset)
+    app.callback(
+        navigation,
+        Input(WindowIds.RANGE, "start_date"),
+        Input(WindowIds.RANGE, "end_date"),
+        State(ShellIds.LOCATION, "pathname"),
+        prevent_initial_call=True,
+    )(navigate_range)

@@ -1,0 +1,77 @@
+"""/ and /region/<code>: analytics for a region, or the village page.
+
+The layout does the cheap checks (is the window valid, is the region under
+the root) and lays out empty panels plus a params store; callbacks fill them.
+"""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from cockpit.components.breadcrumb import breadcrumb
+from cockpit.components.messages import message_card, not_found
+from cockpit.components.navbar import page_frame
+from cockpit.components.urls import region_href
+from cockpit.components.window_selector import window_selector
+from cockpit.context import current
+from cockpit.ids import RegionIds
+from cockpit.pages.common import connect, current_freshness, window_args, window_of
+from cockpit.pages.region import village
+from cockpit.pages.region.parts import card, graph, region_header
+from cockpit.timewindow import WindowError
+from queries.regions import LEVEL_LABELS, child_regions, region_path
+
+MAP_WIDTH, MAP_HEIGHT = 720, 440
+
+
+def home_layout(**query) -> html.Div:
+    """ "/": the root region."""
+    return layout(code=None, **query)
+
+
+def layout(code: str | None = None, **query) -> html.Div:
+    ctx = current()
+    code = code or ctx.root_code
+    with connect() as conn:
+        fresh = current_freshness(conn)
+        args = window_args(query)
+        try:
+            window = window_of(args)
+        except WindowError as error:
+            return page_frame(
+                "analysis",
+                fresh,
+                message_card(
+                    "时间范围有误", str(error), region_href(code, ctx.root_code), "使用默认时间范围"
+                ),
+            )
+        path = region_path(conn, code, ctx.root_code)
+        if not path:
+            return page_frame(
+                "analysis", fresh, not_found("地区", f"地区代码 {code} 不存在，或不在本驾驶舱的管辖范围内。")
+            )
+        region = path[-1]
+        args = window.query_args()
+        crumbs = breadcrumb(path, ctx.root_code, args)
+        if not region.has_children:
+            return page_frame("analysis", fresh, *village.layout(region, crumbs, window))
+        children = child_regions(conn, region.code)
+    child_level = LEVEL_LABELS.get(children["level"].iloc[0], "下级地区") if len(children) else "下级地区"
+    return page_frame(
+        "analysis",
+        fresh,
+        region_header(crumbs, region.name, region.level_label, window_selector(window)),
+        dcc.Store(id=RegionIds.PARAMS, data={"code": region.code, "window": args}),
+        html.Div(id=RegionIds.KPIS, className="kpi-row"),
+        html.Div(
+            [
+                card(f"各{child_level}5日办结率（点击地图进入）", graph(RegionIds.MAP, MAP_HEIGHT), "span-7"),
+                card("高频问题 TOP10", graph(RegionIds.CATEGORIES, MAP_HEIGHT), "span-5"),
+                card("5日办结率趋势", graph(RegionIds.TREND, 300), "span-7"),
+                card("办理时长分布", graph(RegionIds.HANDLING, 300), "span-5"),
+                card(f"{child_level}排名（点击行进入）", html.Div(id=RegionIds.RANKING), "span-8"),
+                card("最新红色预警", html.Div(id=RegionIds.RED_LIST), "span-4"),
+            ],
+            className="card-grid",
+        ),
+    )

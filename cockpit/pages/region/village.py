@@ -1,0 +1,28 @@
+"""The village page: a region without children."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from cockpit.components.window_selector import window_selector
+from cockpit.ids import VillageIds
+from cockpit.pages.region.parts import card, graph, region_header
+from cockpit.timewindow import Window
+from queries.regions import Region
+
+
+def layout(region: Region, crumbs, window: Window) -> list:
+    return [
+        region_header(crumbs, region.name, region.level_label, window_selector(window)),
+        dcc.Store(id=VillageIds.PARAMS, data={"code": region.code, "window": window.query_args()}),
+        html.Div(id=VillageIds.KPIS, className="kpi-row"),
+        html.Div(
+            [
+                card("诉求受理量与5日办结率", graph(VillageIds.PETITION_TREND, 300), "span-6"),
+                card("预警新增与处置", graph(VillageIds.WARNING_TREND, 300), "span-6"),
+                card("诉求", html.Div(id=VillageIds.PETITIONS), "span-12"),
+                card("预警", html.Div(id=VillageIds.WARNINGS), "span-12"),
+            ],
+            className="card-grid",
+        ),
+    ]

@@ -1,0 +1,96 @@
+"""Callbacks of the wall screen: clock, unattended rotation, and the panels."""
+
+from __future__ import annotations
+
+from dash import ClientsideFunction, Dash, Input, Output, State, no_update
+
+from cockpit import figures
+from cockpit.components.kpi import kpi_row
+from cockpit.components.lists import ranking_list, red_warning_list
+from cockpit.context import current
+from cockpit.figures.region_map import MAP_METRICS
+from cockpit.ids import ScreenIds, ShellIds
+from cockpit.pages.common import connect, load_kpis, trend_freq
+from cockpit.pages.screen.layout import MAP_HEIGHT, MAP_WIDTH
+from cockpit.timewindow import preset_window
+from queries import petitions, warnings
+from queries.regions import LEVEL_LABELS, child_regions, get_region
+from queries.scope import Scope
+
+THEME = "dark"
+RED_LIST_LENGTH = 12
+
+
+def next_focus(_n_intervals: int | None, rotation: list[str] | None, focus: str | None):
+    """The next region in the rotation, wrapping round to the root."""
+    if not rotation or len(rotation) < 2:
+        return no_update
+    position = rotation.index(focus) if focus in rotation else -1
+    return rotation[(position + 1) % len(rotation)]
+
+
+def render_screen(_version: str | None, focus: str | None) -> tuple:
+    """Every panel of the screen for the focus region (the root by default).
+
+    Runs on first load, when the shell publishes a new data version, and when
+    the rotation moves the focus; never on a poll that found nothing new.
+    """
+    ctx = current()
+    settings = ctx.settings
+    window = preset_window(settings.screen_window)
+    with connect() as conn:
+        region = get_region(conn, focus or ctx.root_code) or get_region(conn, ctx.root_code)
+        scope = Scope(region.code)
+        children = child_regions(conn, region.code)
+        child_metrics = petitions.child_region_metrics(conn, scope, window)
+        kpis = load_kpis(conn, scope, window)
+        categories = petitions.top_categories(conn, scope, window, limit=10)
+        freq = trend_freq(window)
+        trend = petitions.share_closed_within_5_days_trend(conn, scope, window, freq=freq)
+        handling = petitions.handling_time_distribution(conn, scope, window)
+        red = warnings.newest_red_warnings(conn, scope, limit=RED_LIST_LENGTH)
+    child_level = LEVEL_LABELS.get(children["level"].iloc[0], "") if len(children) else ""
+    metric_label = MAP_METRICS[settings.screen_map_metric].label
+    return (
+        region.name if region.code != ctx.root_code else f"{region.name} · 全域",
+        kpi_row(kpis),
+        figures.region_map(
+            children, child_metrics, settings.screen_map_metric, THEME, width=MAP_WIDTH, height=MAP_HEIGHT
+        ),
+        f"各{child_level}{metric_label}",
+        figures.top_categories_bar(categories, THEME),
+        figures.share_trend(trend, THEME, freq=freq),
+        figures.handling_distribution_bar(handling, THEME),
+        ranking_list(child_metrics),
+        f"{child_level}排名 · 5日办结率",
+        red_warning_list(red, rolling=True, links=False),
+    )
+
+
+def register_callbacks(app: Dash) -> None:
+    app.clientside_callback(
+        ClientsideFunction(namespace="cockpit", function_name="clock"),
+        Output(ScreenIds.CLOCK, "children"),
+        Input(ScreenIds.CLOCK_TICK, "n_intervals"),
+    )
+    app.callback(
+        Output(ScreenIds.FOCUS, "data"),
+        Input(ScreenIds.ROTATE, "n_intervals"),
+        State(ScreenIds.ROTATION, "data"),
+        State(ScreenIds.FOCUS, "data"),
+        prevent_initial_call=True,
+    )(next_focus)
+    app.callback(
+        Output(ScreenIds.FOCUS_NAME, "children"),
+        Output(ScreenIds.KPIS, "children"),
+        Output(ScreenIds.MAP, "figure"),
+        Output(ScreenIds.MAP_TITLE, "children"),
+        Output(ScreenIds.CATEGORIES, "figure"),
+        Output(ScreenIds.TREND, "figure"),
+        Output(ScreenIds.HANDLING, "figure"),
+        Output(ScreenIds.RANKING, "children"),
+        Output(ScreenIds.RANKING_TITLE, "children"),
+        Output(ScreenIds.RED_LIST, "children"),
+        Input(ShellIds.DATA_VERSION, "data"),
+        Input(ScreenIds.FOCUS, "data"),
+    )(render_screen)

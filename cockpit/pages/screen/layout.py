@@ -1,0 +1,106 @@
+"""Layout of the wall screen. Every panel starts empty; callbacks fill it."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from cockpit.components.refresh import refresh_indicator
+from cockpit.context import current
+from cockpit.ids import ScreenIds
+from cockpit.pages.common import connect, current_freshness
+from cockpit.timewindow import PRESET_LABELS
+from queries.regions import child_regions, get_region
+
+# The map panel's size on the 1920x1080 canvas; the map view is fitted to it.
+MAP_WIDTH, MAP_HEIGHT = 760, 468
+GRAPH_CONFIG = {"displayModeBar": False, "displaylogo": False, "scrollZoom": False}
+
+
+def panel(title, body, title_id: str | None = None, extra_class: str = "") -> html.Section:
+    heading = (
+        html.H2(title, id=title_id, className="panel-title")
+        if title_id
+        else html.H2(title, className="panel-title")
+    )
+    return html.Section(
+        [heading, html.Div(body, className="panel-body")], className=f"panel {extra_class}".strip()
+    )
+
+
+def graph(graph_id: str) -> dcc.Graph:
+    """A chart filling its panel (the panel's size comes from screen.css)."""
+    return dcc.Graph(id=graph_id, config=GRAPH_CONFIG, style={"height": "100%"}, responsive=True)
+
+
+def layout(**_query) -> html.Div:
+    ctx = current()
+    settings = ctx.settings
+    with connect() as conn:
+        root = get_region(conn, ctx.root_code)
+        towns = child_regions(conn, ctx.root_code) if settings.screen_rotate_seconds else None
+        fresh = current_freshness(conn)
+    rotation = [ctx.root_code] + ([] if towns is None else list(towns["code"]))
+    root_name = root.name if root else ""
+    header = html.Header(
+        [
+            html.Div(
+                [
+                    html.Div(f"统计范围：{PRESET_LABELS[settings.screen_window]}", className="screen-window"),
+                    html.Div(root_name, id=ScreenIds.FOCUS_NAME, className="screen-focus"),
+                ],
+                className="screen-header-left",
+            ),
+            html.H1(f"{root_name} 小微权力监督驾驶舱", className="screen-title"),
+            html.Div(
+                [html.Div(id=ScreenIds.CLOCK, className="screen-clock"), refresh_indicator(fresh)],
+                className="screen-header-right",
+            ),
+        ],
+        className="screen-header",
+    )
+    grid = html.Div(
+        [
+            html.Div(
+                [
+                    panel("高频问题 TOP10", graph(ScreenIds.CATEGORIES), extra_class="panel-categories"),
+                    panel("办理时长分布", graph(ScreenIds.HANDLING), extra_class="panel-handling"),
+                ],
+                className="screen-col",
+            ),
+            html.Div(
+                [
+                    panel("", graph(ScreenIds.MAP), ScreenIds.MAP_TITLE, "panel-map"),
+                    panel("5日办结率趋势", graph(ScreenIds.TREND), extra_class="panel-trend"),
+                ],
+                className="screen-col screen-col-centre",
+            ),
+            html.Div(
+                [
+                    panel("", html.Div(id=ScreenIds.RANKING), ScreenIds.RANKING_TITLE, "panel-ranking"),
+                    panel("最新红色预警", html.Div(id=ScreenIds.RED_LIST), extra_class="panel-red"),
+                ],
+                className="screen-col",
+            ),
+        ],
+        className="screen-grid",
+    )
+    return html.Div(
+        html.Div(
+            [
+                header,
+                html.Div(id=ScreenIds.KPIS, className="screen-kpis"),
+                grid,
+                dcc.Interval(id=ScreenIds.CLOCK_TICK, interval=1000),
+                dcc.Interval(
+                    id=ScreenIds.ROTATE,
+                    interval=max(settings.screen_rotate_seconds, 1) * 1000,
+                    disabled=settings.screen_rotate_seconds == 0,
+                ),
+                dcc.Store(id=ScreenIds.ROTATION, data=rotation),
+                dcc.Store(id=ScreenIds.FOCUS, data=ctx.root_code),
+            ],
+            id=ScreenIds.CANVAS,
+            className="screen-canvas",
+        ),
+        className="screen-viewport",
+    )

@@ -1,0 +1,350 @@
+"""Pages and callbacks, called directly (no browser) on the hand-worked store
+of tests/fixture_city.py in SQLite: these tests are about Python, not SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import dash
+import pytest
+from dash import no_update
+from sqlalchemy import insert
+
+from cockpit.app import create_app
+from cockpit.components.refresh import freshness
+from cockpit.ids import QueueIds, RegionIds, ScreenIds, ShellIds, VillageIds
+from cockpit.pages import not_found_404, queue, region, screen, shell
+from cockpit.pages.detail import petition, warning
+from cockpit.pages.queue.callbacks import navigate_filters, render_queues
+from cockpit.pages.queue.filters import QueueFilters
+from cockpit.pages.region.callbacks import (
+    drill_from_map,
+    navigate_preset,
+    navigate_range,
+    render_region,
+    render_village,
+)
+from cockpit.pages.screen.callbacks import next_focus, render_screen
+from cockpit.settings import Settings
+from cockpit.store.schema import refresh_state
+from queries.refresh import RefreshStatus
+from tests import fixture_city as city
+
+NOVEMBER = {"from": "2026-11-01", "to": "2026-11-20"}
+
+
+def walk(component) -> Iterator[dict]:
+    """Every component (as its JSON) in a layout tree."""
+    stack = [component]
+    while stack:
+        node = stack.pop()
+        if hasattr(node, "to_plotly_json"):
+            node = node.to_plotly_json()
+        if isinstance(node, dict) and "props" in node:
+            yield node
+            stack.extend(reversed(list(node["props"].values())))
+        elif isinstance(node, list | tuple):
+            stack.extend(reversed(node))
+
+
+def ids(component) -> set[str]:
+    return {str(node["props"]["id"]) for node in walk(component) if "id" in node["props"]}
+
+
+def text(component) -> str:
+    parts: list[str] = []
+    for node in walk(component):
+        children = node["props"].get("children")
+        for child in children if isinstance(children, list) else [children]:
+            if isinstance(child, str | int):
+                parts.append(str(child))
+    return " ".join(parts)
+
+
+def hrefs(component) -> list[str]:
+    return [node["props"]["href"] for node in walk(component) if "href" in node["props"]]
+
+
+@pytest.fixture
+def app(sqlite_engine):
+    with sqlite_engine.begin() as conn:
+        city.load(conn)
+    return create_app(Settings(database_url=str(sqlite_engine.url)), sqlite_engine)
+
+
+@pytest.fixture
+def in_request(app):
+    with app.server.test_request_context():
+        yield app
+
+
+def record_refresh(engine, version: str, at: datetime | None = None) -> None:
+    with engine.begin() as conn:
+        conn.execute(refresh_state.delete())
+        conn.execute(
+            insert(refresh_state),
+            {
+                "job": "refresh",
+                "refreshed_at": at or datetime.now(UTC),
+                "data_version": version,
+                "duration_ms": 12,
+                "error": None,
+            },
+        )
+
+
+# --- the app ---------------------------------------------------------------
+
+
+def test_the_app_registers_every_page(app):
+    paths = {page.get("path_template") or page["path"] for page in dash.page_registry.values()}
+    assert {"/screen", "/", "/region/<code>", "/warnings", "/petition/<petition_id>"} <= paths
+    assert "/warning/<warning_id>" in paths
+    assert app.title == "监督驾驶舱"
+
+
+def test_the_index_page_loads_nothing_from_the_internet(app):
+    html = app.server.test_client().get("/screen").get_data(as_text=True)
+    assert "/assets/vendor/bootstrap.min.css" in html
+    assert "cdn" not in html.lower()
+    assert "https://" not in html
+
+
+def test_the_app_knows_its_root_region(app):
+    from cockpit.context import current
+
+    with app.server.app_context():
+        assert current().root_code == city.CITY
+
+
+# --- freshness -------------------------------------------------------------
+
+
+def status(age_seconds: float, error: str | None = None) -> RefreshStatus:
+    at = datetime(2026, 11, 20, 6, 5, 30, tzinfo=UTC)  # 14:05:30 in Shanghai
+    return RefreshStatus("refresh", at, "v1", 10, error), at + timedelta(seconds=age_seconds)
+
+
+def test_freshness_says_when_the_data_was_refreshed():
+    refreshed, now = status(30)
+    fresh = freshness(refreshed, now, stale_after_seconds=120)
+    assert fresh.text == "数据更新于 14:05:30"
+    assert not fresh.stale
+
+
+def test_freshness_says_plainly_when_the_data_is_stale():
+    refreshed, now = status(600)
+    fresh = freshness(refreshed, now, stale_after_seconds=120)
+    assert fresh.text == "数据已超过 10 分钟未刷新"
+    assert fresh.stale
+
+
+def test_freshness_says_when_there_was_never_a_refresh():
+    fresh = freshness(None, datetime.now(UTC), stale_after_seconds=120)
+    assert fresh.text == "尚未刷新"
+    assert fresh.stale
+
+
+def test_freshness_mentions_a_failed_refresh():
+    refreshed, now = status(10, error="boom")
+    assert "出错" in freshness(refreshed, now, stale_after_seconds=120).text
+
+
+# --- the shell's poll ------------------------------------------------------
+
+
+def test_the_poll_publishes_a_new_data_version_only_when_it_changed(in_request, sqlite_engine):
+    record_refresh(sqlite_engine, "v2")
+    version, indicator, key = shell.poll_refresh(1, "v1", None)
+    assert version == "v2"
+    assert "数据更新于" in text(indicator)
+    assert key is not no_update
+
+
+def test_the_poll_changes_nothing_when_nothing_changed(in_request, sqlite_engine):
+    record_refresh(sqlite_engine, "v2")
+    _version, _indicator, key = shell.poll_refresh(1, "v1", None)
+    assert shell.poll_refresh(2, "v2", key) == (no_update, no_update, no_update)
+
+
+def test_the_shell_starts_from_the_current_version(in_request, sqlite_engine):
+    record_refresh(sqlite_engine, "v7")
+    layout = shell.layout()
+    store = next(n for n in walk(layout) if n["props"].get("id") == ShellIds.DATA_VERSION)
+    assert store["props"]["data"] == "v7"
+
+
+# --- the wall screen -------------------------------------------------------
+
+
+def test_the_screen_layout_has_every_panel_and_the_title(in_request):
+    layout = screen.layout()
+    assert {ScreenIds.MAP, ScreenIds.KPIS, ScreenIds.RANKING, ScreenIds.RED_LIST, ScreenIds.TREND} <= ids(
+        layout
+    )
+    assert "示例市 小微权力监督驾驶舱" in text(layout)
+    assert ShellIds.REFRESH_STATUS in ids(layout)
+
+
+def test_the_screen_renders_the_root_and_a_focused_region(in_request):
+    root = render_screen("v1", city.CITY)
+    assert root[0] == "示例市 · 全域"
+    assert "5日办结率" in text(root[1])
+    assert root[2].data  # the map has polygons
+    focused = render_screen("v1", city.JIA)
+    assert focused[0] == "甲镇"
+    assert "村（社区）" in focused[8]
+
+
+def test_the_rotation_cycles_through_regions_and_wraps():
+    rotation = [city.CITY, city.EAST, city.QINGLAN]
+    assert next_focus(1, rotation, city.CITY) == city.EAST
+    assert next_focus(2, rotation, city.QINGLAN) == city.CITY
+    assert next_focus(1, [city.CITY], city.CITY) is no_update
+
+
+# --- the inspector's region pages -----------------------------------------
+
+
+def test_the_root_page_shows_analytics_with_a_window_selector(in_request):
+    layout = region.home_layout(window="month")
+    assert {RegionIds.MAP, RegionIds.RANKING, RegionIds.PARAMS, "window-preset"} <= ids(layout)
+    params = next(n for n in walk(layout) if n["props"].get("id") == RegionIds.PARAMS)["props"]["data"]
+    assert params == {"code": city.CITY, "window": {"window": "month"}}
+
+
+def test_a_town_page_has_a_breadcrumb_keeping_the_window(in_request):
+    layout = region.layout(code=city.JIA, **NOVEMBER)
+    assert "示例市" in text(layout) and "东区" in text(layout)
+    assert "/?from=2026-11-01&to=2026-11-20" in hrefs(layout)
+    assert f"/region/{city.EAST}?from=2026-11-01&to=2026-11-20" in hrefs(layout)
+
+
+def test_a_village_gets_the_village_page(in_request):
+    layout = region.layout(code=city.V1, window="month")
+    assert {VillageIds.PETITIONS, VillageIds.WARNINGS, VillageIds.PARAMS} <= ids(layout)
+    assert RegionIds.MAP not in ids(layout)
+
+
+def test_an_unknown_region_gets_a_not_found_page_with_a_link_back(in_request):
+    layout = region.layout(code="123")
+    assert "未找到该地区" in text(layout)
+    assert "/" in hrefs(layout)
+
+
+def test_a_bad_window_gets_a_message_not_a_stack_trace(in_request):
+    for query in ({"window": "fortnight"}, {"from": "2026-11-01"}, {"from": "x", "to": "y"}):
+        layout = region.layout(code=city.JIA, **query)
+        assert "时间范围有误" in text(layout)
+
+
+def test_the_region_panels_are_filled_for_the_window(in_request):
+    kpis, fig_map, categories, trend, handling, ranking, red = render_region(
+        "v1", {"code": city.CITY, "window": NOVEMBER}
+    )
+    assert "受理诉求" in text(kpis)
+    assert "10" in text(kpis)  # P1-P7, P9, P10, P11
+    # Weakest 5-day share first: 东区 62.5%, then 青岚市 100%; every cell links to its region.
+    links = hrefs(ranking)
+    east = f"/region/{city.EAST}?from=2026-11-01&to=2026-11-20"
+    qinglan = f"/region/{city.QINGLAN}?from=2026-11-01&to=2026-11-20"
+    assert links[0] == east and links[-1] == qinglan
+    assert set(links) == {east, qinglan}
+    assert "预警6" in text(red)
+    assert [trace.type for trace in fig_map.data][:2] == ["choroplethmap", "choroplethmap"]
+    assert categories.data[0].y[-1] == "道路"
+    assert sum(trend.data[0].y) == 10
+    assert handling.data[0].x[0] == "1天内"
+
+
+def test_the_village_panels_list_petitions_and_warnings_with_links(in_request):
+    kpis, petition_trend, warning_trend, petitions, warnings = render_village(
+        "v1", {"code": city.V1, "window": NOVEMBER}
+    )
+    assert sorted(hrefs(petitions)) == [f"/petition/{i}" for i in range(1, 6)]
+    assert "/warning/1" in hrefs(warnings)
+    assert "超期" in text(petitions)
+    assert "5日办结率" in text(kpis)
+    assert sum(petition_trend.data[0].y) == 5  # P1-P5
+    assert [trace.name for trace in warning_trend.data] == ["新增预警", "处置完毕"]
+
+
+def test_clicking_a_polygon_opens_that_region_keeping_the_window(in_request):
+    click = {"points": [{"location": city.JIA}]}
+    params = {"code": city.EAST, "window": {"window": "month"}}
+    assert drill_from_map(click, params) == f"/region/{city.JIA}?window=month"
+    assert drill_from_map(None, params) is no_update
+    assert drill_from_map({"points": [{"location": city.EAST}]}, params) is no_update
+
+
+def test_choosing_a_window_changes_the_url():
+    assert navigate_preset("year", f"/region/{city.JIA}") == f"/region/{city.JIA}?window=year"
+    assert navigate_preset("custom", "/") is no_update
+    assert navigate_range("2026-10-01", "2026-10-31", "/") == "/?from=2026-10-01&to=2026-10-31"
+    assert navigate_range("2026-10-01", None, "/") is no_update
+    assert navigate_range("2026-10-31", "2026-10-01", "/") is no_update
+
+
+# --- warning queues --------------------------------------------------------
+
+
+def test_the_queues_are_split_by_colour(in_request):
+    red, yellow, green = render_queues("v1", QueueFilters().to_store())
+    assert hrefs(red) == ["/warning/5", "/warning/1", "/warning/6"]  # oldest first
+    assert hrefs(yellow) == ["/warning/2"]
+    assert set(hrefs(green)) == {"/warning/3", "/warning/4", "/warning/7"}
+    assert text(red).count("超期") == 2  # W5 and W1 are past due
+
+
+def test_the_queues_follow_the_filters(in_request):
+    red, yellow, green = render_queues("v1", QueueFilters(region=city.JIA, overdue=True).to_store())
+    assert hrefs(red) == ["/warning/1"]
+    assert hrefs(yellow) == [] and hrefs(green) == []
+    assert "没有符合条件的预警" in text(green)
+
+
+def test_queue_filters_go_into_the_url():
+    assert navigate_filters(city.JIA, "村级用工", None, True) == (
+        f"/warnings?region={city.JIA}&category=%E6%9D%91%E7%BA%A7%E7%94%A8%E5%B7%A5&overdue=1"
+    )
+    assert navigate_filters(None, None, None, False) == "/warnings"
+    filters = QueueFilters.from_query({"region": city.JIA, "overdue": "1"})
+    assert filters == QueueFilters(region=city.JIA, overdue=True)
+
+
+def test_the_queue_page_offers_towns_and_villages_and_keeps_filters(in_request):
+    layout = queue.layout(region=city.V1, overdue="1")
+    dropdown = next(n for n in walk(layout) if n["props"].get("id") == QueueIds.REGION)["props"]
+    values = [option["value"] for option in dropdown["options"]]
+    assert city.V1 in values and city.EAST in values
+    assert dropdown["value"] == city.V1
+
+
+def test_the_queue_page_refuses_a_region_outside_the_root(in_request):
+    assert "筛选的地区不存在" in text(queue.layout(region="999"))
+
+
+# --- detail pages and 404 --------------------------------------------------
+
+
+def test_a_petition_shows_its_trail(in_request):
+    layout = petition.layout(petition_id="7")
+    assert "诉求 P7" in text(layout)
+    assert "上报上级" in text(layout) and "办结" in text(layout)
+
+
+def test_a_warning_shows_its_lifecycle(in_request):
+    layout = warning.layout(warning_id="3")
+    assert "预警3" in text(layout)
+    assert "签收处置" in text(layout) and "处置完毕" in text(layout)
+
+
+@pytest.mark.parametrize("bad", ["abc", "0", "999", "-1", None])
+def test_a_bad_petition_or_warning_id_is_not_found(in_request, bad):
+    assert "未找到该诉求" in text(petition.layout(petition_id=bad))
+    assert "未找到该预警" in text(warning.layout(warning_id=bad))
+
+
+def test_an_unknown_url_gets_the_404_page(in_request):
+    assert "404" in text(not_found_404.layout())
