@@ -25,7 +25,7 @@ def open_store(settings: Settings) -> Engine:
     """The engine for the configured store; on the default URL, the sample
     store is generated first when it is missing."""
     if settings.is_default_sample:
-        from sample_db.generate import ensure_sample_store
+        from sample_db.build import ensure_sample_store
 
         ensure_sample_store(settings)
     engine = make_engine(settings.database_url)
