@@ -4,8 +4,8 @@ petitions and warnings, and the live demo job that keeps it moving.
 See docs/sample.md. ``python -m sample_db --help`` builds one.
 """
 
-from sample_db.demo import demo_tick
 from sample_db.build import DEFAULT_SEED, ensure_sample_store, generate
+from sample_db.demo import demo_tick
 from sample_db.store import NotSampleStoreError, StoreNotEmptyError, is_sample_store
 
 __all__ = [

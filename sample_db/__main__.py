@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 
 from cockpit.settings import Settings
 from cockpit.store.engine import make_engine
-from sample_db.calibration import measure
 from sample_db.build import DEFAULT_SEED, generate
+from sample_db.calibration import measure
 from sample_db.store import NotSampleStoreError, reset_store, store_has_data
 
 

@@ -4,8 +4,10 @@ The scheduler calls ``demo_tick(engine)`` every few seconds. It only ever
 writes to a store the sample generator built (store_meta generator=sample).
 
 Queues settle instead of draining or piling up: how many records move each
-tick is proportional to how many are waiting (a constant hazard), tuned so
-that the steady state is close to what the generator leaves at ``now``.
+tick is proportional to how many are waiting (a hazard), and both arrivals
+and moves follow the same local hour-of-day activity, so the steady state,
+rate / hazard, is the same at every hour and close to what the generator
+leaves at ``now``.
 """
 
 from __future__ import annotations
@@ -31,19 +33,31 @@ from sample_db.rules import RULE_WEIGHTS, RULES
 from sample_db.store import NotSampleStoreError, is_sample_store
 from sample_db.timing import LOCAL, OFFICE_HOURS, ONLINE_HOURS
 
-# Expected arrivals per tick at the busiest local hour (fewer at night).
-PETITIONS_AT_PEAK, WARNINGS_AT_PEAK = 0.6, 0.5
+# Expected arrivals per tick, averaged over the day (more in the local
+# daytime, fewer at night).
+PETITION_RATE, WARNING_RATE = 0.2, 0.15
 MAX_NEW_PETITIONS, MAX_NEW_WARNINGS = 3, 2
-# Chance per tick that a waiting record moves one step. Averaged over a day
-# ~0.31 petitions arrive a tick, each needing ~4 steps: ~130 stay open.
-# ~0.15 warnings a tick: ~350 stay red and ~900 yellow, as generated.
-PETITION_HAZARD, RED_HAZARD, YELLOW_HAZARD = 0.01, 1 / 2300, 1 / 7000
+# Chance per tick, averaged over the day, that a waiting record moves one
+# step. Petitions need ~4 steps each: ~0.2 * 4 / 0.008 = ~100 stay open.
+# Warnings: ~0.15 * 2300 = ~350 stay red and ~0.13 * 7000 = ~900 yellow,
+# as the generator leaves them.
+PETITION_HAZARD, RED_HAZARD, YELLOW_HAZARD = 0.008, 1 / 2300, 1 / 7000
 MAX_PETITION_MOVES, MAX_WARNING_MOVES = 4, 2
 
 
-def demo_tick(engine: Engine, *, now: datetime | None = None, rng: random.Random | None = None) -> dict:
+def demo_tick(
+    engine: Engine,
+    *,
+    now: datetime | None = None,
+    rng: random.Random | None = None,
+    intensity: float = 1.0,
+) -> dict[str, int]:
     """Add and move a few petitions and warnings, as if residents and
     officers were at work. Returns counts of what it did.
+
+    ``intensity`` scales arrivals and moves together (the queues' steady
+    sizes stay the same): pass less than 1 for a calmer demo, e.g. when the
+    job runs more often than every 5 seconds.
 
     1. Refuse (NotSampleStoreError) unless store_meta says generator=sample.
     2. In one transaction:
@@ -64,12 +78,14 @@ def demo_tick(engine: Engine, *, now: datetime | None = None, rng: random.Random
         if not is_sample_store(conn):
             raise NotSampleStoreError("the live demo only writes to a store built by the sample generator")
         places = _places(conn)
+        residents = _activity(ONLINE_HOURS, now) * intensity
+        officers = _activity(OFFICE_HOURS, now) * intensity
         counts = {
-            "petitions_added": _add_petitions(conn, rng, places, now),
-            "petitions_moved": _move_petitions(conn, rng, places, now),
-            "warnings_added": _add_warnings(conn, rng, places, now),
+            "petitions_added": _add_petitions(conn, rng, places, now, residents),
+            "petitions_moved": _move_petitions(conn, rng, places, now, residents),
+            "warnings_added": _add_warnings(conn, rng, places, now, officers),
         }
-        counts["warnings_accepted"], counts["warnings_disposed"] = _move_warnings(conn, rng, now)
+        counts["warnings_accepted"], counts["warnings_disposed"] = _move_warnings(conn, rng, now, officers)
     return counts
 
 
@@ -96,9 +112,9 @@ def _places(conn: Connection) -> dict[str, Place]:
     }
 
 
-def _arrivals(rng: random.Random, now: datetime, at_peak: float, profile: tuple, most: int) -> int:
-    hour = now.astimezone(LOCAL).hour
-    return min(most, poisson(rng, at_peak * profile[hour] / max(profile)))
+def _activity(profile: tuple[float, ...], now: datetime) -> float:
+    """How busy the local hour of ``now`` is, relative to the day's average."""
+    return profile[now.astimezone(LOCAL).hour] * len(profile) / sum(profile)
 
 
 def _next_external_id(conn: Connection, table, prefix: str, now: datetime) -> int:
@@ -117,8 +133,10 @@ def _day_id(prefix: str, now: datetime, number: int) -> str:
     return f"{prefix}{now.astimezone(LOCAL):%Y%m%d}{number:04d}"
 
 
-def _add_petitions(conn: Connection, rng: random.Random, places: dict[str, Place], now: datetime) -> int:
-    count = _arrivals(rng, now, PETITIONS_AT_PEAK, ONLINE_HOURS, MAX_NEW_PETITIONS)
+def _add_petitions(
+    conn: Connection, rng: random.Random, places: dict[str, Place], now: datetime, activity: float
+) -> int:
+    count = min(MAX_NEW_PETITIONS, poisson(rng, PETITION_RATE * activity))
     if not count or not places:
         return 0
     first = _next_external_id(conn, petitions, "SQ", now)
@@ -138,8 +156,10 @@ def _add_petitions(conn: Connection, rng: random.Random, places: dict[str, Place
     return count
 
 
-def _add_warnings(conn: Connection, rng: random.Random, places: dict[str, Place], now: datetime) -> int:
-    count = _arrivals(rng, now, WARNINGS_AT_PEAK, OFFICE_HOURS, MAX_NEW_WARNINGS)
+def _add_warnings(
+    conn: Connection, rng: random.Random, places: dict[str, Place], now: datetime, activity: float
+) -> int:
+    count = min(MAX_NEW_WARNINGS, poisson(rng, WARNING_RATE * activity))
     if not count or not places:
         return 0
     first = _next_external_id(conn, warnings, "YJ", now)
@@ -169,9 +189,12 @@ def _pick(conn: Connection, rng: random.Random, table, statuses, hazard: float, 
     return [dict(r) for r in rows]
 
 
-def _move_petitions(conn: Connection, rng: random.Random, places: dict[str, Place], now: datetime) -> int:
+def _move_petitions(
+    conn: Connection, rng: random.Random, places: dict[str, Place], now: datetime, activity: float
+) -> int:
     moved = 0
-    for row in _pick(conn, rng, petitions, PETITION.open_codes, PETITION_HAZARD, MAX_PETITION_MOVES):
+    hazard = PETITION_HAZARD * activity
+    for row in _pick(conn, rng, petitions, PETITION.open_codes, hazard, MAX_PETITION_MOVES):
         place = places.get(row["village_code"])
         at = max(now, row["updated_at"])
         step = petition_gen.next_step(rng, row, place, at) if place else None
@@ -182,10 +205,10 @@ def _move_petitions(conn: Connection, rng: random.Random, places: dict[str, Plac
     return moved
 
 
-def _move_warnings(conn: Connection, rng: random.Random, now: datetime) -> tuple[int, int]:
+def _move_warnings(conn: Connection, rng: random.Random, now: datetime, activity: float) -> tuple[int, int]:
     accepted = disposed = 0
-    red = _pick(conn, rng, warnings, ("new",), RED_HAZARD, MAX_WARNING_MOVES)
-    yellow = _pick(conn, rng, warnings, ("pending",), YELLOW_HAZARD, MAX_WARNING_MOVES)
+    red = _pick(conn, rng, warnings, ("new",), RED_HAZARD * activity, MAX_WARNING_MOVES)
+    yellow = _pick(conn, rng, warnings, ("pending",), YELLOW_HAZARD * activity, MAX_WARNING_MOVES)
     for row in red + yellow:
         step = warnings_gen.next_step(rng, row, max(now, row["updated_at"]))
         if step is None:

@@ -51,7 +51,7 @@ def test_the_demo_adds_and_moves_records_and_keeps_them_consistent(sample, monke
     monkeypatch.setattr(demo_module, "PETITION_HAZARD", 0.5)
     monkeypatch.setattr(demo_module, "RED_HAZARD", 0.2)
     monkeypatch.setattr(demo_module, "YELLOW_HAZARD", 0.1)
-    monkeypatch.setattr(demo_module, "WARNINGS_AT_PEAK", 2.0)
+    monkeypatch.setattr(demo_module, "WARNING_RATE", 1.0)
     before = counts(sample)
     done = run_ticks(sample, 30)
     after = counts(sample)
@@ -75,7 +75,7 @@ def test_the_demo_adds_and_moves_records_and_keeps_them_consistent(sample, monke
 
 
 def test_new_records_continue_the_days_id_sequence(sample, monkeypatch):
-    monkeypatch.setattr(demo_module, "PETITIONS_AT_PEAK", 3.0)
+    monkeypatch.setattr(demo_module, "PETITION_RATE", 2.0)
     run_ticks(sample, 5)
     with sample.connect() as conn:
         ids = conn.execute(select(petitions.c.external_id).where(petitions.c.external_id.like("SQ20261121%")))
@@ -84,7 +84,7 @@ def test_new_records_continue_the_days_id_sequence(sample, monkeypatch):
 
 
 def test_new_petitions_are_received_at_now_and_open(sample, monkeypatch):
-    monkeypatch.setattr(demo_module, "PETITIONS_AT_PEAK", 3.0)
+    monkeypatch.setattr(demo_module, "PETITION_RATE", 2.0)
     monkeypatch.setattr(demo_module, "PETITION_HAZARD", 0.0)
     now = GENERATED + timedelta(minutes=1)
     with sample.connect() as conn:
@@ -135,3 +135,25 @@ def test_the_demo_refuses_a_store_not_built_by_the_generator(engine):
 def test_the_demo_refuses_an_empty_store(engine):
     with pytest.raises(NotSampleStoreError):
         demo_tick(engine, now=GENERATED, rng=random.Random(1))
+
+
+def test_zero_intensity_changes_nothing(sample):
+    before = counts(sample)
+    done = Counter()
+    for seed in range(5):
+        done.update(
+            demo_tick(sample, now=GENERATED + timedelta(seconds=5), rng=random.Random(seed), intensity=0)
+        )
+    assert sum(done.values()) == 0
+    assert counts(sample) == before
+
+
+def test_it_runs_with_the_clock_and_a_fresh_random_source(sample):
+    done = demo_tick(sample)
+    assert set(done) == {
+        "petitions_added",
+        "petitions_moved",
+        "warnings_added",
+        "warnings_accepted",
+        "warnings_disposed",
+    }
