@@ -126,10 +126,10 @@ def _in_time_chance(share_target: float, complexity: str) -> float:
     """Chance to close in 5 days, so that ~10% complex cases and the rest
     general ones give the town its ``share_target``."""
     share_target += REOPEN_LOSS
-    complex_chance = min(0.85, max(0.05, (share_target - 0.75) * 3.6))
+    complex_chance = min(0.9, max(0.05, (share_target - 0.75) * 3.6))
     if complexity == "complex":
         return complex_chance
-    return min(0.995, (share_target - 0.1 * complex_chance) / 0.9)
+    return min(0.999, (share_target - 0.1 * complex_chance) / 0.9)
 
 
 def _duration(rng: random.Random, complexity: str, level: str, in_time: bool) -> timedelta:
