@@ -22,9 +22,10 @@ DIRECTIONS = tuple("前后上下东西南北大小")
 SURNAMES = tuple("王陈张李吴刘杨黄朱徐周何楼金傅龚骆虞方施贾丁蒋鲍冯")
 SETTLEMENTS = ("宅", "店", "塘", "畈", "坞", "", "")
 
-CITY_FIRST = tuple("青云清安临永丰宁泰嘉华昌")
-CITY_SECOND = tuple("岚川溪江阳源宁平山")
-PREFECTURE_FIRST = tuple("澜婺瓯明越衢丹禾")
+# City names are picked from invented stems (free combinations of common
+# syllables too often hit a real county, e.g. 安溪, 临江, 青阳).
+CITY_STEMS = ("青岚", "云岫", "澜溪", "岚川", "桐溆", "檀溪", "枫岫", "栖岚")
+PREFECTURE_STEMS = ("澜州", "婺州", "瓯州", "明州", "越州", "丹州", "禾州")
 
 PERSON_SURNAMES = tuple("王陈张李吴刘杨黄朱徐周何楼金傅龚骆虞方施贾丁蒋鲍冯郑胡赵孙林")
 
@@ -67,10 +68,10 @@ class NameBook:
         return self._unique(make)
 
     def city(self) -> str:
-        return self._unique(lambda: self.rng.choice(CITY_FIRST) + self.rng.choice(CITY_SECOND)) + "市"
+        return self._unique(lambda: self.rng.choice(CITY_STEMS)) + "市"
 
     def prefecture(self) -> str:
-        return self._unique(lambda: self.rng.choice(PREFECTURE_FIRST) + "州") + "市"
+        return self._unique(lambda: self.rng.choice(PREFECTURE_STEMS)) + "市"
 
 
 def person(rng: random.Random) -> str:
