@@ -3,10 +3,12 @@ petitions and warnings, and the facts about the store itself."""
 
 from __future__ import annotations
 
+import fcntl
 import random
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import Engine, insert
 from sqlalchemy.engine import make_url
@@ -94,21 +96,27 @@ def generate(
     }
 
 
-def ensure_sample_store(settings: Settings, progress: Callable[[str], object] = print) -> bool:
+def ensure_sample_store(settings: Settings, progress: Progress = print) -> bool:
     """Build the default SQLite sample store when its file is missing or empty.
 
     Does nothing (returns False) for any other database URL or when the
-    sample store already has data. Returns True when it built one.
+    sample store already has data. Returns True when it built one. Several
+    processes starting at once (web workers) take turns on a lock file next
+    to the store, so only the first builds it.
     """
     if not settings.is_default_sample:
         return False
+    path = Path(make_url(settings.database_url).database or "")
+    path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
     try:
-        if store_has_data(engine):
-            return False
-        progress(f"building the sample store at {make_url(settings.database_url).database}")
-        generate(engine, progress=progress)
-        return True
+        with open(path.with_name(path.name + ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if store_has_data(engine):
+                return False
+            progress(f"building the sample store at {path}")
+            generate(engine, progress=progress)
+            return True
     finally:
         engine.dispose()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -35,6 +36,10 @@ def digest(engine: Engine) -> str:
             for row in conn.execute(query):
                 h.update(repr(tuple(row)).encode())
     return h.hexdigest()
+
+
+def small_generate(engine: Engine, progress=quiet) -> dict:
+    return generate(engine, now=NOW, progress=quiet, **SMALL)
 
 
 def build(tmp_path, name: str, **options) -> Engine:
@@ -109,12 +114,12 @@ def test_ensure_builds_the_default_sample_only_when_missing_or_empty(tmp_path, m
     path = tmp_path / "sample.sqlite3"
     monkeypatch.setattr(settings_module, "DEFAULT_SAMPLE_PATH", path)
     built: list[str] = []
-    monkeypatch.setattr(
-        "sample_db.build.generate",
-        lambda engine, progress: (
-            built.append(str(engine.url)) or generate(engine, now=NOW, progress=quiet, **SMALL)
-        ),
-    )
+
+    def counting_generate(engine: Engine, progress=quiet) -> dict:
+        built.append(str(engine.url))
+        return small_generate(engine)
+
+    monkeypatch.setattr("sample_db.build.generate", counting_generate)
     settings = Settings(database_url=f"sqlite:///{path}")
     assert ensure_sample_store(settings, progress=quiet) is True
     assert ensure_sample_store(settings, progress=quiet) is False
@@ -136,3 +141,13 @@ def test_an_empty_schema_is_not_data(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 's.sqlite3'}")
     create_store(engine)
     generate(engine, now=NOW, progress=quiet, **SMALL)  # does not raise
+
+
+def test_ensure_builds_once_when_several_processes_start_together(tmp_path, monkeypatch):
+    path = tmp_path / "sample.sqlite3"
+    monkeypatch.setattr(settings_module, "DEFAULT_SAMPLE_PATH", path)
+    monkeypatch.setattr("sample_db.build.generate", small_generate)
+    settings = Settings(database_url=f"sqlite:///{path}")
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda _: ensure_sample_store(settings, progress=quiet), range(3)))
+    assert sorted(results) == [False, False, True]
