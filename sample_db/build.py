@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from cockpit.settings import Settings
 from cockpit.store.engine import create_store, make_engine
 from cockpit.store.factories import Built, write_petitions, write_warnings
-from cockpit.store.regions import rebuild_region_tree
+from cockpit.store.hierarchy import rebuild_region_tree
 from cockpit.store.schema import regions, store_meta
 from sample_db import petitions, warnings_gen
 from sample_db.city import City, Town, build_city

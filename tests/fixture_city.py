@@ -55,7 +55,7 @@ from cockpit.store.factories import (
     write_petitions,
     write_warnings,
 )
-from cockpit.store.regions import rebuild_region_tree
+from cockpit.store.hierarchy import rebuild_region_tree
 from cockpit.store.schema import regions
 from cockpit.timewindow import TZ, Window, custom_window
 

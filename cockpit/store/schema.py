@@ -87,7 +87,7 @@ regions = Table(
 
 # Closure of the region hierarchy: one row per (ancestor, descendant) pair,
 # including every region with itself at distance 0. Derived from regions by
-# cockpit.store.regions.rebuild_region_tree(); never edited by hand.
+# cockpit.store.hierarchy.rebuild_region_tree(); never edited by hand.
 region_tree = Table(
     "region_tree",
     metadata,
