@@ -10,7 +10,7 @@ from cockpit.context import CockpitContext, install
 from cockpit.pages import shell
 from cockpit.settings import PROJECT_ROOT, Settings
 from cockpit.store import make_engine
-from cockpit.store.regions import resolve_root
+from cockpit.store.hierarchy import resolve_root
 
 ASSETS = PROJECT_ROOT / "assets"
 TITLE = "监督驾驶舱"
