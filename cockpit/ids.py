@@ -13,11 +13,20 @@ from enum import StrEnum
 class ShellIds(StrEnum):
     """The app shell: present on every page."""
 
-    LOCATION = "shell-location"  # dcc.Location(refresh="callback-nav"): callbacks navigate through it
     POLL = "shell-poll"  # dcc.Interval: check whether the data changed
     DATA_VERSION = "shell-data-version"  # dcc.Store: data_version of the last refresh seen
     STATUS_KEY = "shell-status-key"  # dcc.Store: what the refresh indicator shows now
     REFRESH_STATUS = "shell-refresh-status"  # the "数据更新于 …" indicator (rendered by each page)
+
+
+class PageIds(StrEnum):
+    """Pieces every navigating page carries."""
+
+    # A dcc.Location(refresh="callback-nav") inside the page: callbacks change
+    # the URL through it. It must be inside the page, inserted together with the
+    # inputs of those callbacks, or Dash fires them when the page is inserted
+    # (prevent_initial_call only holds when output and input arrive together).
+    NAV = "page-nav"
 
 
 class WindowIds(StrEnum):

@@ -94,7 +94,7 @@ def ranking_rows(df: pd.DataFrame) -> list[html.Div]:
     return rows
 
 
-def ranking_list(df: pd.DataFrame, rolling_from: int = 13) -> html.Div:
+def ranking_list(df: pd.DataFrame, rolling_from: int = 15) -> html.Div:
     if df.empty:
         return html.Div(EMPTY, className="list-empty")
     return marquee(ranking_rows(df), min_items=rolling_from)

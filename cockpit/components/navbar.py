@@ -6,6 +6,7 @@ from dash import dcc, html
 
 from cockpit.components import urls
 from cockpit.components.refresh import Freshness, refresh_indicator
+from cockpit.ids import PageIds
 
 NAV_ITEMS = (
     ("screen", "驾驶舱大屏", urls.SCREEN),
@@ -35,6 +36,10 @@ def navbar(active: str, fresh: Freshness) -> html.Nav:
 def page_frame(active: str, fresh: Freshness, *children) -> html.Div:
     """A page of the inspector: navbar, then the content in a fluid container."""
     return html.Div(
-        [navbar(active, fresh), html.Main(list(children), className="container-fluid page-body")],
+        [
+            navbar(active, fresh),
+            html.Main(list(children), className="container-fluid page-body"),
+            dcc.Location(id=PageIds.NAV, refresh="callback-nav"),
+        ],
         className="inspector",
     )

@@ -52,10 +52,12 @@ def window_of(args: Mapping[str, str]) -> Window:
     return window_from_args(dict(args), default=DEFAULT_WINDOW)
 
 
-def trend_freq(window: Window, weekly_after_days: int = 45) -> str:
-    """Periods fine enough to show a shape, coarse enough to read."""
+def trend_freq(window: Window, is_root: bool = True) -> str:
+    """Periods fine enough to show a shape, coarse enough to read: days for
+    the whole root region over up to 45 days; below it, where a day holds a
+    handful of petitions, weeks once the window is longer than two weeks."""
     days = (window.end - window.start).total_seconds() / 86400
-    if days <= weekly_after_days:
+    if days <= (45 if is_root else 14):
         return "day"
     if days <= 400:
         return "week"

@@ -1,5 +1,4 @@
-"""The app shell around every page: navigation, the data-version poll, and
-the page container."""
+"""The app shell around every page: the data-version poll and the page container."""
 
 from __future__ import annotations
 
@@ -21,7 +20,6 @@ def layout() -> html.Div:
     fresh = freshness(status, now(), settings.stale_after_seconds)
     return html.Div(
         [
-            dcc.Location(id=ShellIds.LOCATION, refresh="callback-nav"),
             dcc.Interval(id=ShellIds.POLL, interval=settings.poll_seconds * 1000),
             dcc.Store(id=ShellIds.DATA_VERSION, data=status.data_version if status else None),
             dcc.Store(id=ShellIds.STATUS_KEY, data=fresh.key),

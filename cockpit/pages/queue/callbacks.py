@@ -8,23 +8,26 @@ from dash import Dash, Input, Output, dcc, html
 from cockpit.components.format import fmt_amount, fmt_duration, fmt_time
 from cockpit.components.urls import warning_href, warnings_href
 from cockpit.context import current
-from cockpit.ids import QueueIds, ShellIds
+from cockpit.ids import PageIds, QueueIds, ShellIds
 from cockpit.lifecycle import WARNING
 from cockpit.pages.common import connect, now
 from cockpit.pages.queue.filters import QueueFilters
 from queries.scope import Scope
 from queries.warnings import warning_queue
 
-QUEUE_LIMIT = 200
+# Oldest first, a screenful or two per queue: the browser renders every card,
+# and the filters narrow the queue down when there are more.
+QUEUE_LIMIT = 50
 STATUS_OF_COLOUR = {s.colour: s.code for s in WARNING.statuses}
 
 
-def queue_items(df: pd.DataFrame) -> list:
-    """One card per warning, oldest first; overdue ones marked."""
+def queue_items(df: pd.DataFrame, limit: int = QUEUE_LIMIT) -> list:
+    """One card per warning in queue order (at most ``limit``; ``df`` may hold
+    one more to tell that the queue goes on); overdue ones marked."""
     if df.empty:
         return [html.Div("没有符合条件的预警", className="list-empty")]
     items = []
-    for r in df.itertuples(index=False):
+    for r in df.head(limit).itertuples(index=False):
         place = " · ".join(p for p in (r.town_name, r.village_name) if isinstance(p, str) and p)
         badges = [html.Span(r.severity_label, className=f"badge severity-{r.severity}")]
         if r.overdue:
@@ -57,8 +60,8 @@ def queue_items(df: pd.DataFrame) -> list:
                 className="queue-item overdue" if r.overdue else "queue-item",
             )
         )
-    if len(df) >= QUEUE_LIMIT:
-        items.append(html.Div(f"仅显示前 {QUEUE_LIMIT} 条，请缩小筛选范围", className="table-note"))
+    if len(df) > limit:
+        items.append(html.Div(f"仅显示前 {limit} 条，可用上方条件筛选", className="table-note"))
     return items
 
 
@@ -77,7 +80,7 @@ def render_queues(_version: str | None, params: dict) -> tuple:
                 category=filters.category,
                 owner_kind=filters.owner,
                 overdue_only=filters.overdue,
-                limit=QUEUE_LIMIT,
+                limit=QUEUE_LIMIT + 1,
             )
             for colour in ("red", "yellow", "green")
         ]
@@ -103,7 +106,7 @@ def register_callbacks(app: Dash) -> None:
         Input(QueueIds.PARAMS, "data"),
     )(render_queues)
     app.callback(
-        Output(ShellIds.LOCATION, "href", allow_duplicate=True),
+        Output(PageIds.NAV, "href", allow_duplicate=True),
         Input(QueueIds.REGION, "value"),
         Input(QueueIds.CATEGORY, "value"),
         Input(QueueIds.OWNER, "value"),

@@ -14,7 +14,7 @@ from cockpit.components.ranking_table import ranking_table
 from cockpit.components.tables import petitions_table, warnings_table
 from cockpit.components.urls import region_href
 from cockpit.context import current
-from cockpit.ids import RegionIds, ShellIds, VillageIds, WindowIds
+from cockpit.ids import PageIds, RegionIds, ShellIds, VillageIds, WindowIds
 from cockpit.pages.common import connect, load_kpis, trend_freq, window_of
 from cockpit.pages.region.layout import MAP_HEIGHT, MAP_WIDTH
 from cockpit.timewindow import PRESET_LABELS, WindowError, custom_window
@@ -30,7 +30,7 @@ def render_region(_version: str | None, params: dict) -> tuple:
     """Every panel of the analytics page; re-runs only when the data changed."""
     window = window_of(params["window"])
     scope = Scope(params["code"])
-    freq = trend_freq(window)
+    freq = trend_freq(window, is_root=scope.region_code == current().root_code)
     with connect() as conn:
         children = child_regions(conn, scope.region_code)
         child_metrics = petitions.child_region_metrics(conn, scope, window)
@@ -55,7 +55,7 @@ def render_village(_version: str | None, params: dict) -> tuple:
     window = window_of(params["window"])
     code = params["code"]
     scope = Scope(code)
-    freq = trend_freq(window, weekly_after_days=14)
+    freq = trend_freq(window, is_root=False)
     with connect() as conn:
         kpis = load_kpis(conn, scope, window)
         trend = petitions.share_closed_within_5_days_trend(conn, scope, window, freq=freq)
@@ -126,7 +126,7 @@ def register_callbacks(app: Dash) -> None:
         Input(ShellIds.DATA_VERSION, "data"),
         Input(VillageIds.PARAMS, "data"),
     )(render_village)
-    navigation = Output(ShellIds.LOCATION, "href", allow_duplicate=True)
+    navigation = Output(PageIds.NAV, "href", allow_duplicate=True)
     app.callback(
         navigation,
         Input(RegionIds.MAP, "clickData"),
@@ -136,13 +136,13 @@ def register_callbacks(app: Dash) -> None:
     app.callback(
         navigation,
         Input(WindowIds.PRESET, "value"),
-        State(ShellIds.LOCATION, "pathname"),
+        State(PageIds.NAV, "pathname"),
         prevent_initial_call=True,
     )(navigate_preset)
     app.callback(
         navigation,
         Input(WindowIds.RANGE, "start_date"),
         Input(WindowIds.RANGE, "end_date"),
-        State(ShellIds.LOCATION, "pathname"),
+        State(PageIds.NAV, "pathname"),
         prevent_initial_call=True,
     )(navigate_range)

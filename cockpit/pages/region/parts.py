@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "displayModeBar": "hover",
+    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+}
 
 
 def card(title: str, body, extra_class: str = "") -> html.Section:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from cockpit.components.messages import not_found
 from cockpit.components.refresh import refresh_indicator
+from cockpit.components.urls import SCREEN
 from cockpit.context import current
 from cockpit.ids import ScreenIds
-from cockpit.pages.common import connect, current_freshness
+from cockpit.pages.common import connect, current_freshness, first_value
 from cockpit.timewindow import PRESET_LABELS
-from queries.regions import child_regions, get_region
+from queries.regions import child_regions, get_region, region_path
 
 # The map panel's size on the 1920x1080 canvas; the map view is fitted to it.
 MAP_WIDTH, MAP_HEIGHT = 760, 468
@@ -32,14 +34,28 @@ def graph(graph_id: str) -> dcc.Graph:
     return dcc.Graph(id=graph_id, config=GRAPH_CONFIG, style={"height": "100%"}, responsive=True)
 
 
-def layout(**_query) -> html.Div:
+def layout(region: str | list | None = None, **_query) -> html.Div:
+    """The screen for the root region, rotating through its children when
+    COCKPIT_SCREEN_ROTATE_SECONDS > 0; ``?region=<code>`` pins it to one region."""
     ctx = current()
     settings = ctx.settings
+    pinned_code = first_value(region)
     with connect() as conn:
         root = get_region(conn, ctx.root_code)
-        towns = child_regions(conn, ctx.root_code) if settings.screen_rotate_seconds else None
+        pinned = region_path(conn, pinned_code, ctx.root_code) if pinned_code else []
+        rotate = settings.screen_rotate_seconds > 0 and not pinned_code
+        towns = child_regions(conn, ctx.root_code) if rotate else None
         fresh = current_freshness(conn)
-    rotation = [ctx.root_code] + ([] if towns is None else list(towns["code"]))
+    if pinned_code and not pinned:
+        return html.Div(
+            [
+                refresh_indicator(fresh),
+                not_found("地区", f"地区代码 {pinned_code} 不在本驾驶舱的管辖范围内。", SCREEN, "返回大屏"),
+            ],
+            className="screen-viewport screen-message",
+        )
+    focus = pinned[-1].code if pinned else ctx.root_code
+    rotation = [focus] + ([] if towns is None else list(towns["code"]))
     root_name = root.name if root else ""
     header = html.Header(
         [
@@ -94,10 +110,10 @@ def layout(**_query) -> html.Div:
                 dcc.Interval(
                     id=ScreenIds.ROTATE,
                     interval=max(settings.screen_rotate_seconds, 1) * 1000,
-                    disabled=settings.screen_rotate_seconds == 0,
+                    disabled=not rotate,
                 ),
                 dcc.Store(id=ScreenIds.ROTATION, data=rotation),
-                dcc.Store(id=ScreenIds.FOCUS, data=ctx.root_code),
+                dcc.Store(id=ScreenIds.FOCUS, data=focus),
             ],
             id=ScreenIds.CANVAS,
             className="screen-canvas",
