@@ -34,6 +34,7 @@ MAP_METRICS = {
 # fetch glyphs from the internet (docs/offline.md), so such names are hover-only.
 _NOT_CHINESE_ONLY = re.compile(r"[\x00-\x7f]")
 MAX_LABELS = 24
+SHARE_RANGE = (0.6, 1.0)
 MAP_SHARE = 0.84  # the map's share of the figure's width; the colour bar sits right of it
 
 
@@ -42,7 +43,9 @@ MAP_SHARE = 0.84  # the map's share of the figure's width; the colour bar sits r
 # our own server keeps any accidental fetch on the intranet.
 BLANK_STYLE = {
     "version": 8,
-    "sources": {},
+    # Not empty: plotly drops empty objects from the layout when it updates a
+    # figure, and MapLibre refuses a style without "sources".
+    "sources": {"blank": {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}},
     "layers": [{"id": "background", "type": "background", "paint": {"background-color": "rgba(0,0,0,0)"}}],
     "glyphs": "/assets/glyphs/{fontstack}/{range}.pbf",
 }
@@ -119,6 +122,7 @@ def region_map(
         "<br>红色预警 %{customdata[6]} · 黄色预警 %{customdata[7]}<extra></extra>"
     )
     line_colour = "#0a1630" if t.name == "dark" else "#ffffff"
+    no_data = "#34445f" if t.name == "dark" else "#dde3ec"
     fig = go.Figure()
     # Base layer: every region, grey, so regions without data still show.
     fig.add_trace(
@@ -127,7 +131,7 @@ def region_map(
             locations=df["code"],
             z=[0] * len(df),
             featureidkey="id",
-            colorscale=[[0, "#3a4a66" if t.name == "dark" else "#d5dbe5"]] * 2,
+            colorscale=[[0, no_data], [1, no_data]],
             showscale=False,
             marker={"line": {"color": line_colour, "width": 1.2}},
             customdata=customdata,
@@ -137,7 +141,9 @@ def region_map(
     if has_value.any():
         shown = values[has_value]
         if spec.is_share:
-            zmin, zmax = min(0.8, math.floor(shown.min() * 20) / 20), 1.0
+            # A fixed scale, so a colour means the same in every region and
+            # every rotation: red at 60% and below, yellow at 80%, green at 100%.
+            zmin, zmax = SHARE_RANGE
         else:
             zmin, zmax = float(shown.min()), float(max(shown.max(), shown.min() + 1))
         fig.add_trace(
