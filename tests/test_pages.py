@@ -348,3 +348,15 @@ def test_a_bad_petition_or_warning_id_is_not_found(in_request, bad):
 
 def test_an_unknown_url_gets_the_404_page(in_request):
     assert "404" in text(not_found_404.layout())
+
+
+def test_the_screen_can_be_pinned_to_one_region(in_request):
+    layout = screen.layout(region=city.JIA)
+    focus = next(n for n in walk(layout) if n["props"].get("id") == ScreenIds.FOCUS)
+    assert focus["props"]["data"] == city.JIA
+
+
+def test_the_screen_refuses_a_region_outside_the_root(in_request):
+    layout = screen.layout(region="42")
+    assert "未找到该地区" in text(layout)
+    assert "/screen" in hrefs(layout)
