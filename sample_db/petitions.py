@@ -5,7 +5,8 @@ The calibration knob is each town's ``share_target`` (share closed within 5
 days): it sets how likely a general and a complex case is to be closed in
 time. Everything else (levels, feedback, reopening) is drawn per petition.
 Histories are planned in full and then cut at ``now``, so recent petitions
-are naturally still open.
+are naturally still open; the rest of the plan is what the live demo plays
+out after ``now``.
 """
 
 from __future__ import annotations
@@ -16,13 +17,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from cockpit.lifecycle import HANDLING_LEVEL_ORDER
-from cockpit.store.factories import Built, Step, build_petition
+from cockpit.store.factories import Step, build_petition
 from sample_db import catalog
 from sample_db.catalog import Category
-from sample_db.timing import LOCAL, OFFICE_HOURS, ONLINE_HOURS, Clock, hours, settle, working_time
+from sample_db.plans import Plan
+from sample_db.timing import LOCAL, OFFICE_HOURS, ONLINE_HOURS, Clock, hours, split, working_time
 
 SLA = timedelta(days=5)
-STUCK_WINDOW = timedelta(days=45)  # only recent petitions may still be stuck at ``now``
+# A stuck petition (the overdue tail) is closed only this long, plus up to
+# STUCK_EXTRA, after receipt.
+STUCK_FOR, STUCK_EXTRA = timedelta(days=45), timedelta(days=10)
 
 # Where petitions end up being solved (the highest level they reach).
 LEVEL_WEIGHTS = {"general": (80, 17, 2.5, 0.5), "complex": (30, 42, 22, 6)}
@@ -96,19 +100,22 @@ def plan_petition(
     *,
     share_target: float,
     stuck_rate: float,
-) -> Built:
-    """A petition with its whole history up to ``now``."""
+) -> Plan:
+    """A petition planned from receipt to its last step, cut at ``now``:
+    the record as of ``now`` and the steps still to come."""
     category = rng.choices(catalog.CATEGORIES, catalog.CATEGORY_WEIGHTS)[0]
     complexity = "complex" if rng.random() < category.complex_rate else "general"
-    in_time = rng.random() < _in_time_chance(share_target, complexity)
+    stuck = rng.random() < stuck_rate
+    # Stuck petitions are late: the others make up for them.
+    in_time = not stuck and rng.random() < _in_time_chance(share_target / (1 - stuck_rate), complexity)
     level = rng.choices(HANDLING_LEVEL_ORDER, LEVEL_WEIGHTS[complexity])[0]
     if not in_time and level == "village" and rng.random() < 0.35:
         level = "town"
     received = arrival.received_at
-    stuck = received >= now - STUCK_WINDOW and rng.random() < stuck_rate
     steps = _history(rng, arrival.place, category, received, level, in_time, complexity, stuck)
     place = arrival.place
-    return build_petition(
+    past, later = split(steps, now)
+    built = build_petition(
         external_id=external_id,
         village_code=place.village_code,
         received_at=received,
@@ -118,8 +125,9 @@ def plan_petition(
         complexity=complexity,
         real_name=rng.random() < catalog.REAL_NAME_RATE[arrival.channel],
         summary=catalog.summary(rng, category, place.village_name),
-        steps=settle(steps, now),
+        steps=past,
     )
+    return Plan(built, later, past + later)
 
 
 def _in_time_chance(share_target: float, complexity: str) -> float:
@@ -173,8 +181,9 @@ def _history(
         unit = place.unit(higher, category)
         steps.append(Step("escalated", at, level=higher, unit=unit, note=_escalation_note(higher, unit)))
         previous = at
-    if stuck:
-        return steps
+    if stuck:  # nobody moves it for weeks, then it is solved at last
+        closed = received + STUCK_FOR + STUCK_EXTRA * rng.random()
+        resolved, in_time = closed - hours(rng.uniform(2, 48)), False
 
     resolved = max(previous, working_time(resolved, latest=closed))
     steps.append(Step("resolved", resolved, note=rng.choice(category.results)))
@@ -214,27 +223,20 @@ def _escalation_note(level: str, unit: str) -> str:
     }[level]
 
 
-def next_step(rng: random.Random, row: dict, place: Place, now: datetime) -> Step | None:
-    """The next thing that happens to an open petition ``row`` at ``now``
-    (for the live demo), or None when it should wait."""
-    category = catalog.category_named(row["category"])
-    status, level = row["status"], row["handling_level"]
-    if status == "received":
-        return Step("assigned", now, note=f"交办{place.village_unit}办理")
-    if status == "assigned":
-        index = HANDLING_LEVEL_ORDER.index(level)
-        escalate = 0.35 if row["complexity"] == "complex" else 0.15
-        if index + 1 < len(HANDLING_LEVEL_ORDER) and rng.random() < escalate / (index + 1):
-            higher = HANDLING_LEVEL_ORDER[index + 1]
-            unit = place.unit(higher, category)
-            return Step("escalated", now, level=higher, unit=unit, note=_escalation_note(higher, unit))
-        return Step("resolved", now, note=rng.choice(category.results))
-    if status == "resolved":
-        if row["satisfaction"] is None and rng.random() < FEEDBACK_RATE:
-            in_time = now - row["received_at"] <= SLA
-            return _feedback(rng, now, rng.choices((1, 2, 3), SATISFACTION_WEIGHTS[in_time])[0])
-        return Step("closed", now, note="已回复群众，办结")
-    return None
+def open_at(steps: list[Step], at: datetime) -> bool:
+    """Whether a petition planned with ``steps`` is open at ``at``."""
+    closed = False
+    for step in steps:
+        if step.at > at:
+            break
+        if step.kind in ("closed", "reopened"):
+            closed = step.kind == "closed"
+    return not closed
+
+
+def closure_after(steps: list[Step], at: datetime) -> datetime | None:
+    """When a petition planned with ``steps`` is next closed after ``at``."""
+    return next((s.at for s in steps if s.kind == "closed" and s.at > at), None)
 
 
 def poisson(rng: random.Random, mean: float) -> int:

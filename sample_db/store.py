@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 
 from cockpit.store.engine import create_store, make_engine
 from cockpit.store.schema import metadata, petitions, regions, store_meta, warnings
+from sample_db.plans import drop_plan_tables
 
 SAMPLE_GENERATOR = "sample"
 
@@ -20,6 +21,11 @@ class StoreNotEmptyError(RuntimeError):
 
 class NotSampleStoreError(RuntimeError):
     """The store was not built by the sample generator, so we will not write to it."""
+
+
+class NoDemoPlanError(NotSampleStoreError):
+    """A sample store without the live demo's tables (built before the demo
+    had plans): the demo leaves it alone."""
 
 
 def is_sample_store(conn: Connection) -> bool:
@@ -46,7 +52,7 @@ def reset_store(url: str) -> None:
     Only a store the sample generator built (store_meta generator=sample), or
     one without data, is touched; anything else raises NotSampleStoreError.
     SQLite: delete the file (and its WAL/SHM files). Other databases: drop
-    and recreate the tables.
+    and recreate the tables (the sample-only demo tables too).
     """
     engine = make_engine(url)
     try:
@@ -59,6 +65,7 @@ def reset_store(url: str) -> None:
                     )
         parsed = make_url(url)
         if parsed.get_backend_name() != "sqlite":
+            drop_plan_tables(engine)
             metadata.drop_all(engine)
             create_store(engine)
             return

@@ -29,6 +29,8 @@ SYSTEM_HOURS = tuple(w + (5.0 if h == 1 else 0.0) for h, w in enumerate(OFFICE_H
 
 WEEKDAY_WEIGHTS = (1.0, 1.0, 1.0, 1.0, 0.95, 0.55, 0.45)  # Monday first
 WEEKDAY_WEIGHTS_OFFICE = (1.0, 1.0, 1.0, 1.0, 0.95, 0.2, 0.12)
+# Use of the platform grows gently over the history, from 0.88 to this.
+GROWTH_START, GROWTH_END = 0.88, 1.08
 
 
 def local_day_start(day: date) -> datetime:
@@ -53,6 +55,12 @@ def season(day: date) -> float:
     return factor
 
 
+def day_weight(day: date, office: bool = False) -> float:
+    """How busy a local day is: its weekday pattern times the season."""
+    weekday = WEEKDAY_WEIGHTS_OFFICE if office else WEEKDAY_WEIGHTS
+    return weekday[day.weekday()] * season(day)
+
+
 class Clock:
     """Draws local office-pattern times in [start, now], as UTC.
 
@@ -63,12 +71,19 @@ class Clock:
     def __init__(self, start: datetime, now: datetime, office: bool = False):
         self.start, self.now = start, now
         self.days = days_between(start, now)
-        weekday = WEEKDAY_WEIGHTS_OFFICE if office else WEEKDAY_WEIGHTS
         span = max(1, len(self.days) - 1)
+        growth = GROWTH_END - GROWTH_START
         weights = [
-            weekday[d.weekday()] * season(d) * (0.88 + 0.2 * i / span) for i, d in enumerate(self.days)
+            day_weight(d, office) * (GROWTH_START + growth * i / span) for i, d in enumerate(self.days)
         ]
         self.cumulative = list(accumulate(weights))
+
+    def rate_after(self, per_year: float) -> float:
+        """Expected arrivals per day of weight 1 (see ``day_weight``) right
+        after ``now``, for something that came ``per_year`` times a year over
+        [start, now]: the rate the live demo carries on with."""
+        years = (self.now - self.start) / timedelta(days=365)
+        return per_year * years * GROWTH_END / self.cumulative[-1]
 
     def draw(self, rng: random.Random, hours: tuple[float, ...]) -> datetime:
         """A time in [start, now] (resampled until it falls inside)."""
@@ -100,10 +115,28 @@ def working_time(at: datetime, latest: datetime) -> datetime:
     return moved if moved <= latest else at
 
 
-def settle(steps: list, now: datetime) -> list:
-    """The steps that happened by ``now``, their times cut to whole seconds
-    (cutting keeps their order)."""
-    return [replace(s, at=s.at.replace(microsecond=0)) for s in steps if s.at <= now]
+def split(steps: list, now: datetime) -> tuple[list, list]:
+    """Planned ``steps`` (in time order) as (happened by ``now``, still to
+    come), their times cut to whole seconds (cutting keeps their order)."""
+    cut = next((i for i, s in enumerate(steps) if s.at > now), len(steps))
+    whole = [replace(s, at=s.at.replace(microsecond=0)) for s in steps]
+    return whole[:cut], whole[cut:]
+
+
+def hour_slots(start: datetime, end: datetime, hours: tuple[float, ...], office: bool) -> list[tuple]:
+    """[start, end) cut at local hour boundaries, as (from, to, weight): the
+    weight is the expected number of arrivals in the piece at a rate of one
+    per day of weight 1, spread over the day by the ``hours`` profile."""
+    slots, total = [], sum(hours)
+    at = start
+    while at < end:
+        local = at.astimezone(LOCAL)
+        boundary = local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        until = min(end, boundary.astimezone(UTC))
+        share = (until - at) / timedelta(hours=1)
+        slots.append((at, until, day_weight(local.date(), office) * hours[local.hour] / total * share))
+        at = until
+    return slots
 
 
 def hours(value: float) -> timedelta:

@@ -4,7 +4,9 @@ stays red (new) and yellow (pending) before it turns green (disposed).
 A town's ``speed`` (from its petition calibration: slower towns are slower
 at everything) stretches both phases. The red and yellow durations are
 heavy-tailed on purpose, so that at ``now`` there is a live queue: mostly
-recent red warnings and yellow ones of which some are past due.
+recent red warnings and yellow ones of which some are past due. Like
+petitions, each warning is planned in full and cut at ``now``; the live demo
+plays out the rest.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from cockpit.lifecycle import PETITION
-from cockpit.store.factories import Built, WarningStep, build_warning
-from sample_db.petitions import Place, poisson
+from cockpit.store.factories import WarningStep, build_warning
+from sample_db.petitions import Place, closure_after, open_at, poisson
+from sample_db.plans import Plan
 from sample_db.rules import (
     DUE_DAYS,
     OVERDUE_PETITION,
@@ -26,7 +28,7 @@ from sample_db.rules import (
     Rule,
     disposal_note,
 )
-from sample_db.timing import LOCAL, SYSTEM_HOURS, Clock, hours, local_day_start, settle, working_time
+from sample_db.timing import LOCAL, SYSTEM_HOURS, Clock, hours, local_day_start, split, working_time
 
 DISPOSITIONS = ("confirmed", "rectified", "false_alarm")
 QUICK_FALSE_ALARM = 0.45  # of false alarms, dismissed straight from red
@@ -47,6 +49,7 @@ class Raising:
     rule: Rule
     speed: float
     petition: dict | None = None  # the overdue petition's row, for PET-01
+    petition_closed: datetime | None = None  # when that petition is next closed (None: not planned)
 
 
 def owner_of(rule: Rule, place: Place) -> tuple[str, str]:
@@ -71,24 +74,25 @@ def draw_raisings(
     return raisings
 
 
-def overdue_petition_raising(petition: dict, place: Place, speed: float, now: datetime) -> Raising | None:
-    """PET-01 for a petition that went past its time limit (closed late or
-    still open), raised by the nightly run after its due time."""
+def overdue_petition_raising(petition: dict, steps: list, place: Place, speed: float) -> Raising | None:
+    """PET-01 for a petition that goes past its time limit: raised by the
+    nightly run after its due time when the petition (planned with
+    ``steps``) is still open then. Whether that is before ``now`` or after
+    is the caller's business."""
     due = petition["due_at"]
-    late = petition["closed_at"] > due if petition["closed_at"] else petition["status"] in PETITION.open_codes
-    if not late:
-        return None
     local_due = due.astimezone(LOCAL)
     run = local_day_start(local_due.date()) + timedelta(hours=1, minutes=30)
     if run <= local_due:
         run += timedelta(days=1)
-    if run > now or (petition["closed_at"] and petition["closed_at"] <= run):
+    run = run.astimezone(due.tzinfo)
+    if not open_at(steps, run):
         return None
-    return Raising(run, place, OVERDUE_PETITION, speed, petition)
+    return Raising(run, place, OVERDUE_PETITION, speed, petition, closure_after(steps, run))
 
 
-def plan_warning(rng: random.Random, raising: Raising, external_id: str, now: datetime) -> Built:
-    """A warning with its whole history up to ``now``."""
+def plan_warning(rng: random.Random, raising: Raising, external_id: str, now: datetime) -> Plan:
+    """A warning planned from its raising to its last step, cut at ``now``:
+    the record as of ``now`` and the steps still to come."""
     rule, place, raised = raising.rule, raising.place, raising.raised_at
     owner_kind, owner_name = owner_of(rule, place)
     if raising.petition is not None:
@@ -99,13 +103,14 @@ def plan_warning(rng: random.Random, raising: Raising, external_id: str, now: da
             None,
         )
         subject_id = petition["external_id"]
-        steps = _petition_warning_steps(rng, raised, petition["closed_at"], raising.speed)
+        steps = _petition_warning_steps(rng, raised, raising.petition_closed, raising.speed)
     else:
         title, amount = rule.title(rng, raised)
         year = raised.astimezone(LOCAL).year
         subject_id = f"{SUBJECT_PREFIX[rule.subject_type]}-{year}-{rng.randrange(1, 10**6):06d}"
         steps = _history(rng, rule, place, raised, raising.speed)
-    return build_warning(
+    past, later = split(steps, now)
+    built = build_warning(
         external_id=external_id,
         rule_code=rule.code,
         category=rule.category,
@@ -119,8 +124,9 @@ def plan_warning(rng: random.Random, raising: Raising, external_id: str, now: da
         subject_type=rule.subject_type,
         subject_id=subject_id,
         amount=amount,
-        steps=settle(steps, now),
+        steps=past,
     )
+    return Plan(built, later, past + later)
 
 
 def _red_time(rng: random.Random, speed: float) -> timedelta:
@@ -201,24 +207,3 @@ def _disposed(rng: random.Random, rule: Rule, at: datetime, disposition: str) ->
     else:
         note = disposal_note(rng, rule.category, disposition)
     return WarningStep("disposed", at, note=note, disposition=disposition)
-
-
-def rule_named(code: str) -> Rule:
-    if code == OVERDUE_PETITION.code:
-        return OVERDUE_PETITION
-    return next(rule for rule in RULES if rule.code == code)
-
-
-def next_step(rng: random.Random, row: dict, now: datetime) -> WarningStep | None:
-    """The next thing that happens to an open warning ``row`` at ``now``
-    (for the live demo): red is signed for (or dismissed as a false alarm),
-    yellow is disposed of."""
-    rule = rule_named(row["rule_code"])
-    if row["status"] == "new":
-        if rule.dispositions[2] and rng.random() < 0.15:
-            return _disposed(rng, rule, now, "false_alarm")
-        return WarningStep("accepted", now, note="已签收，开始核查")
-    if row["status"] == "pending":
-        disposition = rng.choices(DISPOSITIONS, rule.dispositions)[0]
-        return _disposed(rng, rule, now, disposition)
-    return None

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, func, insert, select, update
 
 from cockpit import settings as settings_module
 from cockpit.settings import Settings
@@ -15,7 +15,9 @@ from cockpit.store.engine import create_store, make_engine
 from cockpit.store.schema import metadata, petitions, regions, store_meta
 from sample_db import StoreNotEmptyError, ensure_sample_store, generate
 from sample_db.__main__ import main
+from sample_db.build import GENERATOR_VERSION
 from sample_db.consistency import inconsistencies
+from sample_db.plans import demo_clock, demo_plan, drop_plan_tables, has_plan_tables, plan_metadata
 
 NOW = datetime(2026, 11, 21, 4, 0, tzinfo=UTC)
 SMALL = {"towns": 2, "villages_per_town": 3}
@@ -26,10 +28,11 @@ def quiet(_message: str) -> None:
 
 
 def digest(engine: Engine) -> str:
-    """A hash of every row of every table (store_meta without generated_at)."""
+    """A hash of every row of every table, the demo's plans included
+    (store_meta without generated_at)."""
     h = hashlib.sha256()
     with engine.connect() as conn:
-        for table in metadata.sorted_tables:
+        for table in [*metadata.sorted_tables, *plan_metadata.sorted_tables]:
             query = select(table).order_by(*table.primary_key.columns)
             if table is store_meta:
                 query = query.where(store_meta.c.key != "generated_at")
@@ -63,7 +66,21 @@ def test_it_builds_a_consistent_store_on_every_database(engine):
     with engine.connect() as conn:
         assert inconsistencies(conn) == []
         received = conn.execute(select(petitions.c.received_at).limit(1)).scalar()
+        assert conn.execute(select(demo_clock.c.ticked_at)).scalar() == NOW
+        planned = conn.execute(select(func.count(), func.min(demo_plan.c.due_at))).one()
     assert received.tzinfo is not None and received <= NOW
+    assert planned[0] == summary["planned_steps"] > 0 and planned[1] > NOW
+
+
+def test_it_replaces_the_demo_plans_an_earlier_sample_left(engine):
+    generate(engine, now=NOW, progress=quiet, seed=3, **SMALL)
+    with engine.begin() as conn:  # empty the cockpit's tables, as a reset that missed the demo's would
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(table.delete())
+    summary = generate(engine, now=NOW, progress=quiet, **SMALL)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(demo_plan)).scalar() == summary["planned_steps"]
+        assert conn.execute(select(func.count()).select_from(demo_clock)).scalar() == 1
 
 
 def test_it_reports_progress_in_stages(tmp_path):
@@ -129,6 +146,43 @@ def test_ensure_builds_the_default_sample_only_when_missing_or_empty(tmp_path, m
         leftover.unlink()
     path.touch()  # an empty file counts as missing
     assert ensure_sample_store(settings, progress=quiet) is True
+
+
+def test_ensure_rebuilds_a_default_sample_an_older_generator_built(tmp_path, monkeypatch):
+    path = tmp_path / "sample.sqlite3"
+    monkeypatch.setattr(settings_module, "DEFAULT_SAMPLE_PATH", path)
+    monkeypatch.setattr("sample_db.build.generate", small_generate)
+    settings = Settings(database_url=f"sqlite:///{path}")
+    assert ensure_sample_store(settings, progress=quiet) is True
+    engine = make_engine(settings.database_url)
+    drop_plan_tables(engine)  # as version 1 left it: no plans for the demo
+    with engine.begin() as conn:
+        conn.execute(update(store_meta).where(store_meta.c.key == "generator_version").values(value="1"))
+    engine.dispose()
+
+    messages: list[str] = []
+    assert ensure_sample_store(settings, progress=messages.append) is True
+    assert "older generator" in messages[0]
+    engine = make_engine(settings.database_url)
+    with engine.connect() as conn:
+        assert has_plan_tables(conn)
+        version = conn.execute(select(store_meta.c.value).where(store_meta.c.key == "generator_version"))
+        assert version.scalar() == GENERATOR_VERSION
+    engine.dispose()
+    assert ensure_sample_store(settings, progress=quiet) is False
+
+
+def test_ensure_leaves_a_store_the_generator_did_not_build_alone(tmp_path, monkeypatch):
+    path = tmp_path / "sample.sqlite3"
+    monkeypatch.setattr(settings_module, "DEFAULT_SAMPLE_PATH", path)
+    engine = make_engine(f"sqlite:///{path}")
+    create_store(engine)
+    with engine.begin() as conn:
+        conn.execute(insert(regions).values(code="990100000000", name="真实市", level="city", sort_order=0))
+    engine.dispose()
+    assert ensure_sample_store(Settings(database_url=f"sqlite:///{path}"), progress=quiet) is False
+    with make_engine(f"sqlite:///{path}").connect() as conn:
+        assert conn.execute(select(regions.c.name)).scalars().all() == ["真实市"]
 
 
 def test_ensure_leaves_other_databases_alone(tmp_path):
