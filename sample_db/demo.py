@@ -44,8 +44,9 @@ from sample_db.timing import LOCAL, OFFICE_HOURS, ONLINE_HOURS, SYSTEM_HOURS, ho
 log = logging.getLogger(__name__)
 
 # Arrivals at this many times the history's rate: something happens about
-# every 30 s in local office hours, and queues settle at twice the history's
-# (docs/sample.md, "The live demo job", has the trade-off).
+# once a minute in local office hours (every ~35 s at 09-10), and queues
+# settle at about twice the history's (docs/sample.md, "Intensity", has the
+# trade-off: a 10-20 s pace would need 6-8 and queues 6-8 times as long).
 DEFAULT_INTENSITY = 2.0
 # After a pause, arrivals are added for at most this much of it (planned
 # steps that came due are always applied).
