@@ -360,3 +360,16 @@ def test_the_screen_refuses_a_region_outside_the_root(in_request):
     layout = screen.layout(region="42")
     assert "未找到该地区" in text(layout)
     assert "/screen" in hrefs(layout)
+
+
+@pytest.mark.parametrize(
+    ("days", "scale", "freq"),
+    [(30, "root", "day"), (30, "region", "week"), (30, "village", "week"), (120, "village", "month")],
+)
+def test_trends_use_periods_that_fit_the_window_and_the_region(days, scale, freq):
+    from cockpit.pages.common import trend_freq
+    from cockpit.timewindow import custom_window
+
+    first = datetime(2026, 1, 1).date()
+    window = custom_window(first, first + timedelta(days=days - 1))
+    assert trend_freq(window, scale) == freq

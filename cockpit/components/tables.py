@@ -20,7 +20,7 @@ def _table(head: list[str], rows: list[html.Tr], total: int) -> html.Div:
                     [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
                     className="table table-sm table-hover align-middle cockpit-table",
                 ),
-                className="table-responsive",
+                className="table-responsive table-scroll",
             ),
             html.Div(note, className="table-note"),
         ]

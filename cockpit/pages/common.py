@@ -52,14 +52,19 @@ def window_of(args: Mapping[str, str]) -> Window:
     return window_from_args(dict(args), default=DEFAULT_WINDOW)
 
 
-def trend_freq(window: Window, is_root: bool = True) -> str:
-    """Periods fine enough to show a shape, coarse enough to read: days for
-    the whole root region over up to 45 days; below it, where a day holds a
-    handful of petitions, weeks once the window is longer than two weeks."""
+# For how many days of window each trend shows days, then weeks (beyond: months),
+# by how much falls into one period: a whole city fills a day, a village barely a month.
+TREND_PERIODS = {"root": (45, 400), "region": (14, 200), "village": (14, 90)}
+
+
+def trend_freq(window: Window, scale: str = "root") -> str:
+    """Periods fine enough to show a shape, coarse enough to read, for a
+    trend of the root region, a region below it, or a single village."""
     days = (window.end - window.start).total_seconds() / 86400
-    if days <= (45 if is_root else 14):
+    daily_up_to, weekly_up_to = TREND_PERIODS[scale]
+    if days <= daily_up_to:
         return "day"
-    if days <= 400:
+    if days <= weekly_up_to:
         return "week"
     return "month"
 

@@ -30,7 +30,7 @@ def render_region(_version: str | None, params: dict) -> tuple:
     """Every panel of the analytics page; re-runs only when the data changed."""
     window = window_of(params["window"])
     scope = Scope(params["code"])
-    freq = trend_freq(window, is_root=scope.region_code == current().root_code)
+    freq = trend_freq(window, "root" if scope.region_code == current().root_code else "region")
     with connect() as conn:
         children = child_regions(conn, scope.region_code)
         child_metrics = petitions.child_region_metrics(conn, scope, window)
@@ -55,7 +55,7 @@ def render_village(_version: str | None, params: dict) -> tuple:
     window = window_of(params["window"])
     code = params["code"]
     scope = Scope(code)
-    freq = trend_freq(window, is_root=False)
+    freq = trend_freq(window, "village")
     with connect() as conn:
         kpis = load_kpis(conn, scope, window)
         trend = petitions.share_closed_within_5_days_trend(conn, scope, window, freq=freq)

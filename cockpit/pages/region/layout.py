@@ -65,7 +65,11 @@ def layout(code: str | None = None, **query) -> html.Div:
         html.Div(id=RegionIds.KPIS, className="kpi-row"),
         html.Div(
             [
-                card(f"各{child_level}5日办结率（点击地图进入）", graph(RegionIds.MAP, MAP_HEIGHT), "span-7"),
+                card(
+                    f"各{child_level}5日办结率（点击地图进入）",
+                    graph(RegionIds.MAP, MAP_HEIGHT, is_map=True),
+                    "span-7",
+                ),
                 card("高频问题 TOP10", graph(RegionIds.CATEGORIES, MAP_HEIGHT), "span-5"),
                 card("5日办结率趋势", graph(RegionIds.TREND, 300), "span-7"),
                 card("办理时长分布", graph(RegionIds.HANDLING, 300), "span-5"),

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-GRAPH_CONFIG = {
+# Charts are read, not explored: no toolbar over their labels. The map keeps
+# its zoom and pan buttons.
+CHART_CONFIG = {"displaylogo": False, "displayModeBar": False}
+MAP_CONFIG = {
     "displaylogo": False,
-    "displayModeBar": "hover",
-    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage", "sendDataToCloud"],
+    "scrollZoom": False,
 }
 
 
@@ -18,8 +21,9 @@ def card(title: str, body, extra_class: str = "") -> html.Section:
     )
 
 
-def graph(graph_id: str, height: int = 320) -> dcc.Graph:
-    return dcc.Graph(id=graph_id, config=GRAPH_CONFIG, style={"height": f"{height}px"})
+def graph(graph_id: str, height: int = 320, is_map: bool = False) -> dcc.Graph:
+    config = MAP_CONFIG if is_map else CHART_CONFIG
+    return dcc.Graph(id=graph_id, config=config, style={"height": f"{height}px"})
 
 
 def region_header(breadcrumb, title: str, subtitle: str, selector) -> html.Div:

@@ -45,7 +45,7 @@ def render_screen(_version: str | None, focus: str | None) -> tuple:
         child_metrics = petitions.child_region_metrics(conn, scope, window)
         kpis = load_kpis(conn, scope, window)
         categories = petitions.top_categories(conn, scope, window, limit=10)
-        freq = trend_freq(window, is_root=region.code == ctx.root_code)
+        freq = trend_freq(window, "root" if region.code == ctx.root_code else "region")
         trend = petitions.share_closed_within_5_days_trend(conn, scope, window, freq=freq)
         handling = petitions.handling_time_distribution(conn, scope, window)
         red = warnings.newest_red_warnings(conn, scope, limit=RED_LIST_LENGTH)
