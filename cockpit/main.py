@@ -67,4 +67,10 @@ def main() -> None:
         start_embedded(settings, engine)
     app = create_app(settings, engine)
     log.info("监督驾驶舱 on http://%s:%d/  (wall screen: /screen)", settings.host, settings.port)
-    app.run(host=settings.host, port=settings.port, debug=settings.debug, use_reloader=False)
+    app.run(
+        host=settings.host,
+        port=settings.port,
+        debug=settings.debug,
+        use_reloader=False,
+        dev_tools_disable_version_check=True,
+    )
