@@ -92,3 +92,6 @@ class QueueIds(StrEnum):
     RED = "queue-red"
     YELLOW = "queue-yellow"
     GREEN = "queue-green"
+    RED_COUNT = "queue-red-count"
+    YELLOW_COUNT = "queue-yellow-count"
+    GREEN_COUNT = "queue-green-count"

@@ -151,6 +151,30 @@ def warning_queue(
     return _queue_frame(conn.execute(query.limit(limit)).mappings().all(), now)
 
 
+def warning_queue_counts(
+    conn: Connection,
+    scope: Scope,
+    now: datetime,
+    category: str | None = None,
+    owner_kind: str | None = None,
+    overdue_only: bool = False,
+) -> dict[str, int]:
+    """How long is each queue under the same filters as ``warning_queue``?
+
+    A dict from every warning status code (new / pending / disposed) to its
+    count, zeros included.
+    """
+    query = select(warnings.c.status, func.count()).where(in_scope(warnings.c.village_code, scope))
+    if category:
+        query = query.where(warnings.c.category == category)
+    if owner_kind:
+        query = query.where(warnings.c.owner_kind == owner_kind)
+    if overdue_only:
+        query = query.where(warnings.c.status.in_(WARNING.open_codes), warnings.c.due_at < now)
+    counts = dict(conn.execute(query.group_by(warnings.c.status)).all())
+    return {code: int(counts.get(code, 0)) for code in WARNING.codes}
+
+
 def newest_red_warnings(conn: Connection, scope: Scope, limit: int = 10) -> pd.DataFrame:
     """The newest warnings still in the red (new) queue, newest first.
 

@@ -290,7 +290,8 @@ def test_choosing_a_window_changes_the_url():
 
 
 def test_the_queues_are_split_by_colour(in_request):
-    red, yellow, green = render_queues("v1", QueueFilters().to_store())
+    red, yellow, green, *counts = render_queues("v1", QueueFilters().to_store())
+    assert counts == ["3 条", "1 条", "3 条"]
     assert hrefs(red) == ["/warning/5", "/warning/1", "/warning/6"]  # oldest first
     assert hrefs(yellow) == ["/warning/2"]
     assert set(hrefs(green)) == {"/warning/3", "/warning/4", "/warning/7"}
@@ -298,7 +299,8 @@ def test_the_queues_are_split_by_colour(in_request):
 
 
 def test_the_queues_follow_the_filters(in_request):
-    red, yellow, green = render_queues("v1", QueueFilters(region=city.JIA, overdue=True).to_store())
+    red, yellow, green, *counts = render_queues("v1", QueueFilters(region=city.JIA, overdue=True).to_store())
+    assert counts == ["1 条", "0 条", "0 条"]
     assert hrefs(red) == ["/warning/1"]
     assert hrefs(yellow) == [] and hrefs(green) == []
     assert "没有符合条件的预警" in text(green)

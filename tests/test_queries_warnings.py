@@ -62,6 +62,18 @@ def test_the_queue_filters_by_category_owner_and_overdue(city):
     assert green.loc[green["external_id"] == "W3", "age_hours"].iloc[0] == 72
 
 
+def test_it_counts_each_queue_under_the_filters(city):
+    with city.connect() as conn:
+        everything = q.warning_queue_counts(conn, Scope(CITY), NOW)
+        labour = q.warning_queue_counts(conn, Scope(CITY), NOW, category="村级用工")
+        overdue = q.warning_queue_counts(conn, Scope(JIA), NOW, overdue_only=True)
+        nobody = q.warning_queue_counts(conn, Scope(CITY), NOW, owner_kind="department")
+    assert everything == {"new": 3, "pending": 1, "disposed": 3}
+    assert labour == {"new": 1, "pending": 0, "disposed": 1}
+    assert overdue == {"new": 1, "pending": 0, "disposed": 0}
+    assert nobody == {"new": 0, "pending": 0, "disposed": 0}
+
+
 def test_it_lists_the_newest_red_warnings(city):
     with city.connect() as conn:
         df = q.newest_red_warnings(conn, Scope(CITY), limit=2)

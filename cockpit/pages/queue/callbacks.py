@@ -13,12 +13,13 @@ from cockpit.lifecycle import WARNING
 from cockpit.pages.common import connect, now
 from cockpit.pages.queue.filters import QueueFilters
 from queries.scope import Scope
-from queries.warnings import warning_queue
+from queries.warnings import warning_queue, warning_queue_counts
 
 # Oldest first, a screenful or two per queue: the browser renders every card,
 # and the filters narrow the queue down when there are more.
 QUEUE_LIMIT = 50
 STATUS_OF_COLOUR = {s.colour: s.code for s in WARNING.statuses}
+COLOURS = ("red", "yellow", "green")
 
 
 def queue_items(df: pd.DataFrame, limit: int = QUEUE_LIMIT) -> list:
@@ -66,7 +67,8 @@ def queue_items(df: pd.DataFrame, limit: int = QUEUE_LIMIT) -> list:
 
 
 def render_queues(_version: str | None, params: dict) -> tuple:
-    """The red, yellow and green queues under the filters."""
+    """The red, yellow and green queues under the filters, and each queue's
+    full length for its header."""
     filters = QueueFilters(**params)
     scope = Scope(filters.region or current().root_code)
     at = now()
@@ -82,9 +84,19 @@ def render_queues(_version: str | None, params: dict) -> tuple:
                 overdue_only=filters.overdue,
                 limit=QUEUE_LIMIT + 1,
             )
-            for colour in ("red", "yellow", "green")
+            for colour in COLOURS
         ]
-    return tuple(queue_items(df) for df in frames)
+        counts = warning_queue_counts(
+            conn,
+            scope,
+            at,
+            category=filters.category,
+            owner_kind=filters.owner,
+            overdue_only=filters.overdue,
+        )
+    lists = tuple(queue_items(df) for df in frames)
+    headers = tuple(f"{counts[STATUS_OF_COLOUR[colour]]:,} 条" for colour in COLOURS)
+    return lists + headers
 
 
 def navigate_filters(
@@ -102,6 +114,9 @@ def register_callbacks(app: Dash) -> None:
         Output(QueueIds.RED, "children"),
         Output(QueueIds.YELLOW, "children"),
         Output(QueueIds.GREEN, "children"),
+        Output(QueueIds.RED_COUNT, "children"),
+        Output(QueueIds.YELLOW_COUNT, "children"),
+        Output(QueueIds.GREEN_COUNT, "children"),
         Input(ShellIds.DATA_VERSION, "data"),
         Input(QueueIds.PARAMS, "data"),
     )(render_queues)

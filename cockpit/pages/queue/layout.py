@@ -18,9 +18,9 @@ from queries.scope import Scope
 from queries.warnings import warning_filter_options
 
 COLUMNS = (
-    (QueueIds.RED, "red"),
-    (QueueIds.YELLOW, "yellow"),
-    (QueueIds.GREEN, "green"),
+    (QueueIds.RED, QueueIds.RED_COUNT, "red"),
+    (QueueIds.YELLOW, QueueIds.YELLOW_COUNT, "yellow"),
+    (QueueIds.GREEN, QueueIds.GREEN_COUNT, "green"),
 )
 
 
@@ -95,12 +95,15 @@ def layout(**query) -> html.Div:
     columns = [
         html.Section(
             [
-                html.H2(_status_label(colour), className=f"queue-title queue-title-{colour}"),
+                html.H2(
+                    [_status_label(colour), html.Span(id=count_id, className="queue-count")],
+                    className=f"queue-title queue-title-{colour}",
+                ),
                 html.Div(id=column_id, className="queue-list"),
             ],
             className=f"queue-column queue-{colour}",
         )
-        for column_id, colour in COLUMNS
+        for column_id, count_id, colour in COLUMNS
     ]
     return page_frame(
         "warnings",
