@@ -8,6 +8,7 @@ after generating and after the live demo has moved things.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
 from sqlalchemy import Connection, select
 
@@ -15,24 +16,35 @@ from cockpit.lifecycle import PETITION, WARNING, TransitionError
 from cockpit.store.schema import petition_events, petitions, warning_events, warnings
 
 
-def inconsistencies(conn: Connection, limit: int = 20) -> list[str]:
+def inconsistencies(conn: Connection, limit: int = 20, updated_after: datetime | None = None) -> list[str]:
     """Up to ``limit`` descriptions of rows that disagree with their events
-    (empty when all agree)."""
-    problems = _petition_problems(conn) + _warning_problems(conn)
+    (empty when all agree). With ``updated_after``, only the rows changed
+    since then (e.g. by the live demo after a check of the whole store)."""
+    problems = _petition_problems(conn, updated_after) + _warning_problems(conn, updated_after)
     return problems[:limit]
 
 
-def _events_by(conn: Connection, table, fk: str) -> dict[int, list]:
+def _records(table, updated_after: datetime | None):
+    query = select(table)
+    return query if updated_after is None else query.where(table.c.updated_at > updated_after)
+
+
+def _events_by(conn: Connection, table, fk: str, records) -> dict[int, list]:
     trails: dict[int, list] = defaultdict(list)
-    for event in conn.execute(select(table).order_by(table.c[fk], table.c.at, table.c.id)):
+    ids = records.with_only_columns(records.selected_columns.id).scalar_subquery()
+    query = select(table).order_by(table.c[fk], table.c.at, table.c.id)
+    if records.whereclause is not None:
+        query = query.where(table.c[fk].in_(ids))
+    for event in conn.execute(query):
         trails[event._mapping[fk]].append(event)
     return trails
 
 
-def _petition_problems(conn: Connection) -> list[str]:
-    trails = _events_by(conn, petition_events, "petition_id")
+def _petition_problems(conn: Connection, updated_after: datetime | None) -> list[str]:
+    records = _records(petitions, updated_after)
+    trails = _events_by(conn, petition_events, "petition_id", records)
     problems = []
-    for row in conn.execute(select(petitions)):
+    for row in conn.execute(records):
         events = trails.get(row.id, [])
         try:
             status = None
@@ -65,10 +77,11 @@ def _petition_problems(conn: Connection) -> list[str]:
     return problems
 
 
-def _warning_problems(conn: Connection) -> list[str]:
-    trails = _events_by(conn, warning_events, "warning_id")
+def _warning_problems(conn: Connection, updated_after: datetime | None) -> list[str]:
+    records = _records(warnings, updated_after)
+    trails = _events_by(conn, warning_events, "warning_id", records)
     problems = []
-    for row in conn.execute(select(warnings)):
+    for row in conn.execute(records):
         events = trails.get(row.id, [])
         status = None
         try:

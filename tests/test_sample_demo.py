@@ -99,7 +99,7 @@ def test_the_generator_plans_the_rest_of_every_open_record(sample):
 
 
 def test_a_simulated_fortnight_plays_out_the_model(engine):
-    """Eleven simulated days in 3-hour ticks at a high intensity, so that a
+    """Eleven simulated days in 6-hour ticks at a high intensity, so that a
     small city gets a few hundred petitions: they close within 5 days as
     often as the history's, every row agrees with its events, every planned
     step that came due was applied, and queues stay where Little's law puts
@@ -108,7 +108,7 @@ def test_a_simulated_fortnight_plays_out_the_model(engine):
     generate(engine, now=GENERATED, towns=6, villages_per_town=4, progress=quiet)
     with engine.connect() as conn:
         history = measure(conn, GENERATED)
-    run = simulate(engine, days=11, step=timedelta(hours=3), intensity=intensity, rng=random.Random(2))
+    run = simulate(engine, days=11, step=timedelta(hours=6), intensity=intensity, rng=random.Random(2))
     result = figures(engine, run)
 
     with engine.connect() as conn:
