@@ -70,12 +70,18 @@ class SchedulerLock:
 
 
 def demo_enabled(settings: Settings, engine: Engine) -> bool:
-    """Whether to run the live demo job: never on a store the sample
-    generator did not build (demo_tick checks again before every write)."""
-    if settings.demo == "off":
+    """Whether to run the live demo job: only on a store the sample generator
+    built, with the demo's plans in it (demo_tick checks again before every
+    write)."""
+    if not settings.demo:
         return False
+    from sample_db.plans import has_plan_tables
+
     with engine.connect() as conn:
         generator = conn.execute(select(store_meta.c.value).where(store_meta.c.key == "generator")).scalar()
+        if generator == "sample" and not has_plan_tables(conn):
+            log.warning("sample store without the demo's plans (built by an older generator): demo off")
+            return False
     return generator == "sample"
 
 

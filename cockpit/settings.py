@@ -102,15 +102,18 @@ class Settings:
         "file lock); off: run it as its own process with `python -m cockpit.scheduler`.",
         _parse_choice(("embedded", "off")),
     )
-    demo: str = _setting(
+    demo: bool = _setting(
         "COCKPIT_DEMO",
-        "auto",
-        "Live demo job that keeps adding petitions and moving warnings. auto: only on a "
-        "sample store; on; off. Never touches a store not built by the sample generator.",
-        _parse_choice(("auto", "on", "off")),
+        True,
+        "Run the live demo job, which keeps adding petitions and moving warnings, on a "
+        "store built by the sample generator. It never writes to any other store.",
+        _parse_bool,
     )
     demo_seconds: int = _setting(
-        "COCKPIT_DEMO_SECONDS", 5, "Interval of the live demo job, in seconds.", _parse_int(1, 3600)
+        "COCKPIT_DEMO_SECONDS",
+        5,
+        "How often the live demo job runs (how often the screen moves), in seconds.",
+        _parse_int(1, 3600),
     )
     screen_window: str = _setting(
         "COCKPIT_SCREEN_WINDOW",

@@ -99,7 +99,10 @@ def database_urls(tmp_path_factory) -> Iterator[dict[str, dict[str, str]]]:
 
 
 def _fresh_store(url: str) -> Engine:
+    from sample_db.plans import plan_metadata
+
     engine = make_engine(url)
+    plan_metadata.drop_all(engine)
     metadata.drop_all(engine)
     create_store(engine)
     return engine

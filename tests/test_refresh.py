@@ -14,6 +14,7 @@ from cockpit.settings import Settings
 from cockpit.store.factories import build_petition, write_petitions
 from cockpit.store.schema import store_meta
 from queries.refresh import data_version, refresh_status
+from sample_db.plans import plan_metadata
 from tests import fixture_city
 
 NOW = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)
@@ -79,7 +80,7 @@ def test_only_one_process_holds_the_scheduler_lock(tmp_path):
 
 
 def test_the_demo_job_is_scheduled_only_on_a_sample_store(sqlite_engine):
-    settings = Settings(database_url=str(sqlite_engine.url), demo="auto")
+    settings = Settings(database_url=str(sqlite_engine.url), demo=True)
     assert demo_enabled(settings, sqlite_engine) is False
     scheduler = BackgroundScheduler(timezone=UTC)
     add_jobs(scheduler, settings, sqlite_engine)
@@ -87,8 +88,11 @@ def test_the_demo_job_is_scheduled_only_on_a_sample_store(sqlite_engine):
 
     with sqlite_engine.begin() as conn:
         conn.execute(insert(store_meta).values(key="generator", value="sample"))
+    # A sample store from a generator that kept no plans: nothing to play out.
+    assert demo_enabled(settings, sqlite_engine) is False
+    plan_metadata.create_all(sqlite_engine)
     assert demo_enabled(settings, sqlite_engine) is True
-    assert demo_enabled(Settings(database_url=str(sqlite_engine.url), demo="off"), sqlite_engine) is False
+    assert demo_enabled(Settings(database_url=str(sqlite_engine.url), demo=False), sqlite_engine) is False
     scheduler = BackgroundScheduler(timezone=UTC)
     add_jobs(scheduler, settings, sqlite_engine)
     jobs = {job.id: job for job in scheduler.get_jobs()}
