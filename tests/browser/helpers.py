@@ -1,0 +1,263 @@
+"""Driving the cockpit in a browser: the city the tests run on, a watch on
+the browser's console and network, and a thin wrapper over dash_duo with
+the waits the tests share. Every wait is explicit (WebDriverWait)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+from sqlalchemy import Engine
+
+from cockpit.store.hierarchy import resolve_root
+from queries.regions import Region, child_regions, get_region
+
+VIEWPORT = (1920, 1080)  # the wall screen's design size; screenshots are this size
+TIMEOUT = 20  # seconds; generous for a 2-core CI machine, only spent on failure
+SCREENSHOTS_ENV = "COCKPIT_SCREENSHOTS"
+
+
+@dataclass(frozen=True)
+class SampleCity:
+    url: str
+    path: Path
+    engine: Engine
+    root: Region
+    towns: tuple[Region, ...]
+    villages: dict[str, tuple[Region, ...]]  # town code -> its villages
+
+    def region(self, code: str) -> Region:
+        with self.engine.connect() as conn:
+            region = get_region(conn, code)
+        assert region is not None, code
+        return region
+
+
+def describe_city(engine: Engine, url: str, path: Path) -> SampleCity:
+    with engine.connect() as conn:
+        root = get_region(conn, resolve_root(conn))
+        towns = tuple(get_region(conn, c) for c in child_regions(conn, root.code)["code"])
+        villages = {
+            t.code: tuple(get_region(conn, c) for c in child_regions(conn, t.code)["code"]) for t in towns
+        }
+    return SampleCity(url, path, engine, root, towns, villages)
+
+
+@dataclass
+class ConsoleWatch:
+    """The browser's SEVERE console entries (the driver hands each one out
+    once) and the URLs the page fetched since the last check."""
+
+    duo: object
+
+    def foreign_requests(self) -> list[str]:
+        """Resources fetched from anywhere but the app's own server."""
+        base = self.duo.server.url.rstrip("/") + "/"
+        names = self.duo.driver.execute_script(
+            "const names = performance.getEntriesByType('resource').map(e => e.name);"
+            "performance.clearResourceTimings();"
+            "return names;"
+        )
+        return [n for n in names if not n.startswith((base, "data:", "blob:"))]
+
+    def assert_clean(self, when: str) -> None:
+        entries = list(self.duo.get_logs() or [])
+        problems = [f"console {e.get('level')}: {e.get('message')}" for e in entries]
+        problems += [f"request left the server: {url}" for url in self.foreign_requests()]
+        assert not problems, f"browser problems {when}:\n" + "\n".join(problems)
+
+
+def css(component_id: str) -> str:
+    """A CSS selector for a component ID from cockpit.ids."""
+    return f"#{component_id}"
+
+
+def number(text: str) -> int:
+    """ "1,234" -> 1234."""
+    assert re.fullmatch(r"\d{1,3}(,\d{3})*", text), f"not a whole number: {text!r}"
+    return int(text.replace(",", ""))
+
+
+class CockpitBrowser:
+    """dash_duo on a running cockpit, with the waits the tests share."""
+
+    def __init__(self, duo, console: ConsoleWatch, city: SampleCity):
+        self.duo = duo
+        self.console = console
+        self.city = city
+        self.base = duo.server.url.rstrip("/")
+        self.set_viewport(*VIEWPORT)
+
+    @property
+    def driver(self):
+        return self.duo.driver
+
+    def set_viewport(self, width: int, height: int) -> None:
+        """Make the page's viewport exactly ``width`` x ``height`` (the
+        window is larger by whatever the browser keeps for itself)."""
+        inner = self.driver.execute_script("return [innerWidth, innerHeight];")
+        outer = self.driver.get_window_size()
+        self.driver.set_window_size(width + outer["width"] - inner[0], height + outer["height"] - inner[1])
+        self.wait(
+            lambda: self.driver.execute_script("return [innerWidth, innerHeight];") == [width, height],
+            f"the viewport did not become {width}x{height}",
+        )
+
+    # -- waiting -------------------------------------------------------------
+
+    def wait(self, condition: Callable[[], object], message: str, timeout: float = TIMEOUT):
+        """Wait until ``condition()`` is truthy and return its value."""
+        return WebDriverWait(
+            self.driver, timeout, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,)
+        ).until(lambda _driver: condition(), message)
+
+    def wait_visible(self, selector: str, timeout: float = TIMEOUT):
+        def shown():
+            found = self.driver.find_elements(By.CSS_SELECTOR, selector)
+            return found[0] if found and found[0].is_displayed() else None
+
+        return self.wait(shown, f"{selector} not visible on {self.driver.current_url}", timeout)
+
+    def wait_text(self, selector: str, predicate: Callable[[str], bool], what: str, timeout: float = TIMEOUT):
+        """Wait until the element's text satisfies ``predicate``; return the text."""
+
+        def check():
+            found = self.texts(selector)
+            return found[0] if found and predicate(found[0]) else None
+
+        return self.wait(check, f"{selector}: {what} (on {self.driver.current_url})", timeout)
+
+    def wait_for_location(self, path: str, query: dict[str, str] | None = None) -> None:
+        """Wait until the address bar shows ``path`` and, unless ``query`` is
+        None, exactly that query ({}: none)."""
+
+        def arrived():
+            at_path, at_query = self.location()
+            return at_path == path and (query is None or at_query == query)
+
+        self.wait(arrived, f"URL never became {path} {query or ''}; it is {self.driver.current_url}")
+
+    def location(self) -> tuple[str, dict[str, str]]:
+        parts = urlsplit(self.driver.current_url)
+        return parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()}
+
+    # -- pages ---------------------------------------------------------------
+
+    def open(self, path: str, ready: str) -> None:
+        """Load ``path`` afresh and wait until ``ready`` (a CSS selector) shows.
+        The page left behind is checked first: a new document drops its logs."""
+        if self.driver.current_url.startswith(self.base):
+            self.check(f"before leaving {self.driver.current_url}")
+        self.driver.get(self.base + path)
+        self.wait_visible(ready)
+
+    def check(self, when: str | None = None) -> None:
+        """No SEVERE console entry and no foreign request so far."""
+        self.console.assert_clean(when or f"on {self.driver.current_url}")
+
+    def text(self, selector: str) -> str:
+        """The rendered text of the first match (read in one go: Dash may
+        replace the element at any moment)."""
+        found = self.texts(selector)
+        assert found, f"nothing matches {selector} on {self.driver.current_url}"
+        return found[0]
+
+    def texts(self, selector: str) -> list[str]:
+        return self.driver.execute_script(
+            "return Array.from(document.querySelectorAll(arguments[0]))"
+            "  .map(e => (e.innerText ?? e.textContent).trim());",
+            selector,
+        )
+
+    def kpis(self, container_id: str) -> dict[str, str]:
+        """label -> value of every KPI card under the container."""
+        pairs = self.driver.execute_script(
+            "return Array.from(document.querySelectorAll(arguments[0] + ' .kpi-label')).map(label => {"
+            "  const value = label.parentElement.querySelector('.kpi-value');"
+            "  return [label.textContent, value ? value.textContent : null];"
+            "});",
+            css(container_id),
+        )
+        return dict(pairs)
+
+    def wait_kpis(self, container_id: str) -> dict[str, str]:
+        """The KPI cards, once the callback has filled them."""
+        return self.wait(lambda: self.kpis(container_id) or None, f"no KPI cards in {container_id}")
+
+    def click(self, element) -> None:
+        """Scroll ``element`` to the middle of the viewport and click it,
+        retrying while something (a sticky header, a layout still settling)
+        is in the way."""
+
+        def clicked():
+            self.driver.execute_script(
+                "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element
+            )
+            try:
+                element.click()
+            except ElementClickInterceptedException:
+                return False
+            return True
+
+        self.wait(clicked, f"could not click {element.tag_name} {element.text!r}")
+
+    def screenshot(self, name: str) -> None:
+        """Save a screenshot when COCKPIT_SCREENSHOTS names a folder."""
+        folder = os.environ.get(SCREENSHOTS_ENV)
+        if not folder:
+            return
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        self.driver.save_screenshot(str(Path(folder) / f"{name}.png"))
+
+    # -- the map ---------------------------------------------------------------
+
+    def map_point(self, graph_id: str, region: Region) -> dict | None:
+        """Where ``region``'s inner point is in the viewport, once the map
+        under ``graph_id`` is drawn with that region in it; else None."""
+        return self.driver.execute_script(
+            """
+            const [selector, code, lon, lat] = arguments;
+            const gd = document.querySelector(selector + ' .js-plotly-plot');
+            const subplot = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+            const map = subplot && subplot.map;
+            if (!map || !map.loaded() || !gd.data.length) return null;
+            if (!Array.from(gd.data[0].locations || []).includes(code)) return null;
+            const canvas = map.getCanvas().getBoundingClientRect();
+            const p = map.project([lon, lat]);
+            return {x: canvas.left + p.x, y: canvas.top + p.y};
+            """,
+            css(graph_id),
+            region.code,
+            region.centroid_lon,
+            region.centroid_lat,
+        )
+
+    def click_map_region(self, graph_id: str, region: Region) -> None:
+        """Hover over ``region`` on the map until its tooltip names it, then
+        click there (a real mouse, so MapLibre and plotly see the events)."""
+        self.driver.execute_script(
+            "document.querySelector(arguments[0]).scrollIntoView({block: 'center', behavior: 'instant'});",
+            css(graph_id),
+        )
+        point = self.wait(
+            lambda: self.map_point(graph_id, region), f"map {graph_id} never showed {region.name}"
+        )
+        hover = f"{css(graph_id)} .hoverlayer .hovertext"
+        moves = iter(range(10**6))
+
+        def hovered():
+            # Alternate by a pixel: a move to where the mouse already is fires no event.
+            x, y = int(point["x"]) + next(moves) % 2, int(point["y"])
+            ActionChains(self.driver).move_to_location(x, y).perform()
+            return region.name in " ".join(self.texts(hover))
+
+        self.wait(hovered, f"no tooltip for {region.name} on map {graph_id}")
+        ActionChains(self.driver).click().perform()

@@ -1,0 +1,125 @@
+"""The inspector's region pages: drilling down by map and by ranking, and
+the time window in the URL."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from cockpit.ids import RegionIds, VillageIds, WindowIds
+from tests.browser.helpers import css
+
+pytestmark = pytest.mark.browser
+
+DEFAULT_WINDOW = {"window": "last30"}
+CURRENT_CRUMB = ".breadcrumb .breadcrumb-item.active"
+PETITION_ROWS = f"{css(VillageIds.PETITIONS)} tbody tr"
+
+
+def wait_for_region_page(cockpit, region, query=None) -> None:
+    """The analytics page of ``region`` is showing, its panels filled."""
+    cockpit.wait_for_location(f"/region/{region.code}", DEFAULT_WINDOW if query is None else query)
+    cockpit.wait_text(CURRENT_CRUMB, lambda t: t == region.name, f"breadcrumb should end at {region.name}")
+    cockpit.wait_kpis(RegionIds.KPIS)
+    cockpit.check()
+
+
+def wait_for_village_page(cockpit, village) -> None:
+    cockpit.wait_for_location(f"/region/{village.code}", DEFAULT_WINDOW)
+    cockpit.wait_text(CURRENT_CRUMB, lambda t: t == village.name, f"breadcrumb should end at {village.name}")
+    cockpit.wait_visible(PETITION_ROWS)
+    cockpit.check()
+
+
+def test_clicking_the_map_drills_from_city_to_town_to_village(cockpit):
+    city = cockpit.city
+    town = city.towns[1]
+    village = city.villages[town.code][2]
+    cockpit.open(f"/region/{city.root.code}", css(RegionIds.MAP))
+
+    cockpit.click_map_region(RegionIds.MAP, town)
+    wait_for_region_page(cockpit, town)
+    crumbs = cockpit.texts(".breadcrumb .breadcrumb-item")
+    assert crumbs == [city.root.name, town.name]
+    cockpit.screenshot("region-town")
+
+    cockpit.click_map_region(RegionIds.MAP, village)
+    wait_for_village_page(cockpit, village)
+    assert cockpit.texts(".breadcrumb .breadcrumb-item") == [city.root.name, town.name, village.name]
+    cockpit.screenshot("region-village")
+
+
+def ranking_link(cockpit, name: str):
+    """The link in the ranking row of the region called ``name``."""
+
+    def find():
+        for row in cockpit.driver.find_elements(By.CSS_SELECTOR, f"{css(RegionIds.RANKING)} tbody tr"):
+            links = row.find_elements(By.CSS_SELECTOR, "td a")
+            if links and links[0].text == name:
+                return links[0]
+        return None
+
+    return cockpit.wait(find, f"no ranking row for {name}")
+
+
+def test_clicking_a_ranking_row_drills_down(cockpit):
+    city = cockpit.city
+    town = city.towns[-1]
+    village = city.villages[town.code][0]
+    cockpit.open("/", css(RegionIds.RANKING))
+    cockpit.wait_kpis(RegionIds.KPIS)
+    cockpit.screenshot("region-root")
+
+    cockpit.click(ranking_link(cockpit, town.name))
+    wait_for_region_page(cockpit, town)
+
+    cockpit.click(ranking_link(cockpit, village.name))
+    wait_for_village_page(cockpit, village)
+
+
+def preset(cockpit) -> str | None:
+    """The window preset that is checked now."""
+    return cockpit.driver.execute_script(
+        "const checked = document.querySelector(arguments[0] + ' input:checked');"
+        "return checked ? checked.value : null;",
+        css(WindowIds.PRESET),
+    )
+
+
+def ranking_hrefs(cockpit) -> list[str]:
+    return [
+        a.get_attribute("href")
+        for a in cockpit.driver.find_elements(
+            By.CSS_SELECTOR, f"{css(RegionIds.RANKING)} tbody tr td:first-child a"
+        )
+    ]
+
+
+def test_window_selector_puts_the_window_in_the_url_and_back_returns(cockpit):
+    town = cockpit.city.towns[0]
+    cockpit.open(f"/region/{town.code}", css(WindowIds.PRESET))
+    before = cockpit.wait_kpis(RegionIds.KPIS)
+    before_links = cockpit.wait(lambda: ranking_hrefs(cockpit), "the ranking is empty")
+    assert preset(cockpit) == "last30"
+    assert all("window=last30" in href for href in before_links)
+
+    cockpit.click(
+        cockpit.driver.find_element(
+            By.XPATH, f"//*[@id='{WindowIds.PRESET}']//label[normalize-space()='本月']"
+        )
+    )
+    cockpit.wait_for_location(f"/region/{town.code}", {"window": "month"})
+    cockpit.wait(lambda: preset(cockpit) == "month", "本月 is not checked after the click")
+    cockpit.wait(
+        lambda: (links := ranking_hrefs(cockpit)) and all("window=month" in h for h in links),
+        "the ranking's links do not carry the new window",
+    )
+    cockpit.wait_kpis(RegionIds.KPIS)
+    cockpit.check()
+
+    cockpit.driver.back()
+    cockpit.wait_for_location(f"/region/{town.code}", {})
+    cockpit.wait(lambda: preset(cockpit) == "last30", "back did not restore 近30天")
+    cockpit.wait(lambda: ranking_hrefs(cockpit) == before_links, "back did not restore the ranking")
+    cockpit.wait(lambda: cockpit.kpis(RegionIds.KPIS) == before, "back did not restore the KPIs")
+    cockpit.check()

@@ -1,0 +1,145 @@
+"""The wall screen, /screen, in a browser."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from cockpit.ids import ScreenIds, ShellIds
+from cockpit.refresh import refresh
+from cockpit.store.factories import build_petition, write_petitions
+from cockpit.store.schema import petition_events, petitions
+from queries.scope import Scope
+from queries.warnings import newest_red_warnings
+from tests.browser.helpers import css, number
+
+pytestmark = pytest.mark.browser
+
+MAP_CANVAS = f"{css(ScreenIds.MAP)} .js-plotly-plot canvas.maplibregl-canvas"
+RECEIVED = "受理诉求"
+
+
+def open_screen(cockpit) -> dict[str, str]:
+    """Load /screen; return its KPIs once the panels are filled."""
+    cockpit.open("/screen", css(ScreenIds.CANVAS))
+    kpis = cockpit.wait_kpis(ScreenIds.KPIS)
+    cockpit.wait_visible(MAP_CANVAS)
+    return kpis
+
+
+def test_screen_shows_title_kpis_map_ranking_and_red_list(cockpit):
+    city = cockpit.city
+    kpis = open_screen(cockpit)
+
+    assert cockpit.text(".screen-title") == f"{city.root.name} 小微权力监督驾驶舱"
+    assert cockpit.text(css(ScreenIds.FOCUS_NAME)) == f"{city.root.name} · 全域"
+    assert cockpit.text(css(ShellIds.REFRESH_STATUS)).startswith("数据更新于")
+    assert list(kpis) == [
+        RECEIVED,
+        "未办结诉求",
+        "5日办结率",
+        "办理时长中位数",
+        "红色预警",
+        "黄色预警",
+        "绿色预警",
+    ]
+    assert 0 < number(kpis[RECEIVED]) < 5000
+    assert number(kpis["未办结诉求"]) >= 0
+    assert 0 <= float(kpis["5日办结率"]) <= 100
+    assert float(kpis["办理时长中位数"]) > 0
+    assert all(number(kpis[colour]) >= 0 for colour in ("红色预警", "黄色预警", "绿色预警"))
+
+    # The map: MapLibre drew a choropleth of the towns.
+    cockpit.wait(lambda: cockpit.map_point(ScreenIds.MAP, city.towns[0]), "the map never showed the towns")
+    assert cockpit.text(css(ScreenIds.MAP_TITLE)) == "各乡镇（街道）5日办结率"
+
+    # The ranking: one row per town, each with a share.
+    names = cockpit.texts(f"{css(ScreenIds.RANKING)} .rank-name")
+    assert sorted(names) == sorted(t.name for t in city.towns)
+    shares = cockpit.texts(f"{css(ScreenIds.RANKING)} .rank-share")
+    assert len(shares) == len(names) and all(s.endswith("%") or s == "—" for s in shares)
+
+    # The red list: the newest red warnings (a long list scrolls, so it holds each twice).
+    with city.engine.connect() as conn:
+        newest_red = set(newest_red_warnings(conn, Scope(city.root.code), limit=12)["title"])
+    assert newest_red, "the sample city has no red warning"
+    shown = cockpit.wait(
+        lambda: set(cockpit.texts(f"{css(ScreenIds.RED_LIST)} .red-title")) or None, "the red list is empty"
+    )
+    assert shown == newest_red
+    wait_for_canvas_fitted(cockpit, 1920, 1080)  # the design size: not scaled
+    cockpit.check()
+    cockpit.screenshot("screen")
+
+
+def test_screen_counts_a_new_petition_without_reloading(start_cockpit, city_copy):
+    cockpit = start_cockpit(city_copy, poll_seconds=1)
+    before = number(open_screen(cockpit)[RECEIVED])
+    cockpit.driver.execute_script("window.__sameDocument = true;")
+
+    village = city_copy.villages[city_copy.towns[0].code][0]
+    with city_copy.engine.begin() as conn:
+        unit = conn.execute(
+            select(petition_events.c.unit)
+            .join(petitions, petitions.c.id == petition_events.c.petition_id)
+            .where(petitions.c.village_code == village.code, petition_events.c.kind == "received")
+            .limit(1)
+        ).scalar_one()
+        write_petitions(
+            conn,
+            [
+                build_petition(
+                    external_id="SQ-BROWSER-LIVE-1",
+                    village_code=village.code,
+                    received_at=datetime.now(UTC) - timedelta(seconds=1),
+                    category="道路交通",
+                    unit=unit,
+                    summary="浏览器测试：新受理的诉求",
+                )
+            ],
+        )
+    refresh(city_copy.engine)
+
+    cockpit.wait(
+        lambda: number(cockpit.kpis(ScreenIds.KPIS).get(RECEIVED) or "0") == before + 1,
+        f"受理诉求 stayed at {before}",
+        timeout=15,
+    )
+    assert cockpit.driver.execute_script("return window.__sameDocument === true;"), "the page reloaded"
+    cockpit.check()
+
+
+def wait_for_canvas_fitted(cockpit, width: int, height: int) -> None:
+    """The 1920x1080 canvas is scaled to fit a ``width`` x ``height`` viewport,
+    centred, and the page has no scrollbars."""
+    scale = min(width / 1920, height / 1080)
+
+    def fitted():
+        left, top, w, h = cockpit.driver.execute_script(
+            "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+            "return [r.left, r.top, r.width, r.height];",
+            css(ScreenIds.CANVAS),
+        )
+        return (
+            abs(w - 1920 * scale) < 1
+            and abs(h - 1080 * scale) < 1
+            and abs(left - (width - w) / 2) < 1
+            and abs(top - (height - h) / 2) < 1
+        )
+
+    cockpit.wait(fitted, f"the canvas was not fitted to {width}x{height}")
+    sizes = cockpit.driver.execute_script(
+        "const d = document.documentElement; return [d.scrollWidth, d.scrollHeight, innerWidth, innerHeight];"
+    )
+    assert sizes[0] <= sizes[2] and sizes[1] <= sizes[3], f"scrollbars: {sizes}"
+
+
+def test_screen_scales_to_a_smaller_window_without_scrollbars(cockpit):
+    cockpit.set_viewport(1280, 720)
+    open_screen(cockpit)
+    wait_for_canvas_fitted(cockpit, 1280, 720)
+    cockpit.set_viewport(1000, 700)  # another shape: fitted to the width, centred vertically
+    wait_for_canvas_fitted(cockpit, 1000, 700)
+    cockpit.check()
