@@ -34,12 +34,6 @@ class SampleCity:
     towns: tuple[Region, ...]
     villages: dict[str, tuple[Region, ...]]  # town code -> its villages
 
-    def region(self, code: str) -> Region:
-        with self.engine.connect() as conn:
-            region = get_region(conn, code)
-        assert region is not None, code
-        return region
-
 
 def describe_city(engine: Engine, url: str, path: Path) -> SampleCity:
     with engine.connect() as conn:

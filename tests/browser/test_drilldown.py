@@ -16,9 +16,9 @@ CURRENT_CRUMB = ".breadcrumb .breadcrumb-item.active"
 PETITION_ROWS = f"{css(VillageIds.PETITIONS)} tbody tr"
 
 
-def wait_for_region_page(cockpit, region, query=None) -> None:
+def wait_for_region_page(cockpit, region) -> None:
     """The analytics page of ``region`` is showing, its panels filled."""
-    cockpit.wait_for_location(f"/region/{region.code}", DEFAULT_WINDOW if query is None else query)
+    cockpit.wait_for_location(f"/region/{region.code}", DEFAULT_WINDOW)
     cockpit.wait_text(CURRENT_CRUMB, lambda t: t == region.name, f"breadcrumb should end at {region.name}")
     cockpit.wait_kpis(RegionIds.KPIS)
     cockpit.check()
