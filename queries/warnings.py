@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, true
 
 from cockpit.lifecycle import WARNING, WARNING_OWNER_KINDS, WARNING_SEVERITIES
 from cockpit.store.schema import regions, warning_events, warnings
@@ -25,25 +25,44 @@ QUEUE_COLUMNS = [
 ]  # fmt: skip
 
 
-def _status_counts(window: Window) -> list[ColumnElement]:
-    return [
-        count_if(warnings.c.status == RED).label("red"),
-        count_if(warnings.c.status == YELLOW).label("yellow"),
-        count_if(and_(warnings.c.status == GREEN, within(warnings.c.disposed_at, window))).label("green"),
-        count_if(within(warnings.c.raised_at, window)).label("raised"),
-        count_if(and_(warnings.c.status.in_(WARNING.open_codes), warnings.c.due_at < window.now)).label(
-            "overdue"
-        ),
-    ]
+STATUS_COUNT_COLUMNS = ["red", "yellow", "green", "raised", "overdue"]
 
 
-def _relevant(window: Window) -> ColumnElement[bool]:
-    """Rows that can count anywhere in _status_counts (lets indexes help)."""
-    return or_(
+def _count_statuses(
+    conn: Connection, window: Window, group: ColumnElement | None, from_, where
+) -> pd.DataFrame:
+    """The five status counts, per ``group`` (or in one row when None).
+
+    Three small queries, each narrowed by an index (status, disposed_at,
+    raised_at), rather than one pass that would have to read every warning
+    ever raised in scope.
+    """
+    keys = [group.label("code")] if group is not None else []
+    grouping = [group] if group is not None else []
+
+    def run(columns, condition):
+        query = select(*keys, *columns).select_from(from_).where(where, condition).group_by(*grouping)
+        return frame(conn.execute(query).all(), ["code"] * bool(keys) + [c.name for c in columns])
+
+    open_now = run(
+        [
+            count_if(warnings.c.status == RED).label("red"),
+            count_if(warnings.c.status == YELLOW).label("yellow"),
+            count_if(warnings.c.due_at < window.now).label("overdue"),
+        ],
         warnings.c.status.in_(WARNING.open_codes),
-        warnings.c.disposed_at >= window.start,
-        warnings.c.raised_at >= window.start,
     )
+    green = run(
+        [func.count().label("green")],
+        and_(warnings.c.status == GREEN, within(warnings.c.disposed_at, window)),
+    )
+    raised = run([func.count().label("raised")], within(warnings.c.raised_at, window))
+    if group is None:
+        merged = pd.concat([open_now, green, raised], axis=1)
+    else:
+        merged = open_now.merge(green, on="code", how="outer").merge(raised, on="code", how="outer")
+    merged[STATUS_COUNT_COLUMNS] = merged[STATUS_COUNT_COLUMNS].fillna(0).astype("int64")
+    return merged[["code"] * bool(keys) + STATUS_COUNT_COLUMNS]
 
 
 def warning_status_counts(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
@@ -53,23 +72,15 @@ def warning_status_counts(conn: Connection, scope: Scope, window: Window) -> pd.
     raised), green (disposed within the window), raised (raised within the
     window), overdue (open now and past due at the window's ``now``).
     """
-    query = select(*_status_counts(window)).where(in_scope(warnings.c.village_code, scope), _relevant(window))
-    names = ["red", "yellow", "green", "raised", "overdue"]
-    return frame(conn.execute(query).all(), names, ints=names)
+    return _count_statuses(conn, window, None, warnings, in_scope(warnings.c.village_code, scope))
 
 
 def warning_counts_by_child(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
     """warning_status_counts per direct child region: columns code, red,
     yellow, green, raised, overdue (children with no warnings are absent)."""
     mapping = child_of_village(scope).subquery()
-    query = (
-        select(mapping.c.child_code, *_status_counts(window))
-        .select_from(warnings.join(mapping, mapping.c.village_code == warnings.c.village_code))
-        .where(_relevant(window))
-        .group_by(mapping.c.child_code)
-    )
-    names = ["red", "yellow", "green", "raised", "overdue"]
-    return frame(conn.execute(query).all(), ["code", *names], ints=names)
+    joined = warnings.join(mapping, mapping.c.village_code == warnings.c.village_code)
+    return _count_statuses(conn, window, mapping.c.child_code, joined, true())
 
 
 def _queue_select():

@@ -8,7 +8,9 @@ from dash import dcc, html
 from cockpit.components.format import fmt_amount, fmt_duration, fmt_time
 from cockpit.components.urls import petition_href, warning_href
 
-MAX_ROWS = 200
+# Dash draws a few hundred components a second on a modest PC: a table of
+# more rows than this would keep an inspector waiting (see docs/performance.md).
+MAX_ROWS = 100
 
 
 def _table(head: list[str], rows: list[html.Tr], total: int) -> html.Div:
