@@ -111,6 +111,30 @@ def test_the_index_page_loads_nothing_from_the_internet(app):
     assert "https://" not in html
 
 
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("/", 200),
+        ("/screen", 200),
+        ("/warnings?overdue=1", 200),
+        (f"/region/{city.V1}?window=month", 200),
+        ("/petition/1", 200),
+        ("/warning/7", 200),
+        ("/nowhere", 404),
+        ("/region/000000000000", 404),
+        ("/petition/999", 404),
+        ("/petition/abc", 404),
+        ("/warning/99999999999999999999999", 404),
+        ("/region/a/b", 404),
+    ],
+)
+def test_page_urls_answer_honest_status_codes(app, path, code):
+    response = app.server.test_client().get(path)
+    assert response.status_code == code
+    # Either way the browser gets the app, which draws the page or the not-found message.
+    assert "_dash-config" in response.get_data(as_text=True)
+
+
 def test_the_app_knows_its_root_region(app):
     from cockpit.context import current
 

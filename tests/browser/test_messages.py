@@ -22,17 +22,17 @@ def assert_message(cockpit, title: str, detail: str | None = None) -> None:
 
 
 def test_unknown_addresses_show_a_chinese_not_found_page(cockpit):
-    cockpit.open("/region/000000000000", MESSAGE)
+    cockpit.open("/region/000000000000", MESSAGE, missing=True)
     assert_message(cockpit, "未找到该地区", "地区代码 000000000000 不存在")
     cockpit.screenshot("not-found-region")
 
-    cockpit.open("/no/such/page", MESSAGE)
+    cockpit.open("/no/such/page", MESSAGE, missing=True)
     assert_message(cockpit, "未找到该页面", "（404）")
 
-    cockpit.open("/petition/99999999", MESSAGE)
+    cockpit.open("/petition/99999999", MESSAGE, missing=True)
     assert_message(cockpit, "未找到该诉求", "99999999")
 
-    cockpit.open("/warning/not-a-number", MESSAGE)
+    cockpit.open("/warning/not-a-number", MESSAGE, missing=True)
     assert_message(cockpit, "未找到该预警", "not-a-number")
 
 
