@@ -200,6 +200,26 @@ def test_share_trend_leaves_gaps_where_nothing_could_be_judged():
     assert fig.layout.yaxis.tickformat == ".0%"
 
 
+def test_share_trend_draws_periods_still_inside_their_5_days_as_provisional():
+    df = pd.DataFrame(
+        {
+            "period": [date(2026, 11, d) for d in (16, 17, 18, 19)],
+            "received": [10, 8, 6, 5],
+            "closed_within": [9, 7, 6, 4],
+            "late": [1, 1, 0, 0],
+            "in_progress": [0, 0, 2, 3],
+            "share": [0.9, 7 / 8, 1.0, 0.8],
+        }
+    )
+    fig = figures.share_trend(df, "light", freq="day")
+    bars, settled, provisional = fig.data
+    assert (settled.name, provisional.name) == ("5日办结率", "暂定（含未满5日）")
+    assert list(settled.y[:2]) == [0.9, 7 / 8] and all(math.isnan(v) for v in settled.y[2:])
+    # The dotted line starts from the last settled point so the two join.
+    assert math.isnan(provisional.y[0]) and list(provisional.y[1:]) == [7 / 8, 1.0, 0.8]
+    assert provisional.line.dash == "dot" and settled.line.dash == "solid"
+
+
 def test_warnings_trend_shows_raised_and_disposed_side_by_side():
     df = pd.DataFrame(
         {"period": [date(2026, 11, 2), date(2026, 11, 9)], "raised": [5, 3], "disposed": [2, 6]}

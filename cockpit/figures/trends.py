@@ -38,13 +38,32 @@ def _legend(t: Theme) -> dict:
     }
 
 
+PROVISIONAL_NAME = "暂定（含未满5日）"
+
+
+def split_provisional(shares: pd.Series, in_progress: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Split the share line into settled periods (every outcome known) and
+    provisional ones (some petitions still inside their 5 days, so the share
+    can still fall; see docs/metrics.md). The provisional line starts at the
+    settled point just before it, so the two join up."""
+    open_periods = pd.Series(in_progress).reset_index(drop=True) > 0
+    shares = pd.Series(shares).reset_index(drop=True)
+    settled = shares.where(~open_periods)
+    provisional = shares.where(open_periods)
+    for i in range(1, len(shares)):
+        if open_periods[i] and not open_periods[i - 1] and pd.notna(settled[i - 1]):
+            provisional[i - 1] = settled[i - 1]
+    return settled, provisional
+
+
 def share_trend(df: pd.DataFrame, theme: str | Theme = "light", freq: str = "day") -> go.Figure:
     """The share closed within 5 days per period (line, left axis) over the
     petitions received per period (bars, right axis).
 
     ``df``: queries.petitions.share_closed_within_5_days_trend (period,
     received, closed_within, late, in_progress, share). Periods with nothing
-    to judge yet leave a gap in the line.
+    to judge yet leave a gap in the line; periods with petitions still inside
+    their 5 days are drawn dotted, as provisional.
     """
     t = get_theme(theme)
     if df.empty or int(df["received"].sum()) == 0:
@@ -64,19 +83,22 @@ def share_trend(df: pd.DataFrame, theme: str | Theme = "light", freq: str = "day
             hovertemplate="%{x|%Y-%m-%d}<br>受理 %{y} 件<br>办理中 %{customdata[0]} 件<extra></extra>",
         )
     )
-    fig.add_trace(
-        go.Scatter(
-            x=periods,
-            y=shares,
-            name="5日办结率",
-            mode="lines+markers",
-            line={"color": t.green, "width": 3},
-            marker={"size": 6 if len(df) > 20 else 8},
-            connectgaps=False,
-            customdata=share_text,
-            hovertemplate="%{x|%Y-%m-%d}<br>5日办结率 %{customdata}<extra></extra>",
-        )
-    )
+    settled, provisional = split_provisional(shares, df["in_progress"])
+    for values, name, dash in ((settled, "5日办结率", "solid"), (provisional, PROVISIONAL_NAME, "dot")):
+        if values.notna().any():
+            fig.add_trace(
+                go.Scatter(
+                    x=periods,
+                    y=values,
+                    name=name,
+                    mode="lines+markers",
+                    line={"color": t.green, "width": 3, "dash": dash},
+                    marker={"size": 6 if len(df) > 20 else 8},
+                    connectgaps=False,
+                    customdata=share_text,
+                    hovertemplate=f"%{{x|%Y-%m-%d}}<br>{name} %{{customdata}}<extra></extra>",
+                )
+            )
     low = shares.min()
     floor = 0.5 if pd.isna(low) else max(0.0, min(0.8, (int(low * 10)) / 10))
     fig.update_layout(
