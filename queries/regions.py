@@ -104,17 +104,30 @@ def child_regions(conn: Connection, code: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["code", "name", "level", "centroid_lon", "centroid_lat", "boundary"])
 
 
-def villages_under(conn: Connection, code: str) -> pd.DataFrame:
-    """Leaf regions (villages) under ``code``: columns code, name, parent_code,
-    parent_name; for pickers and search."""
+def regions_under(conn: Connection, code: str) -> pd.DataFrame:
+    """Every region below ``code`` (not itself), for pickers and search.
+
+    Columns: code, name, level, parent_name, distance (1 for children),
+    is_leaf. Ordered level by level, then as the store orders siblings.
+    """
     parent = regions.alias("parent")
     child = regions.alias("child")
     leaf = ~exists().where(child.c.parent_code == regions.c.code)
     query = (
-        select(regions.c.code, regions.c.name, regions.c.parent_code, parent.c.name.label("parent_name"))
+        select(
+            regions.c.code,
+            regions.c.name,
+            regions.c.level,
+            parent.c.name.label("parent_name"),
+            region_tree.c.distance,
+            leaf.label("is_leaf"),
+        )
         .join(region_tree, region_tree.c.descendant_code == regions.c.code)
         .outerjoin(parent, parent.c.code == regions.c.parent_code)
-        .where(region_tree.c.ancestor_code == code, leaf)
-        .order_by(regions.c.parent_code, regions.c.sort_order, regions.c.code)
+        .where(region_tree.c.ancestor_code == code, region_tree.c.distance > 0)
+        .order_by(region_tree.c.distance, regions.c.parent_code, regions.c.sort_order, regions.c.code)
     )
-    return pd.DataFrame(conn.execute(query).all(), columns=["code", "name", "parent_code", "parent_name"])
+    columns = ["code", "name", "level", "parent_name", "distance", "is_leaf"]
+    df = pd.DataFrame(conn.execute(query).all(), columns=columns)
+    df["is_leaf"] = df["is_leaf"].astype(bool)
+    return df

@@ -213,6 +213,7 @@ def test_share_trend_draws_periods_still_inside_their_5_days_as_provisional():
     )
     fig = figures.share_trend(df, "light", freq="day")
     bars, settled, provisional = fig.data
+    assert bars.type == "bar"
     assert (settled.name, provisional.name) == ("5日办结率", "暂定（含未满5日）")
     assert list(settled.y[:2]) == [0.9, 7 / 8] and all(math.isnan(v) for v in settled.y[2:])
     # The dotted line starts from the last settled point so the two join.

@@ -344,6 +344,11 @@ def test_the_queue_page_offers_towns_and_villages_and_keeps_filters(in_request):
     dropdown = next(n for n in walk(layout) if n["props"].get("id") == QueueIds.REGION)["props"]
     values = [option["value"] for option in dropdown["options"]]
     assert city.V1 in values and city.EAST in values
+    # Every level of a four-level hierarchy can be picked, branches first.
+    assert city.JIA in values and values.index(city.JIA) < values.index(city.V1)
+    labels = {option["value"]: option["label"] for option in dropdown["options"]}
+    assert labels[city.EAST] == "东区（全部）" and labels[city.JIA] == "东区 · 甲镇（全部）"
+    assert labels[city.V1] == "甲镇 · 一村"
     assert dropdown["value"] == city.V1
 
 

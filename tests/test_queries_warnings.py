@@ -9,7 +9,7 @@ from cockpit.timewindow import custom_window
 from queries import regions as r
 from queries import warnings as q
 from queries.scope import Scope
-from tests.fixture_city import BING, CITY, EAST, JIA, NOW, QINGLAN, V1, V2, V3, V4, window
+from tests.fixture_city import BING, CITY, EAST, JIA, NOW, QINGLAN, V1, V2, V3, V4, YI, window
 
 
 def test_it_counts_red_yellow_and_green(city):
@@ -132,7 +132,7 @@ def test_it_walks_a_four_level_hierarchy(city):
         children = r.child_regions(conn, EAST)
         village = r.get_region(conn, V2)
         unknown = r.get_region(conn, "000000000000")
-        villages = r.villages_under(conn, EAST)
+        below = r.regions_under(conn, EAST)
     assert [(x.name, x.level) for x in path] == [
         ("示例市", "city"),
         ("东区", "county"),
@@ -148,6 +148,8 @@ def test_it_walks_a_four_level_hierarchy(city):
     )
     assert path[0].has_children is True
     assert unknown is None
-    assert villages["code"].tolist() == [V1, V2, V3]
-    assert villages["parent_name"].tolist() == ["甲镇", "甲镇", "乙镇"]
-    assert BING not in villages["code"].tolist()
+    assert below["code"].tolist() == [JIA, YI, V1, V2, V3]
+    assert below["distance"].tolist() == [1, 1, 2, 2, 2]
+    assert below["is_leaf"].tolist() == [False, False, True, True, True]
+    assert below["parent_name"].tolist() == ["东区", "东区", "甲镇", "甲镇", "乙镇"]
+    assert BING not in below["code"].tolist()

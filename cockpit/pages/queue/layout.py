@@ -13,7 +13,7 @@ from cockpit.ids import QueueIds
 from cockpit.lifecycle import COLOUR_LABELS, WARNING, WARNING_OWNER_KINDS
 from cockpit.pages.common import connect, current_freshness
 from cockpit.pages.queue.filters import QueueFilters
-from queries.regions import child_regions, region_path, villages_under
+from queries.regions import region_path, regions_under
 from queries.scope import Scope
 from queries.warnings import warning_filter_options
 
@@ -27,6 +27,15 @@ COLUMNS = (
 def _status_label(colour: str) -> str:
     status = next(s for s in WARNING.statuses if s.colour == colour)
     return f"{COLOUR_LABELS[colour]} · {status.label}"
+
+
+def _region_option(region) -> dict:
+    """A picker entry: whole branches (towns, counties) first as "name（全部）",
+    then villages as "town · village"; a parent name is shown below the root's
+    children so same-named places can be told apart."""
+    prefix = f"{region.parent_name} · " if region.distance > 1 and region.parent_name else ""
+    suffix = "" if region.is_leaf else "（全部）"
+    return {"label": f"{prefix}{region.name}{suffix}", "value": region.code}
 
 
 def layout(**query) -> html.Div:
@@ -45,18 +54,9 @@ def layout(**query) -> html.Div:
                     "查看全部预警",
                 ),
             )
-        towns = child_regions(conn, ctx.root_code)
-        villages = villages_under(conn, ctx.root_code)
+        below = regions_under(conn, ctx.root_code)
         options = warning_filter_options(conn, Scope(ctx.root_code))
-    region_options = [
-        {"label": f"{name}（全部）", "value": code}
-        for code, name in zip(towns["code"], towns["name"], strict=True)
-    ]
-    region_options += [
-        {"label": f"{town} · {name}" if town else name, "value": code}
-        for code, name, town in zip(villages["code"], villages["name"], villages["parent_name"], strict=True)
-        if code not in set(towns["code"])
-    ]
+    region_options = [_region_option(r) for r in below.itertuples(index=False)]
     filter_bar = html.Div(
         [
             dcc.Dropdown(
