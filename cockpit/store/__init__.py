@@ -1,5 +1,6 @@
 """The store: schema, engine, region hierarchy and portable SQL helpers."""
 
+from cockpit.store import records  # noqa: F401 - registers the record tables on metadata
 from cockpit.store.engine import create_store, make_engine
 from cockpit.store.schema import (
     metadata,
@@ -8,6 +9,7 @@ from cockpit.store.schema import (
     refresh_state,
     region_tree,
     regions,
+    rule_state,
     store_meta,
     warning_events,
     warnings,
@@ -22,6 +24,7 @@ __all__ = [
     "refresh_state",
     "region_tree",
     "regions",
+    "rule_state",
     "store_meta",
     "warning_events",
     "warnings",

@@ -133,6 +133,8 @@ def build_warning(
     subject_type: str = "payment",
     subject_id: str = "",
     amount: Decimal | float | None = None,
+    rule_version: str | None = None,
+    evidence: str | None = None,
     steps: Sequence[WarningStep] = (),
 ) -> Built:
     """A warning raised at ``raised_at``, then taken through ``steps``."""
@@ -155,6 +157,8 @@ def build_warning(
         "disposed_at": None,
         "disposition": None,
         "note": "",
+        "rule_version": rule_version,
+        "evidence": evidence,
         "updated_at": raised_at,
     }
     events = [_warning_event("raised", raised_at, None, status, "预警系统", "")]

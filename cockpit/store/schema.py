@@ -156,6 +156,8 @@ warnings = Table(
     Column("disposed_at", UTCDateTime, nullable=True),
     Column("disposition", SHORT, nullable=True),
     Column("note", Text, nullable=False, default=""),
+    Column("rule_version", String(16), nullable=True),
+    Column("evidence", Text, nullable=True),
     Column("updated_at", UTCDateTime, nullable=False),
     Index("ix_warnings_status_raised", "status", "raised_at"),
     Index("ix_warnings_village_raised", "village_code", "raised_at"),
@@ -195,4 +197,16 @@ refresh_state = Table(
     Column("data_version", String(128), nullable=False),
     Column("duration_ms", Integer, nullable=False),
     Column("error", Text, nullable=True),
+)
+
+# One row per warning rule: how far the rule engine has read the records.
+rule_state = Table(
+    "rule_state",
+    metadata,
+    Column("rule_code", SHORT, primary_key=True),
+    Column("watermark", UTCDateTime, nullable=True),
+    Column("rule_version", String(16), nullable=False),
+    Column("evaluated_at", UTCDateTime, nullable=False),
+    Column("hits", Integer, nullable=False),
+    Column("raised", Integer, nullable=False),
 )

@@ -1,0 +1,243 @@
+"""The warning engine: run the catalogue's rules over the business records and
+write what they find as warnings.
+
+``evaluate`` is the refresh step; for each rule it:
+
+1. reads the rule's state (watermark and version) from ``rule_state``;
+2. notes the newest ``updated_at`` among the tables the rule watches (the
+   next watermark), before reading, so a record written meanwhile is read
+   next time rather than skipped;
+3. runs the rule's check over the records changed since the watermark (all
+   records when the rule is new or its version changed: a new threshold
+   applies to history too);
+4. drops hits whose warning already exists (the warning's external_id is
+   ``<rule>:<subject type>:<subject id>``, unique in the store), so a rule
+   never raises the same warning twice for the same subject;
+5. writes the rest through the factories, with the explanation as title and
+   the thresholds, values and linked records as evidence;
+6. moves the watermark and records the rule's version and counts.
+
+It is idempotent: a second run with no new or changed records raises nothing.
+Two engines running at once could both try to raise the same warning; the
+unique external_id makes the second one's transaction fail rather than
+duplicate it. ``backtest`` runs one rule's check with candidate thresholds
+and writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from cockpit.rules.catalogue import Rule, load_catalogue
+from cockpit.rules.checks import CHECKS, Hit, chunks
+from cockpit.store.factories import build_warning, write_warnings
+from cockpit.store.schema import regions, rule_state, warnings
+from cockpit.timewindow import TZ, Window
+
+SYSTEM = "预警系统"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A warning a rule raises (or, in a back-test, would raise)."""
+
+    external_id: str
+    rule_code: str
+    subject_type: str
+    subject_id: str
+    village_code: str
+    amount: Decimal | None
+    title: str
+    evidence: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RuleRun:
+    rule_code: str
+    candidates_since: datetime | None  # None: every record was read
+    hits: int
+    raised: int
+
+
+def warning_key(rule_code: str, subject_type: str, subject_id: str) -> str:
+    """The warning's external_id: one per rule and subject (hashed when the
+    subject id would make it longer than the column)."""
+    key = f"{rule_code}:{subject_type}:{subject_id}"
+    if len(key) <= 64:
+        return key
+    digest = hashlib.sha256(subject_id.encode()).hexdigest()[:24]
+    return f"{rule_code}:{subject_type}:#{digest}"
+
+
+def evaluate(
+    conn: Connection,
+    now: datetime,
+    catalogue: Mapping[str, Rule] | None = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+) -> list[RuleRun]:
+    """Run every rule of ``catalogue`` (the catalogue file by default) over the
+    records new or changed since its last run; write new warnings raised at
+    ``now``. ``overrides``: rule code -> thresholds replacing the defaults."""
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    _require_checks(catalogue)
+    overrides = overrides or {}
+    runs = []
+    for rule in catalogue.values():
+        params = rule.thresholds(overrides.get(rule.code))
+        version = rule.version(overrides.get(rule.code))
+        state = conn.execute(select(rule_state).where(rule_state.c.rule_code == rule.code)).first()
+        since = state.watermark if state is not None and state.rule_version == version else None
+        watermark = _newest_change(conn, rule)
+        if watermark is None or (since is not None and watermark <= since):
+            hits = []
+        else:
+            hits = CHECKS[rule.code].run(conn, since, None, params)
+        findings = _new_only(conn, [_finding(rule, version, params, hit) for hit in hits])
+        write_warnings(conn, _build(conn, rule, version, findings, now))
+        _save_state(conn, state, rule.code, watermark, version, now, len(hits), len(findings))
+        runs.append(RuleRun(rule.code, since, len(hits), len(findings)))
+    return runs
+
+
+def backtest(
+    conn: Connection,
+    rule: Rule | str,
+    params: Mapping[str, Any] | None = None,
+    window: Window | None = None,
+) -> list[Finding]:
+    """What ``rule`` would raise with thresholds ``params`` (the defaults for
+    any not given) over the records whose own time falls in ``window`` (all
+    records when None), whether or not it was raised already. Writes nothing."""
+    if isinstance(rule, str):
+        rule = load_catalogue()[rule]
+    _require_checks({rule.code: rule})
+    thresholds = rule.thresholds(params)
+    version = rule.version(params)
+    hits = CHECKS[rule.code].run(conn, None, window, thresholds)
+    return [_finding(rule, version, thresholds, hit) for hit in hits]
+
+
+def _require_checks(catalogue: Mapping[str, Rule]) -> None:
+    missing = sorted(code for code in catalogue if code not in CHECKS)
+    if missing:
+        raise KeyError(f"no check implemented for rule(s) {', '.join(missing)}")
+
+
+def _newest_change(conn: Connection, rule: Rule) -> datetime | None:
+    newest = [
+        conn.execute(select(func.max(table.c.updated_at))).scalar() for table in CHECKS[rule.code].watched
+    ]
+    newest = [value for value in newest if value is not None]
+    return max(newest) if newest else None
+
+
+def _finding(rule: Rule, version: str, params: dict, hit: Hit) -> Finding:
+    shown = {**params, **{k: _local(v) for k, v in hit.values.items()}}
+    evidence = {
+        "rule_code": rule.code,
+        "rule_version": version,
+        "thresholds": params,
+        "values": {k: _plain(v) for k, v in hit.values.items()},
+        "records": [{"table": table, "external_id": ext} for table, ext in hit.records],
+    }
+    return Finding(
+        external_id=warning_key(rule.code, hit.subject_type, hit.subject_id),
+        rule_code=rule.code,
+        subject_type=hit.subject_type,
+        subject_id=hit.subject_id,
+        village_code=hit.village_code,
+        amount=hit.amount,
+        title=rule.explain(shown)[:255],
+        evidence=evidence,
+    )
+
+
+def _local(value: Any) -> Any:
+    return value.astimezone(TZ) if isinstance(value, datetime) else value
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(TZ).isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _new_only(conn: Connection, findings: list[Finding]) -> list[Finding]:
+    keys = sorted({f.external_id for f in findings})
+    existing: set[str] = set()
+    for chunk in chunks(keys):
+        existing.update(
+            conn.execute(select(warnings.c.external_id).where(warnings.c.external_id.in_(chunk))).scalars()
+        )
+    unique: dict[str, Finding] = {}
+    for finding in findings:
+        if finding.external_id not in existing:
+            unique.setdefault(finding.external_id, finding)
+    return list(unique.values())
+
+
+def _build(conn: Connection, rule: Rule, version: str, findings: list[Finding], now: datetime) -> list:
+    owners = _owner_names(conn, rule, {f.village_code for f in findings})
+    return [
+        build_warning(
+            external_id=f.external_id,
+            rule_code=rule.code,
+            category=rule.category,
+            title=f.title,
+            village_code=f.village_code,
+            raised_at=now,
+            due_at=now + rule.dispose_within,
+            owner_kind=rule.owner_kind,
+            owner_name=owners[f.village_code],
+            severity=rule.severity,
+            subject_type=f.subject_type,
+            subject_id=f.subject_id,
+            amount=f.amount,
+            rule_version=version,
+            evidence=json.dumps(f.evidence, ensure_ascii=False, sort_keys=True),
+        )
+        for f in findings
+    ]
+
+
+def _owner_names(conn: Connection, rule: Rule, villages: set[str]) -> dict[str, str]:
+    """Who disposes of the warning: the village committee, the town's
+    discipline committee, or the rule's department."""
+    if not villages:
+        return {}
+    if rule.owner_kind == "department":
+        return dict.fromkeys(villages, rule.department or "")
+    town = regions.alias("town")
+    query = (
+        select(regions.c.code, regions.c.name, town.c.name.label("town_name"))
+        .select_from(regions.outerjoin(town, town.c.code == regions.c.parent_code))
+        .where(regions.c.code.in_(sorted(villages)))
+    )
+    names = {}
+    for code, name, town_name in conn.execute(query):
+        names[code] = f"{name}村委会" if rule.owner_kind == "village" else f"{town_name or name}纪委"
+    return names
+
+
+def _save_state(conn, state, code, watermark, version, now, hits, raised) -> None:
+    values = {
+        "watermark": watermark,
+        "rule_version": version,
+        "evaluated_at": now,
+        "hits": hits,
+        "raised": raised,
+    }
+    if state is None:
+        conn.execute(insert(rule_state).values(rule_code=code, **values))
+    else:
+        conn.execute(update(rule_state).where(rule_state.c.rule_code == code).values(**values))
