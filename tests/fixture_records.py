@@ -21,6 +21,7 @@ Payments (三资支出); the full chain is bookkeeper → secretary → supervis
     PAY5 三村 吴九 1500 青苗补偿, land-linked, 吴九 has land in 三村 (LC1)         clean
     PAY6 四村 郑十 21270 青苗补偿, land-linked, 郑十's land is in 三村 (LC2) only  ANOMALY FUN-03
     PAY7 四村 某五金店 600, applied, not approved, not paid                       clean
+    PAY8 一村 某印刷店 900, only the bookkeeper signed so far, not paid          clean (in progress)
 
 Seal use (公章使用)
     S1 一村 approved 11-03 09:00, used 11-03 10:00                               clean
@@ -121,6 +122,7 @@ PAYMENTS = [
     _payment(5, V3, "吴九", 1500, "青苗补偿", local(11, 7, 8), local(11, 8, 9), True, idn(9)),
     _payment(6, V4, "郑十", "21270", "青苗补偿", local(11, 7, 8), local(11, 8, 9), True, idn(10)),  # FUN-03
     _payment(7, V4, "某五金店", 600, "办公用品", local(11, 9, 8), None),
+    _payment(8, V1, "某印刷店", 900, "公开栏印刷", local(11, 19, 8), None),
 ]
 
 FULL_CHAIN = ("bookkeeper", "secretary", "supervisor", "member")
@@ -147,6 +149,7 @@ APPROVALS = [
     *_chain(4, ("secretary", "bookkeeper", "supervisor", "member")),  # secretary first
     *_chain(5),
     *_chain(6),
+    *_chain(8, ("bookkeeper",)),  # the chain is still running
 ]
 
 

@@ -225,7 +225,11 @@ def chain_problem(approvals: Sequence, chain: Sequence[str]) -> str | None:
 
 @check("FUN-02", payments)
 def payment_chain_broken(conn, since, window, params) -> list[Hit]:
-    rows = _payments(conn, since, window)
+    """Judged once the chain is over (the payment approved or paid): a chain
+    still collecting signatures is not yet incomplete."""
+    rows = _payments(
+        conn, since, window, or_(payments.c.approved_at.is_not(None), payments.c.paid_at.is_not(None))
+    )
     approvals = _approvals(conn, [row.id for row in rows])
     hits = []
     for row in rows:
