@@ -11,6 +11,8 @@ import yaml
 
 from cockpit.rules.catalogue import CATALOGUE_PATH, CatalogueError, load_catalogue, parse_catalogue
 from cockpit.rules.checks import CHECKS
+from cockpit.rules.engine import evaluate, warning_key
+from tests.fixture_city import NOW
 
 GOOD = {
     "code": "LAB-09",
@@ -106,3 +108,14 @@ def test_unknown_or_wrong_thresholds_are_refused():
 def test_the_shipped_file_is_plain_yaml():
     data = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
     assert [entry["code"] for entry in data["rules"]] == list(load_catalogue())
+
+
+def test_the_engine_refuses_a_rule_without_a_check(sqlite_engine):
+    with sqlite_engine.begin() as conn, pytest.raises(KeyError, match=r"no check implemented .* LAB-09"):
+        evaluate(conn, NOW, catalogue=parse())
+
+
+def test_a_long_subject_id_gets_a_hashed_warning_key():
+    key = warning_key("FUN-01", "payment", "X" * 80)
+    assert len(key) <= 64 and key.startswith("FUN-01:payment:#")
+    assert key == warning_key("FUN-01", "payment", "X" * 80) != warning_key("FUN-01", "payment", "Y" * 80)
