@@ -10,7 +10,7 @@ import flask
 from sqlalchemy import Engine
 
 from cockpit.settings import Settings, SettingsError
-from cockpit.store import create_store, make_engine
+from cockpit.store import create_store, make_engine, missing_columns
 
 log = logging.getLogger("cockpit")
 
@@ -30,6 +30,12 @@ def open_store(settings: Settings) -> Engine:
         ensure_sample_store(settings)
     engine = make_engine(settings.database_url)
     create_store(engine)
+    stale = missing_columns(engine)
+    if stale:
+        raise SystemExit(
+            "存储结构早于本版本，缺少字段 / the store was created by an older version and lacks "
+            f"columns: {', '.join(stale)}. Add them (see docs/store.md) before starting the cockpit."
+        )
     return engine
 
 

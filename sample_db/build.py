@@ -14,7 +14,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.engine import make_url
 
 from cockpit.settings import Settings
-from cockpit.store.engine import create_store, make_engine
+from cockpit.store.engine import create_store, make_engine, missing_columns
 from cockpit.store.factories import write_petitions, write_warnings
 from cockpit.store.hierarchy import rebuild_region_tree
 from cockpit.store.schema import regions, store_meta
@@ -132,7 +132,7 @@ def ensure_sample_store(settings: Settings, progress: Progress = print) -> bool:
         if state in ("current", "foreign"):
             return False
         if state == "outdated":
-            progress(f"rebuilding the sample store at {path}: an older generator built it")
+            progress(f"rebuilding the sample store at {path}: an older version built it")
             reset_store(settings.database_url)
         else:
             progress(f"building the sample store at {path}")
@@ -146,12 +146,15 @@ def ensure_sample_store(settings: Settings, progress: Progress = print) -> bool:
 
 def _sample_state(engine: Engine) -> str:
     """empty, current (this generator version, with demo plans), outdated
-    (an older sample) or foreign (data the generator did not write)."""
+    (an older sample, or one whose tables lack columns the cockpit now has)
+    or foreign (data the generator did not write)."""
     if not store_has_data(engine):
         return "empty"
     with engine.connect() as conn:
         if not is_sample_store(conn):
             return "foreign"
+        if missing_columns(engine):
+            return "outdated"
         version = conn.execute(
             select(store_meta.c.value).where(store_meta.c.key == "generator_version")
         ).scalar()

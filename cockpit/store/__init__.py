@@ -1,7 +1,7 @@
 """The store: schema, engine, region hierarchy and portable SQL helpers."""
 
 from cockpit.store import records  # noqa: F401 - registers the record tables on metadata
-from cockpit.store.engine import create_store, make_engine
+from cockpit.store.engine import create_store, make_engine, missing_columns
 from cockpit.store.schema import (
     metadata,
     petition_events,
@@ -19,6 +19,7 @@ __all__ = [
     "create_store",
     "make_engine",
     "metadata",
+    "missing_columns",
     "petition_events",
     "petitions",
     "refresh_state",

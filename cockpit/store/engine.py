@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 
 from cockpit.store.schema import metadata
@@ -48,3 +48,18 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
 def create_store(engine: Engine) -> None:
     """Create every table and index that does not exist yet."""
     metadata.create_all(engine)
+
+
+def missing_columns(engine: Engine) -> list[str]:
+    """Columns the cockpit's tables need that the database's existing tables
+    lack ("table.column"), e.g. a store created by an older version. Tables
+    that do not exist at all are not listed: create_store adds those."""
+    inspector = inspect(engine)
+    existing = set(inspector.get_table_names())
+    missing = []
+    for table in metadata.sorted_tables:
+        if table.name not in existing:
+            continue
+        have = {column["name"] for column in inspector.get_columns(table.name)}
+        missing.extend(f"{table.name}.{column.name}" for column in table.columns if column.name not in have)
+    return missing
