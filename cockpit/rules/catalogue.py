@@ -24,7 +24,16 @@ from cockpit.lifecycle import WARNING_OWNER_KINDS, WARNING_SEVERITIES
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.yaml")
 
 SUBJECTS = MappingProxyType(
-    {"labour": "用工", "payment": "三资支出", "payout": "惠民资金", "seal": "公章使用", "project": "工程采购"}
+    {
+        "labour": "用工",
+        "payment": "三资支出",
+        "payout": "惠民资金",
+        "seal": "公章使用",
+        "project": "工程采购",
+        "disclosure": "三务公开",
+        "query": "公开质询",
+        "petition": "信访",
+    }
 )
 CODE_PATTERN = re.compile(r"^[A-Z]{2,6}-\d{2}$")
 DURATION_PATTERN = re.compile(r"^(\d+)([hd])$")

@@ -9,29 +9,37 @@ come from the catalogue (catalogue.yaml); a check only supplies the values.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, or_, select, true
+from sqlalchemy import ColumnElement, Connection, Table, and_, false, func, or_, select, true
 
 from cockpit.store.records import (
     APPROVAL_ROLES,
+    DISCLOSURE_CATEGORIES,
+    cadre_relatives,
     cadres,
     deaths,
+    disclosures,
     labour,
     land_contracts,
     payment_approvals,
     payments,
     payouts,
+    project_bids,
+    projects,
+    public_queries,
     public_servants,
     seal_uses,
 )
-from cockpit.timewindow import Window
+from cockpit.store.schema import petitions
+from cockpit.timewindow import TZ, Window
 
 CHUNK = 500  # ids per IN (...) list
 
@@ -53,19 +61,24 @@ class Check:
     """How to find a rule's hits.
 
     ``watched``: the tables whose changes can create a hit (their updated_at
-    moves the rule's watermark). ``run(conn, since, window, params)``.
+    moves the rule's watermark). ``run(conn, since, window, params, now)``.
+    ``clock``: the rule is about something not done in time (a payout not
+    paid, a disclosure not published): the passing of time alone can make a
+    hit, so the engine runs it on every refresh, and it reads the records
+    still open as well as those changed since ``since``.
     """
 
     watched: tuple[Table, ...]
-    run: Callable[[Connection, datetime | None, Window | None, dict], list[Hit]]
+    run: Callable[[Connection, datetime | None, Window | None, dict, datetime], list[Hit]]
+    clock: bool = False
 
 
 CHECKS: dict[str, Check] = {}
 
 
-def check(code: str, *watched: Table):
+def check(code: str, *watched: Table, clock: bool = False):
     def register(fn):
-        CHECKS[code] = Check(watched, fn)
+        CHECKS[code] = Check(watched, fn, clock)
         return fn
 
     return register
@@ -113,17 +126,18 @@ def _labour_hit(row, **values) -> Hit:
 
 
 @check("LAB-01", labour)
-def labour_before_application(conn, since, window, params) -> list[Hit]:
+def labour_before_application(conn, since, window, params, now) -> list[Hit]:
     grace = timedelta(hours=params["grace_hours"])
+    floor = params["min_amount"]
     return [
         _labour_hit(row, lead_hours=_hours(row.filed_at - row.work_start))
         for row in _labour(conn, since, window)
-        if row.work_start < row.filed_at - grace
+        if row.work_start < row.filed_at - grace and (row.amount_paid is None or row.amount_paid > floor)
     ]
 
 
 @check("LAB-02", labour)
-def labour_declared_too_soon(conn, since, window, params) -> list[Hit]:
+def labour_declared_too_soon(conn, since, window, params, now) -> list[Hit]:
     limit = timedelta(hours=params["min_hours"])
     return [
         _labour_hit(
@@ -135,7 +149,7 @@ def labour_declared_too_soon(conn, since, window, params) -> list[Hit]:
 
 
 @check("LAB-03", labour, cadres)
-def labour_paid_to_cadre(conn, since, window, params) -> list[Hit]:
+def labour_paid_to_cadre(conn, since, window, params, now) -> list[Hit]:
     """Paid to a worker marked as a cadre, or whose id number is in the
     village's cadre registry."""
     joined = labour.outerjoin(
@@ -196,7 +210,7 @@ def _payment_hit(row, **values) -> Hit:
 
 
 @check("FUN-01", payments)
-def payment_without_approval(conn, since, window, params) -> list[Hit]:
+def payment_without_approval(conn, since, window, params, now) -> list[Hit]:
     rows = _payments(conn, since, window, payments.c.paid_at.is_not(None))
     approvals = _approvals(conn, [row.id for row in rows])
     return [
@@ -224,11 +238,15 @@ def chain_problem(approvals: Sequence, chain: Sequence[str]) -> str | None:
 
 
 @check("FUN-02", payments)
-def payment_chain_broken(conn, since, window, params) -> list[Hit]:
+def payment_chain_broken(conn, since, window, params, now) -> list[Hit]:
     """Judged once the chain is over (the payment approved or paid): a chain
     still collecting signatures is not yet incomplete."""
     rows = _payments(
-        conn, since, window, or_(payments.c.approved_at.is_not(None), payments.c.paid_at.is_not(None))
+        conn,
+        since,
+        window,
+        or_(payments.c.approved_at.is_not(None), payments.c.paid_at.is_not(None)),
+        payments.c.amount > params["min_amount"],
     )
     approvals = _approvals(conn, [row.id for row in rows])
     hits = []
@@ -241,7 +259,7 @@ def payment_chain_broken(conn, since, window, params) -> list[Hit]:
 
 
 @check("FUN-03", payments, land_contracts)
-def land_compensation_without_land(conn, since, window, params) -> list[Hit]:
+def land_compensation_without_land(conn, since, window, params, now) -> list[Hit]:
     """Land-linked payments to a payee with no land contract in the village.
     (A new land contract can only remove a hit, so only payments are watched
     for new hits; land_contracts is watched so the watermark covers it.)"""
@@ -262,7 +280,7 @@ def land_compensation_without_land(conn, since, window, params) -> list[Hit]:
 
 
 @check("SEAL-01", seal_uses)
-def seal_used_before_approval(conn, since, window, params) -> list[Hit]:
+def seal_used_before_approval(conn, since, window, params, now) -> list[Hit]:
     grace = timedelta(minutes=params["grace_minutes"])
     query = select(seal_uses).where(
         _changed(since, seal_uses), _in(seal_uses.c.used_at, window), seal_uses.c.approved_at.is_not(None)
@@ -296,8 +314,9 @@ def _payout_hit(row, registry: str, registry_id: str, **values) -> Hit:
 
 
 @check("SUB-01", payouts, deaths)
-def payout_to_dead_person(conn, since, window, params) -> list[Hit]:
+def payout_to_dead_person(conn, since, window, params, now) -> list[Hit]:
     grace = timedelta(days=params["grace_days"])
+    floor = params["min_amount"]
     query = (
         select(payouts, deaths.c.died_at, deaths.c.external_id.label("death_external_id"))
         .select_from(payouts.join(deaths, deaths.c.id_number == payouts.c.id_number))
@@ -308,14 +327,14 @@ def payout_to_dead_person(conn, since, window, params) -> list[Hit]:
     )
     hits: dict[str, Hit] = {}
     for row in conn.execute(query):
-        if row.died_at + grace < row.paid_at:
+        if row.died_at + grace < row.paid_at and row.amount > floor:
             hit = _payout_hit(row, "deaths", row.death_external_id, died_at=row.died_at, paid_at=row.paid_at)
             hits.setdefault(row.external_id, hit)
     return list(hits.values())
 
 
 @check("SUB-02", payouts, public_servants)
-def payout_to_public_servant(conn, since, window, params) -> list[Hit]:
+def payout_to_public_servant(conn, since, window, params, now) -> list[Hit]:
     query = (
         select(
             payouts,
@@ -327,6 +346,7 @@ def payout_to_public_servant(conn, since, window, params) -> list[Hit]:
             _changed(since, payouts, public_servants),
             _in(payouts.c.due_at, window),
             payouts.c.amount > params["min_amount"],
+            payouts.c.programme.in_(list(params["programmes"])),
         )
         .order_by(payouts.c.id)
     )
@@ -335,3 +355,625 @@ def payout_to_public_servant(conn, since, window, params) -> list[Hit]:
         hit = _payout_hit(row, "public_servants", row.servant_external_id, employer=row.employer)
         hits.setdefault(row.external_id, hit)
     return list(hits.values())
+
+
+# ---- shared helpers for the rules added with issue 3's second batch ----------
+
+
+def _days(delta: timedelta) -> int:
+    """Whole days in ``delta`` (at least 1 when it is positive)."""
+    return max(1, delta.days) if delta > timedelta(0) else 0
+
+
+def _open_or_changed(since, table: Table, still_open: ColumnElement[bool]) -> ColumnElement[bool]:
+    """For a clock rule: rows changed since ``since``, or still open."""
+    return true() if since is None else or_(table.c.updated_at > since, still_open)
+
+
+def _holidays(params) -> set[date]:
+    return {date.fromisoformat(day) for day in params["holidays"]}
+
+
+def _working_days_after(start: datetime, end: datetime, skip_weekends: bool, holidays: set[date]) -> int:
+    """Days after ``start``'s local date up to ``end``'s local date, leaving
+    out weekends (when ``skip_weekends``) and holidays."""
+    first, last = start.astimezone(TZ).date(), end.astimezone(TZ).date()
+    count = 0
+    day = first + timedelta(days=1)
+    while day <= last:
+        if not ((skip_weekends and day.weekday() >= 5) or day in holidays):
+            count += 1
+        day += timedelta(days=1)
+    return count
+
+
+def _late(due: datetime, done: datetime | None, now: datetime, grace: timedelta) -> tuple[bool, int, str]:
+    """Whether something due at ``due`` (done at ``done``, or not yet at
+    ``now``) is late beyond ``grace``; the days late; what happened, in Chinese."""
+    end = done if done is not None else now
+    late = end > due + grace
+    state = f"{done.astimezone(TZ):%Y-%m-%d} 才完成" if done is not None else "至今未完成"
+    return late, _days(end - due), state
+
+
+# ---- 村级用工 (more) ---------------------------------------------------------
+
+
+@check("LAB-04", labour)
+def labour_pay_above_daily_cap(conn, since, window, params, now) -> list[Hit]:
+    """Paid more per working day than the cap; days = the work's length in
+    ``hours_per_day`` blocks, at least one."""
+    cap, per_day = Decimal(str(params["daily_cap"])), params["hours_per_day"]
+    hits = []
+    where = (labour.c.work_end.is_not(None), labour.c.amount_paid.is_not(None))
+    for row in _labour(conn, since, window, *where):
+        hours = _hours(row.work_end - row.work_start)
+        days = max(1, math.ceil(hours / per_day)) if per_day else 1
+        daily = row.amount_paid / days
+        if daily > cap:
+            hits.append(_labour_hit(row, amount_paid=row.amount_paid, days=days, daily=daily))
+    return hits
+
+
+@check("LAB-05", labour)
+def labour_overlapping(conn, since, window, params, now) -> list[Hit]:
+    """The same person (id number) on two labour records whose working times
+    overlap by more than the threshold; the later record is the subject."""
+    least = timedelta(hours=params["min_overlap_hours"])
+    rows = _labour(
+        conn, since, window, labour.c.work_end.is_not(None), labour.c.worker_id_number.is_not(None)
+    )
+    numbers = sorted({row.worker_id_number for row in rows})
+    by_person: dict[str, list] = defaultdict(list)
+    for chunk in chunks(numbers):
+        query = select(labour).where(labour.c.worker_id_number.in_(chunk), labour.c.work_end.is_not(None))
+        for other in conn.execute(query.order_by(labour.c.id)):
+            by_person[other.worker_id_number].append(other)
+    hits = []
+    for row in rows:
+        for other in by_person[row.worker_id_number]:
+            if other.id == row.id:
+                continue
+            overlap = min(row.work_end, other.work_end) - max(row.work_start, other.work_start)
+            later = (row.work_start, row.id) > (other.work_start, other.id)
+            if later and overlap > least:
+                hit = _labour_hit(row, other=other.external_id, other_start=other.work_start,
+                                  overlap_hours=_hours(overlap))  # fmt: skip
+                hits.append(Hit(**{**hit.__dict__, "records": (*hit.records, ("labour", other.external_id))}))
+                break
+    return hits
+
+
+# ---- 三资支出 (more) ---------------------------------------------------------
+
+
+@check("FUN-05", payments)
+def payment_paid_before_approval(conn, since, window, params, now) -> list[Hit]:
+    grace = timedelta(hours=params["grace_hours"])
+    rows = _payments(
+        conn,
+        since,
+        window,
+        payments.c.paid_at.is_not(None),
+        payments.c.approved_at.is_not(None),
+        payments.c.amount > params["min_amount"],
+    )
+    return [
+        _payment_hit(row, paid_at=row.paid_at, approved_at=row.approved_at)
+        for row in rows
+        if row.paid_at < row.approved_at - grace
+    ]
+
+
+def _relatives(conn, numbers: Sequence[str], relations: Sequence[str]) -> dict[tuple[str, str], Any]:
+    """Close relatives of cadres by (id number, the cadre's village)."""
+    found = {}
+    for chunk in chunks(sorted(set(numbers))):
+        query = (
+            select(
+                cadre_relatives.c.external_id,
+                cadre_relatives.c.id_number,
+                cadre_relatives.c.relation,
+                cadres.c.name.label("cadre"),
+                cadres.c.role,
+                cadres.c.village_code,
+            )
+            .select_from(cadre_relatives.join(cadres, cadres.c.id == cadre_relatives.c.cadre_id))
+            .where(cadre_relatives.c.id_number.in_(chunk), cadre_relatives.c.relation.in_(list(relations)))
+        )
+        for row in conn.execute(query):
+            found.setdefault((row.id_number, row.village_code), row)
+    return found
+
+
+@check("FUN-04", payments, cadre_relatives, cadres)
+def payment_to_cadre_relative(conn, since, window, params, now) -> list[Hit]:
+    """Paid to a close relative of one of the village's own cadres. (A new
+    relative in the registry flags old payments: the registry is watched and,
+    when it changed, every payment is read.)"""
+    relatives_changed = (
+        since is not None
+        and conn.execute(
+            select(func.count()).select_from(cadre_relatives).where(cadre_relatives.c.updated_at > since)
+        ).scalar()
+    )
+    rows = _payments(
+        conn,
+        None if relatives_changed else since,
+        window,
+        payments.c.payee_id_number.is_not(None),
+        payments.c.amount > params["min_amount"],
+    )
+    relatives = _relatives(conn, [row.payee_id_number for row in rows], params["relations"])
+    hits = []
+    for row in rows:
+        relative = relatives.get((row.payee_id_number, row.village_code))
+        if relative is not None:
+            hit = _payment_hit(row, cadre=relative.cadre, role=relative.role, relation=relative.relation)
+            hits.append(
+                Hit(**{**hit.__dict__, "records": (*hit.records, ("cadre_relatives", relative.external_id))})
+            )
+    return hits
+
+
+# ---- 公章使用 (more) ---------------------------------------------------------
+
+
+def _seal_hit(row, **values) -> Hit:
+    return Hit(
+        "seal",
+        row.external_id,
+        row.village_code,
+        None,
+        {"matter": row.matter, "used_at": row.used_at, "approved_at": row.approved_at, **values},
+        (("seal_uses", row.external_id),),
+    )
+
+
+WEEKDAYS = "一二三四五六日"
+
+
+@check("SEAL-02", seal_uses)
+def seal_used_out_of_hours(conn, since, window, params, now) -> list[Hit]:
+    """Used before ``work_start_hour`` or from ``work_end_hour`` (local time),
+    on a weekend (when ``weekends`` is 1) or on a listed holiday."""
+    start, end, weekends = params["work_start_hour"], params["work_end_hour"], params["weekends"]
+    holidays = _holidays(params)
+    query = select(seal_uses).where(_changed(since, seal_uses), _in(seal_uses.c.used_at, window))
+    hits = []
+    for row in conn.execute(query.order_by(seal_uses.c.id)):
+        local = row.used_at.astimezone(TZ)
+        hour = local.hour + local.minute / 60
+        if local.date() in holidays:
+            when = "节假日"
+        elif weekends and local.weekday() >= 5:
+            when = "周" + WEEKDAYS[local.weekday()]
+        elif hour < start or hour >= end:
+            when = "非工作时间"
+        else:
+            continue
+        hits.append(_seal_hit(row, when=when))
+    return hits
+
+
+@check("SEAL-03", seal_uses, clock=True)
+def seal_used_without_approval(conn, since, window, params, now) -> list[Hit]:
+    """Used, and still no approval recorded ``grace_hours`` later."""
+    grace = timedelta(hours=params["grace_hours"])
+    unapproved = seal_uses.c.approved_at.is_(None)
+    query = select(seal_uses).where(
+        _open_or_changed(since, seal_uses, unapproved), _in(seal_uses.c.used_at, window), unapproved
+    )
+    return [
+        _seal_hit(row, hours=_hours(now - row.used_at))
+        for row in conn.execute(query.order_by(seal_uses.c.id))
+        if row.used_at + grace < now
+    ]
+
+
+# ---- 惠民资金 (more) ---------------------------------------------------------
+
+
+def _payouts(conn, since, window, *where):
+    query = select(payouts).where(_changed(since, payouts), _in(payouts.c.due_at, window), *where)
+    return conn.execute(query.order_by(payouts.c.id)).all()
+
+
+@check("SUB-03", payouts, land_contracts)
+def payout_area_above_land(conn, since, window, params, now) -> list[Hit]:
+    """An area-based subsidy declared on more land than the recipient holds
+    under contract in the village, beyond both tolerances. (A changed land
+    contract re-reads every payout.)"""
+    tolerance = Decimal(str(params["tolerance_mu"]))
+    share = Decimal(str(params["tolerance_pct"])) / 100
+    land_changed = (
+        since is not None
+        and conn.execute(
+            select(func.count()).select_from(land_contracts).where(land_contracts.c.updated_at > since)
+        ).scalar()
+    )
+    rows = _payouts(
+        conn,
+        None if land_changed else since,
+        window,
+        payouts.c.declared_area.is_not(None),
+        payouts.c.programme.in_(list(params["programmes"])),
+        payouts.c.amount > params["min_amount"],
+    )
+    held: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    contracts: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for chunk in chunks(sorted({row.id_number for row in rows})):
+        query = select(land_contracts).where(land_contracts.c.id_number.in_(chunk))
+        for contract in conn.execute(query.order_by(land_contracts.c.id)):
+            held[contract.id_number, contract.village_code] += contract.area
+            contracts[contract.id_number, contract.village_code].append(contract.external_id)
+    hits = []
+    for row in rows:
+        registered = held[row.id_number, row.village_code]
+        excess = row.declared_area - registered
+        if excess > max(tolerance, registered * share):
+            hits.append(
+                Hit(
+                    "payout",
+                    row.external_id,
+                    row.village_code,
+                    row.amount,
+                    {"recipient": row.recipient, "programme": row.programme, "amount": row.amount,
+                     "declared_area": row.declared_area, "registered_area": registered, "excess": excess},
+                    (("payouts", row.external_id),
+                     *(("land_contracts", ext) for ext in contracts[row.id_number, row.village_code])),
+                )
+            )  # fmt: skip
+    return hits
+
+
+@check("SUB-04", payouts, clock=True)
+def payout_late(conn, since, window, params, now) -> list[Hit]:
+    """Paid more than ``grace_days`` after it was due, or still unpaid then."""
+    grace = timedelta(days=params["grace_days"])
+    unpaid = payouts.c.paid_at.is_(None)
+    query = select(payouts).where(
+        _open_or_changed(since, payouts, unpaid),
+        _in(payouts.c.due_at, window),
+        payouts.c.amount > params["min_amount"],
+    )
+    hits = []
+    for row in conn.execute(query.order_by(payouts.c.id)):
+        late, days, state = _late(row.due_at, row.paid_at, now, grace)
+        if late:
+            state = state.replace("完成", "发放")
+            hits.append(
+                Hit(
+                    "payout",
+                    row.external_id,
+                    row.village_code,
+                    row.amount,
+                    {"recipient": row.recipient, "programme": row.programme, "amount": row.amount,
+                     "due_at": row.due_at, "paid_at": row.paid_at, "state": state, "late_days": days},
+                    (("payouts", row.external_id),),
+                )
+            )  # fmt: skip
+    return hits
+
+
+@check("SUB-05", payouts)
+def payout_repeated(conn, since, window, params, now) -> list[Hit]:
+    """The same person paid the same programme ``min_count`` times or more
+    with due dates within ``window_days``; each payout that completes such a
+    run is a hit."""
+    span = timedelta(days=params["window_days"])
+    need = params["min_count"]
+    rows = _payouts(conn, since, window, payouts.c.amount > params["min_amount"])
+    same: dict[tuple[str, str], list] = defaultdict(list)
+    for chunk in chunks(sorted({row.id_number for row in rows})):
+        query = select(payouts).where(payouts.c.id_number.in_(chunk), payouts.c.amount > params["min_amount"])
+        for other in conn.execute(query.order_by(payouts.c.due_at, payouts.c.id)):
+            same[other.id_number, other.programme].append(other)
+    hits = []
+    for row in rows:
+        earlier = [
+            o
+            for o in same[row.id_number, row.programme]
+            if row.due_at - span <= o.due_at and (o.due_at, o.id) <= (row.due_at, row.id)
+        ]
+        if len(earlier) >= need and need > 0:
+            hits.append(
+                Hit(
+                    "payout",
+                    row.external_id,
+                    row.village_code,
+                    row.amount,
+                    {"recipient": row.recipient, "programme": row.programme, "amount": row.amount,
+                     "due_at": row.due_at, "count": len(earlier)},
+                    tuple(("payouts", o.external_id) for o in earlier),
+                )
+            )  # fmt: skip
+    return hits
+
+
+# ---- 工程采购 ---------------------------------------------------------------
+
+
+def _projects(conn, since, window, *where):
+    query = select(projects).where(_changed(since, projects), _in(projects.c.announced_at, window), *where)
+    return conn.execute(query.order_by(projects.c.id)).all()
+
+
+def _bids(conn, project_ids: Sequence[int]) -> dict[int, list]:
+    found: dict[int, list] = defaultdict(list)
+    for chunk in chunks(project_ids):
+        query = select(project_bids).where(project_bids.c.project_id.in_(chunk))
+        for row in conn.execute(query.order_by(project_bids.c.project_id, project_bids.c.id)):
+            found[row.project_id].append(row)
+    return found
+
+
+def _project_hit(row, extra: Iterable[tuple[str, str]] = (), **values) -> Hit:
+    return Hit(
+        "project",
+        row.external_id,
+        row.village_code,
+        row.amount,
+        {"project": row.name, "amount": row.amount, "winner": row.winner, **values},
+        (("projects", row.external_id), *extra),
+    )
+
+
+@check("PRJ-01", projects)
+def project_split(conn, since, window, params, now) -> list[Hit]:
+    """Several projects of one village, each just under the limit (within
+    ``margin_pct`` of it), won by the same winner within ``window_days``,
+    together reaching the limit: the project completing the run is the hit."""
+    limit = Decimal(str(params["limit"]))
+    low = limit * (1 - Decimal(str(params["margin_pct"])) / 100)
+    span, need = timedelta(days=params["window_days"]), params["min_count"]
+    near = and_(projects.c.amount >= low, projects.c.amount < limit, projects.c.winner.is_not(None))
+    rows = _projects(conn, since, window, near)
+    group: dict[tuple[str, str], list] = defaultdict(list)
+    for village in sorted({row.village_code for row in rows}):
+        query = select(projects).where(projects.c.village_code == village, near)
+        for other in conn.execute(query.order_by(projects.c.announced_at, projects.c.id)):
+            group[other.village_code, other.winner].append(other)
+    hits = []
+    for row in rows:
+        run = [
+            o
+            for o in group[row.village_code, row.winner]
+            if row.announced_at - span <= o.announced_at
+            and (o.announced_at, o.id) <= (row.announced_at, row.id)
+        ]
+        total = sum((o.amount for o in run), Decimal(0))
+        if need > 0 and len(run) >= need and total >= limit:
+            hits.append(
+                _project_hit(row, (("projects", o.external_id) for o in run if o.id != row.id),
+                             count=len(run), total=total, **params)
+            )  # fmt: skip
+    return hits
+
+
+@check("PRJ-02", projects)
+def project_without_pledge(conn, since, window, params, now) -> list[Hit]:
+    """Under the tendering limit (so decided in the village), above the
+    floor, and the cadres signed no no-stake pledge."""
+    rows = _projects(
+        conn,
+        since,
+        window,
+        projects.c.amount < params["limit"],
+        projects.c.amount > params["min_amount"],
+        projects.c.no_stake_pledge == false(),
+    )
+    return [_project_hit(row, **params) for row in rows]
+
+
+@check("PRJ-03", projects, cadre_relatives, cadres)
+def project_bid_by_cadre_relative(conn, since, window, params, now) -> list[Hit]:
+    """A bidder (or the winner) is a close relative of one of the village's
+    own cadres. Bids carry the id number; the project is the subject."""
+    relatives_changed = (
+        since is not None
+        and conn.execute(
+            select(func.count()).select_from(cadre_relatives).where(cadre_relatives.c.updated_at > since)
+        ).scalar()
+    )
+    rows = _projects(
+        conn, None if relatives_changed else since, window, projects.c.amount > params["min_amount"]
+    )
+    bids = _bids(conn, [row.id for row in rows])
+    numbers = [b.bidder_id_number for row in rows for b in bids[row.id] if b.bidder_id_number]
+    relatives = _relatives(conn, numbers, params["relations"])
+    hits = []
+    for row in rows:
+        for bid in bids[row.id]:
+            relative = relatives.get((bid.bidder_id_number, row.village_code))
+            if relative is not None:
+                role = "中标" if bid.bidder == row.winner else "投标"
+                hits.append(
+                    _project_hit(row, (("cadre_relatives", relative.external_id),), bidder=bid.bidder,
+                                 cadre=relative.cadre, relation=relative.relation, part=role)
+                )  # fmt: skip
+                break
+    return hits
+
+
+@check("PRJ-04", projects)
+def project_single_bidder(conn, since, window, params, now) -> list[Hit]:
+    """Awarded with fewer bidders than required."""
+    rows = _projects(
+        conn, since, window, projects.c.awarded_at.is_not(None), projects.c.amount > params["min_amount"]
+    )
+    bids = _bids(conn, [row.id for row in rows])
+    hits = []
+    for row in rows:
+        bidders = {bid.bidder for bid in bids[row.id]}
+        if len(bidders) < params["min_bidders"]:
+            hits.append(_project_hit(row, bidders=len(bidders), **params))
+    return hits
+
+
+@check("PRJ-05", projects)
+def project_identical_bids(conn, since, window, params, now) -> list[Hit]:
+    """At least ``min_same`` bids from different bidders whose amounts differ
+    by no more than ``tolerance_pct`` percent (identical at 0)."""
+    share = Decimal(str(params["tolerance_pct"])) / 100
+    need = params["min_same"]
+    rows = _projects(conn, since, window, projects.c.amount > params["min_amount"])
+    bids = _bids(conn, [row.id for row in rows])
+    hits = []
+    for row in rows:
+        ordered = sorted(bids[row.id], key=lambda b: b.amount)
+        best: list = []
+        for i, first in enumerate(ordered):
+            close = [b for b in ordered[i:] if b.amount - first.amount <= first.amount * share]
+            if len({b.bidder for b in close}) > len({b.bidder for b in best}):
+                best = close
+        if need > 0 and len({b.bidder for b in best}) >= need:
+            names = "、".join(dict.fromkeys(b.bidder for b in best))
+            hits.append(_project_hit(row, bidders=names, bid=best[0].amount, count=len(best)))
+    return hits
+
+
+@check("PRJ-06", projects)
+def project_awarded_too_soon(conn, since, window, params, now) -> list[Hit]:
+    """Awarded less than the minimum announcement period after it was
+    announced (works and purchases have their own minimum)."""
+    rows = _projects(
+        conn, since, window, projects.c.awarded_at.is_not(None), projects.c.amount > params["min_amount"]
+    )
+    minimum = {"works": params["works_min_days"], "procurement": params["procurement_min_days"]}
+    hits = []
+    for row in rows:
+        days = minimum.get(row.kind, params["works_min_days"])
+        gap = row.awarded_at - row.announced_at
+        if gap < timedelta(days=days):
+            hits.append(
+                _project_hit(row, announced_at=row.announced_at, awarded_at=row.awarded_at,
+                             gap_days=gap.total_seconds() / 86400, min_days=days)
+            )  # fmt: skip
+    return hits
+
+
+# ---- 三务公开, 公开质询 ------------------------------------------------------
+
+
+@check("DIS-01", disclosures, clock=True)
+def disclosure_overdue(conn, since, window, params, now) -> list[Hit]:
+    """Published after its due date plus the category's grace days, or still
+    unpublished then."""
+    graces = {key: timedelta(days=params[f"{key}_grace_days"]) for key in DISCLOSURE_CATEGORIES}
+    unpublished = disclosures.c.published_at.is_(None)
+    query = select(disclosures).where(
+        _open_or_changed(since, disclosures, unpublished), _in(disclosures.c.due_at, window)
+    )
+    hits = []
+    for row in conn.execute(query.order_by(disclosures.c.id)):
+        grace = graces.get(row.category, timedelta(0))
+        late, days, state = _late(row.due_at, row.published_at, now, grace)
+        if late:
+            hits.append(
+                Hit(
+                    "disclosure",
+                    row.external_id,
+                    row.village_code,
+                    None,
+                    {"item": row.item, "category": DISCLOSURE_CATEGORIES.get(row.category, row.category),
+                     "period": row.period, "due_at": row.due_at, "published_at": row.published_at,
+                     "state": state.replace("完成", "公开"), "late_days": days},
+                    (("disclosures", row.external_id),),
+                )
+            )  # fmt: skip
+    return hits
+
+
+@check("QRY-01", public_queries, clock=True)
+def query_unanswered(conn, since, window, params, now) -> list[Hit]:
+    """Answered after more than ``limit_days`` working days (weekends left
+    out when ``skip_weekends`` is 1; listed holidays always), or still
+    unanswered after them."""
+    limit, skip, holidays = params["limit_days"], bool(params["skip_weekends"]), _holidays(params)
+    unanswered = public_queries.c.answered_at.is_(None)
+    query = select(public_queries).where(
+        _open_or_changed(since, public_queries, unanswered), _in(public_queries.c.asked_at, window)
+    )
+    hits = []
+    for row in conn.execute(query.order_by(public_queries.c.id)):
+        end = row.answered_at or now
+        days = _working_days_after(row.asked_at, end, skip, holidays)
+        if days > limit:
+            state = f"{row.answered_at.astimezone(TZ):%Y-%m-%d} 才答复" if row.answered_at else "至今未答复"
+            hits.append(
+                Hit(
+                    "query",
+                    row.external_id,
+                    row.village_code,
+                    None,
+                    {"question": row.question[:40], "asked_at": row.asked_at, "answered_at": row.answered_at,
+                     "state": state, "days": days, "limit_days": limit},
+                    (("public_queries", row.external_id),),
+                )
+            )  # fmt: skip
+    return hits
+
+
+# ---- 信访 -------------------------------------------------------------------
+
+COMPLEXITY_NAMES = {"general": "一般", "complex": "复杂"}
+
+
+def _petition_hit(row, records=None, **values) -> Hit:
+    return Hit(
+        "petition",
+        row.external_id,
+        row.village_code,
+        None,
+        {"category": row.category, "received_at": row.received_at, **values},
+        records or (("petitions", row.external_id),),
+    )
+
+
+@check("PET-01", petitions, clock=True)
+def petition_overdue(conn, since, window, params, now) -> list[Hit]:
+    """Closed after its time limit (general or complex, counted from
+    receipt), or still open after it."""
+    limits = {"general": params["general_days"], "complex": params["complex_days"]}
+    still_open = petitions.c.closed_at.is_(None)
+    query = select(petitions).where(
+        _open_or_changed(since, petitions, still_open), _in(petitions.c.received_at, window)
+    )
+    hits = []
+    for row in conn.execute(query.order_by(petitions.c.id)):
+        days = limits.get(row.complexity, params["general_days"])
+        late, late_days, state = _late(
+            row.received_at + timedelta(days=days), row.closed_at, now, timedelta(0)
+        )
+        if late:
+            hits.append(
+                _petition_hit(row, complexity=COMPLEXITY_NAMES.get(row.complexity, row.complexity),
+                              limit_days=days, state=state.replace("完成", "办结"), late_days=late_days)
+            )  # fmt: skip
+    return hits
+
+
+@check("PET-02", petitions)
+def petition_repeated(conn, since, window, params, now) -> list[Hit]:
+    """At least ``min_count`` petitions of one village in one category within
+    ``window_days``: the one completing the run is the hit."""
+    span, need = timedelta(days=params["window_days"]), params["min_count"]
+    query = select(petitions).where(_changed(since, petitions), _in(petitions.c.received_at, window))
+    rows = conn.execute(query.order_by(petitions.c.id)).all()
+    same: dict[tuple[str, str], list] = defaultdict(list)
+    for village in sorted({row.village_code for row in rows}):
+        query = select(petitions).where(petitions.c.village_code == village)
+        for other in conn.execute(query.order_by(petitions.c.received_at, petitions.c.id)):
+            same[other.village_code, other.category].append(other)
+    hits = []
+    for row in rows:
+        run = [
+            o
+            for o in same[row.village_code, row.category]
+            if row.received_at - span <= o.received_at and (o.received_at, o.id) <= (row.received_at, row.id)
+        ]
+        if need > 0 and len(run) >= need:
+            records = tuple(("petitions", o.external_id) for o in reversed(run))
+            hits.append(_petition_hit(row, records, count=len(run), window_days=params["window_days"]))
+    return hits

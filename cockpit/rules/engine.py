@@ -30,7 +30,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -96,10 +96,9 @@ def evaluate(
         state = conn.execute(select(rule_state).where(rule_state.c.rule_code == rule.code)).first()
         since = state.watermark if state is not None and state.rule_version == version else None
         watermark = _newest_change(conn, rule)
-        if watermark is None or (since is not None and watermark <= since):
-            hits = []
-        else:
-            hits = CHECKS[rule.code].run(conn, since, None, params)
+        check = CHECKS[rule.code]
+        unchanged = watermark is None or (since is not None and watermark <= since)
+        hits = [] if unchanged and not check.clock else check.run(conn, since, None, params, now)
         findings = _new_only(conn, [_finding(rule, version, params, hit) for hit in hits])
         write_warnings(conn, _build(conn, rule, version, findings, now))
         _save_state(conn, state, rule.code, watermark, version, now, len(hits), len(findings))
@@ -112,16 +111,21 @@ def backtest(
     rule: Rule | str,
     params: Mapping[str, Any] | None = None,
     window: Window | None = None,
+    now: datetime | None = None,
 ) -> list[Finding]:
     """What ``rule`` would raise with thresholds ``params`` (the defaults for
     any not given) over the records whose own time falls in ``window`` (all
-    records when None), whether or not it was raised already. Writes nothing."""
+    records when None), whether or not it was raised already, judged at
+    ``now`` (the window's now, else the current time) for the rules about
+    things still not done. Writes nothing."""
     if isinstance(rule, str):
         rule = load_catalogue()[rule]
     _require_checks({rule.code: rule})
     thresholds = rule.thresholds(params)
     version = rule.version(params)
-    hits = CHECKS[rule.code].run(conn, None, window, thresholds)
+    if now is None:
+        now = window.now if window is not None else datetime.now(UTC)
+    hits = CHECKS[rule.code].run(conn, None, window, thresholds, now)
     return [_finding(rule, version, thresholds, hit) for hit in hits]
 
 
