@@ -17,7 +17,7 @@ from queries.petitions import get_petition
 from queries.regions import region_path
 from queries.warnings import get_warning
 
-STATIC_PAGES = {"/", "/screen", "/warnings"}
+STATIC_PAGES = {"/", "/screen", "/warnings", "/rules"}
 RECORD_PAGES = re.compile(r"^/(region|petition|warning)/([^/]+)$")
 
 

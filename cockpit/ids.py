@@ -95,3 +95,10 @@ class QueueIds(StrEnum):
     RED_COUNT = "queue-red-count"
     YELLOW_COUNT = "queue-yellow-count"
     GREEN_COUNT = "queue-green-count"
+
+
+class RulesIds(StrEnum):
+    """The warning rule catalogue, /rules."""
+
+    SUMMARY = "rules-summary"  # the one-line count of rules, categories and thresholds
+    TABLE = "rules-table"  # the catalogue with each rule's statistics

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, insert, update
 from sqlalchemy.exc import IntegrityError
 
+from cockpit.rules.engine import evaluate
 from cockpit.store.schema import refresh_state
 from queries.refresh import RefreshStatus, data_version
 
@@ -25,12 +26,17 @@ def refresh(engine: Engine, now: datetime | None = None) -> RefreshStatus:
     """Record what the cockpit's data looks like now, so open pages can tell
     whether to redraw and whether the data is stale.
 
-    1. Compute the data version: a fingerprint of petitions, warnings and
+    1. Run the warning engine (cockpit.rules.engine.evaluate) over the
+       business records new or changed since its last run, in its own
+       transaction, so the warnings it raises are in this refresh's version
+       and show at once. A failing rule evaluation is rolled back and logged;
+       it does not stop the rest of the refresh (the next run retries it).
+    2. Compute the data version: a fingerprint of petitions, warnings and
        their events (queries.refresh.data_version).
-    2. Write it, with the time and how long it took, to ``refresh_state``
+    3. Write it, with the time and how long it took, to ``refresh_state``
        (update the job's row; insert it the first time). Safe when two copies
        run at once: the loser of the insert race updates instead.
-    3. Pages poll ``refresh_state``; when the version changes they re-query,
+    4. Pages poll ``refresh_state``; when the version changes they re-query,
        and when ``refreshed_at`` grows old they say the data is stale.
 
     Raises whatever the database raises; the scheduler logs it and the next
@@ -38,6 +44,7 @@ def refresh(engine: Engine, now: datetime | None = None) -> RefreshStatus:
     """
     started = time.perf_counter()
     now = now or datetime.now(UTC)
+    raise_warnings(engine, now)
     with engine.begin() as conn:
         version = data_version(conn)
         values = {
@@ -49,6 +56,21 @@ def refresh(engine: Engine, now: datetime | None = None) -> RefreshStatus:
         _upsert(conn, values)
     log.debug("refreshed: version %s in %d ms", version, values["duration_ms"])
     return RefreshStatus(job=JOB, **values)
+
+
+def raise_warnings(engine: Engine, now: datetime) -> int | None:
+    """Run the warning engine in its own transaction; the number of warnings
+    it raised, or None when it failed (logged, rolled back)."""
+    try:
+        with engine.begin() as conn:
+            runs = evaluate(conn, now)
+    except Exception:
+        log.exception("warning rule evaluation failed; the refresh goes on and the next run retries it")
+        return None
+    raised = sum(run.raised for run in runs)
+    if raised:
+        log.info("warning engine raised %d new warning(s)", raised)
+    return raised
 
 
 def _upsert(conn, values: dict) -> None:

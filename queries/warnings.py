@@ -3,15 +3,17 @@ Definitions: docs/metrics.md."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pandas as pd
 from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, true
 
 from cockpit.lifecycle import WARNING, WARNING_OWNER_KINDS, WARNING_SEVERITIES
-from cockpit.store.schema import regions, warning_events, warnings
+from cockpit.store import records as _records  # noqa: F401 - registers the record tables
+from cockpit.store.schema import metadata, regions, warning_events, warnings
 from cockpit.store.sqlfuncs import local_day
-from cockpit.timewindow import Window
+from cockpit.timewindow import TZ, Window
 from queries._common import count_if, frame, local_days, period_of, to_local, within
 from queries.scope import Scope, child_of_village, in_scope
 
@@ -286,3 +288,92 @@ def warnings_raised_trend(conn: Connection, scope: Scope, window: Window, freq: 
         for day, count in rows:
             out.loc[period_of(pd.Timestamp(day).date(), freq), column] += int(count)
     return out.reset_index().astype({"raised": "int64", "disposed": "int64"})
+
+
+RECORD_TABLES = (
+    "payments", "labour", "payouts", "projects", "seal_uses", "disclosures", "public_queries",
+    "deaths", "public_servants", "land_contracts", "cadres", "cadre_relatives",
+)  # fmt: skip
+
+
+def get_warning_evidence(row: dict) -> dict | None:
+    """The warning's evidence (rule_code, rule_version, thresholds, values,
+    records) parsed from its JSON column; None when it has none or it is not
+    readable (warnings not raised by the engine)."""
+    raw = row.get("evidence")
+    if not raw:
+        return None
+    try:
+        evidence = json.loads(raw) if isinstance(raw, str) else dict(raw)
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(evidence, dict):
+        return None
+    records = evidence.get("records")
+    return {
+        "rule_code": evidence.get("rule_code") or row.get("rule_code"),
+        "rule_version": evidence.get("rule_version") or row.get("rule_version"),
+        "thresholds": evidence.get("thresholds") if isinstance(evidence.get("thresholds"), dict) else {},
+        "values": evidence.get("values") if isinstance(evidence.get("values"), dict) else {},
+        "records": [r for r in records if isinstance(r, dict)] if isinstance(records, list) else [],
+    }
+
+
+def get_linked_records(conn: Connection, records: list[dict]) -> list[dict]:
+    """The business records a warning's evidence names, in order: each as
+    {table, external_id, row}; row is the record's columns (times in
+    Asia/Shanghai) or None when the record is no longer in the store."""
+    found = []
+    for ref in records:
+        name, external_id = ref.get("table"), ref.get("external_id")
+        table = metadata.tables.get(name) if name in RECORD_TABLES else None
+        row = None
+        if table is not None and external_id is not None:
+            query = select(table).where(table.c.external_id == str(external_id))
+            hit = conn.execute(query).mappings().first()
+            if hit is not None:
+                row = {
+                    key: value.astimezone(TZ) if isinstance(value, datetime) else value
+                    for key, value in hit.items()
+                    if key not in ("id", "updated_at")
+                }
+        found.append({"table": name, "external_id": external_id, "row": row})
+    return found
+
+
+RULE_STATISTICS_COLUMNS = [
+    "rule_code", "category", "red", "yellow", "green", "hits", "disposed", "false_alarms",
+    "false_alarm_share",
+]  # fmt: skip
+
+
+def rule_statistics(conn: Connection, scope: Scope) -> pd.DataFrame:
+    """Per rule, over every warning in scope ever raised (not a window
+    figure): red / yellow / green now, hits (warnings raised), disposed,
+    false_alarms (disposed with disposition false_alarm) and
+    false_alarm_share = false_alarms / disposed (NaN when none disposed).
+    One row per rule_code found in the store, sorted by rule_code; category
+    is the one its warnings carry (the alphabetically last, should they
+    differ)."""
+    w = warnings.c
+    query = (
+        select(
+            w.rule_code,
+            func.max(w.category),
+            count_if(w.status == RED),
+            count_if(w.status == YELLOW),
+            count_if(w.status == GREEN),
+            func.count(),
+            count_if(w.disposition == "false_alarm"),
+        )
+        .where(in_scope(w.village_code, scope))
+        .group_by(w.rule_code)
+        .order_by(w.rule_code)
+    )
+    counts = ["red", "yellow", "green", "hits", "false_alarms"]
+    df = frame(conn.execute(query).all(), ["rule_code", "category", *counts], ints=counts)
+    df["disposed"] = df["green"]
+    df["false_alarm_share"] = (df["false_alarms"] / df["disposed"].where(df["disposed"] > 0)).astype(
+        "float64"
+    )
+    return df[RULE_STATISTICS_COLUMNS]

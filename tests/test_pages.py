@@ -3,18 +3,20 @@ of tests/fixture_city.py in SQLite: these tests are about Python, not SQL."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import dash
+import pandas as pd
 import pytest
 from dash import no_update
-from sqlalchemy import insert
+from sqlalchemy import insert, select, update
 
 from cockpit.app import create_app
 from cockpit.components.refresh import freshness
-from cockpit.ids import QueueIds, RegionIds, ScreenIds, ShellIds, VillageIds
-from cockpit.pages import not_found_404, queue, region, screen, shell
+from cockpit.ids import QueueIds, RegionIds, RulesIds, ScreenIds, ShellIds, VillageIds
+from cockpit.pages import not_found_404, queue, region, rules, screen, shell
 from cockpit.pages.detail import petition, warning
 from cockpit.pages.queue.callbacks import navigate_filters, render_queues
 from cockpit.pages.queue.filters import QueueFilters
@@ -26,10 +28,15 @@ from cockpit.pages.region.callbacks import (
     render_village,
 )
 from cockpit.pages.screen.callbacks import next_focus, render_screen
+from cockpit.rules.catalogue import load_catalogue
+from cockpit.rules.engine import evaluate
 from cockpit.settings import Settings
-from cockpit.store.schema import refresh_state
+from cockpit.store.schema import refresh_state, warnings
 from queries.refresh import RefreshStatus
+from queries.scope import Scope
+from queries.warnings import RULE_STATISTICS_COLUMNS, rule_statistics
 from tests import fixture_city as city
+from tests import fixture_records
 
 NOVEMBER = {"from": "2026-11-01", "to": "2026-11-20"}
 
@@ -100,7 +107,7 @@ def record_refresh(engine, version: str, at: datetime | None = None) -> None:
 def test_the_app_registers_every_page(app):
     paths = {page.get("path_template") or page["path"] for page in dash.page_registry.values()}
     assert {"/screen", "/", "/region/<code>", "/warnings", "/petition/<petition_id>"} <= paths
-    assert "/warning/<warning_id>" in paths
+    assert "/warning/<warning_id>" in paths and "/rules" in paths
     assert app.title == "监督驾驶舱"
 
 
@@ -120,6 +127,7 @@ def test_the_index_page_loads_nothing_from_the_internet(app):
         (f"/region/{city.V1}?window=month", 200),
         ("/petition/1", 200),
         ("/warning/7", 200),
+        ("/rules", 200),
         ("/nowhere", 404),
         ("/region/000000000000", 404),
         ("/petition/999", 404),
@@ -369,6 +377,102 @@ def test_a_warning_shows_its_lifecycle(in_request):
     layout = warning.layout(warning_id="3")
     assert "预警3" in text(layout)
     assert "签收处置" in text(layout) and "处置完毕" in text(layout)
+
+
+def test_a_warning_without_evidence_says_so(in_request):
+    layout = warning.layout(warning_id="3")
+    assert "预警依据" in text(layout)
+    assert "未记录规则依据" in text(layout)
+
+
+def _raise_rule_warnings(engine) -> dict[str, int]:
+    """Load the business records, run the engine: subject id -> warning id."""
+    with engine.begin() as conn:
+        fixture_records.load(conn)
+        evaluate(conn, fixture_records.NOW)
+        rows = conn.execute(
+            select(warnings.c.subject_id, warnings.c.id).where(warnings.c.rule_version.is_not(None))
+        ).all()
+    return dict(rows)
+
+
+def test_a_rule_raised_warning_shows_its_rule_thresholds_values_and_records(in_request, sqlite_engine):
+    ids_by_subject = _raise_rule_warnings(sqlite_engine)
+    shown = text(warning.layout(warning_id=str(ids_by_subject["L3"])))
+    rule = load_catalogue()["LAB-02"]
+    assert "预警依据" in shown and "未记录规则依据" not in shown
+    assert "LAB-02" in shown and rule.name in shown and rule.version() in shown
+    assert "生效阈值" in shown and rule.params[0].description in shown and "4 小时" in shown
+    assert "涉及数值" in shown and "王五" in shown and "2026-11-05 09:00" in shown
+    assert "关联业务记录" in shown and "村级用工" in shown and "L3" in shown
+
+
+def test_a_warning_shows_every_linked_record_and_a_missing_one_plainly(in_request, sqlite_engine):
+    ids_by_subject = _raise_rule_warnings(sqlite_engine)
+    shown = text(warning.layout(warning_id=str(ids_by_subject["PO2"])))
+    assert "惠民资金" in shown and "死亡登记" in shown and "陈二" in shown
+    with sqlite_engine.begin() as conn:
+        conn.execute(
+            update(warnings)
+            .where(warnings.c.id == ids_by_subject["PO2"])
+            .values(
+                evidence=json.dumps(
+                    {"rule_code": "SUB-01", "records": [{"table": "payouts", "external_id": "X"}]}
+                )
+            )
+        )
+    shown = text(warning.layout(warning_id=str(ids_by_subject["PO2"])))
+    assert "该记录已不在库中" in shown and "X" in shown and "本规则无阈值参数" in shown
+    with sqlite_engine.begin() as conn:
+        conn.execute(
+            update(warnings).where(warnings.c.id == ids_by_subject["PO2"]).values(evidence="not json")
+        )
+    assert "未记录规则依据" in text(warning.layout(warning_id=str(ids_by_subject["PO2"])))
+
+
+# --- rule catalogue ----------------------------------------------------------
+
+
+def test_the_rules_page_lists_every_catalogue_rule_with_its_thresholds(in_request):
+    layout = rules.layout()
+    shown = text(layout)
+    catalogue = load_catalogue()
+    assert "预警规则" in shown and RulesIds.TABLE in ids(layout)
+    for rule in catalogue.values():
+        assert rule.code in shown and rule.name in shown and rule.description in shown
+        assert rule.version() in shown
+        for param in rule.params:
+            assert param.description in shown
+    assert f"规则目录共 {len(catalogue)} 条规则" in shown
+    # The fixture's own warnings (R-01 … R-07) are not in the catalogue: listed too.
+    assert "R-04" in shown and "目录外规则" in shown and "另有 7 条目录外规则" in shown
+
+
+def test_the_rules_page_counts_a_rules_warnings(in_request, sqlite_engine):
+    _raise_rule_warnings(sqlite_engine)
+    with sqlite_engine.connect() as conn:
+        stats = rule_statistics(conn, Scope(city.CITY))
+    rows = {row["code"]: row for row in rules.rule_rows(load_catalogue(), stats)}
+    assert (rows["LAB-03"]["red"], rows["LAB-03"]["hits"]) == (2, 2)
+    assert rows["R-04"]["rule"] is None and rows["R-04"]["false_alarm_share"] == 1.0
+    assert [code for code in rows][: len(load_catalogue())] == list(load_catalogue())
+    assert "100.0%" in text(rules.layout())
+
+
+def test_the_navbar_links_the_rules_page(in_request):
+    assert "/rules" in hrefs(rules.layout()) and "预警规则" in text(rules.layout())
+
+
+def test_a_rule_with_no_warnings_shows_zeros(in_request):
+    rows = {row["code"]: row for row in rules.rule_rows(load_catalogue(), rule_statistics_empty())}
+    assert all(row["hits"] == 0 for row in rows.values())
+    assert (
+        rules.fmt_within(timedelta(hours=72)) == "3 天" and rules.fmt_within(timedelta(hours=36)) == "36 小时"
+    )
+
+
+def rule_statistics_empty():
+    return pd.DataFrame(columns=RULE_STATISTICS_COLUMNS)
 
 
 @pytest.mark.parametrize("bad", ["abc", "0", "999", "-1", None])

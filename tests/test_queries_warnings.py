@@ -3,12 +3,17 @@ tests/fixture_city.py, on SQLite, PostgreSQL and MariaDB."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
+import pandas as pd
+
+from cockpit.rules.engine import evaluate
 from cockpit.timewindow import custom_window
 from queries import regions as r
 from queries import warnings as q
 from queries.scope import Scope
+from tests import fixture_city, fixture_records
 from tests.fixture_city import BING, CITY, EAST, JIA, NOW, QINGLAN, V1, V2, V3, V4, YI, window
 
 
@@ -153,3 +158,48 @@ def test_it_walks_a_four_level_hierarchy(city):
     assert below["is_leaf"].tolist() == [False, False, True, True, True]
     assert below["parent_name"].tolist() == ["东区", "东区", "甲镇", "甲镇", "乙镇"]
     assert BING not in below["code"].tolist()
+
+
+def test_rule_statistics_counts_each_rules_warnings_by_status_and_its_false_alarm_share(city):
+    with city.connect() as conn:
+        df = q.rule_statistics(conn, Scope(CITY))
+        town = q.rule_statistics(conn, Scope(JIA))
+    assert list(df.columns) == q.RULE_STATISTICS_COLUMNS
+    # One rule per fixture warning (R-01..R-07). Red now: W1, W5, W6; yellow: W2;
+    # green (whenever disposed): W3 rectified, W4 false alarm, W7 confirmed.
+    rows = {r["rule_code"]: r for r in df.to_dict("records")}
+    assert sorted(rows) == [f"R-{n:02d}" for n in range(1, 8)]
+    colours = {code: (r["red"], r["yellow"], r["green"], r["hits"]) for code, r in rows.items()}
+    assert colours == {
+        "R-01": (1, 0, 0, 1),
+        "R-02": (0, 1, 0, 1),
+        "R-03": (0, 0, 1, 1),
+        "R-04": (0, 0, 1, 1),
+        "R-05": (1, 0, 0, 1),
+        "R-06": (1, 0, 0, 1),
+        "R-07": (0, 0, 1, 1),
+    }
+    assert rows["R-04"]["category"] == "惠民资金"
+    # W4 was disposed as a false alarm (1 of 1); W3 and W7 were not (0 of 1).
+    r4 = rows["R-04"]
+    assert (r4["false_alarms"], r4["disposed"], r4["false_alarm_share"]) == (1, 1, 1.0)
+    assert rows["R-03"]["false_alarm_share"] == 0.0 and rows["R-07"]["false_alarm_share"] == 0.0
+    # Nothing disposed: no share.
+    assert all(pd.isna(rows[code]["false_alarm_share"]) for code in ("R-01", "R-02", "R-05", "R-06"))
+    # 甲镇 is 一村 and 二村: W1, W2, W3, W7.
+    assert town["rule_code"].tolist() == ["R-01", "R-02", "R-03", "R-07"]
+    assert town["hits"].sum() == 4 and town["false_alarms"].sum() == 0
+
+
+def test_rule_statistics_adds_up_several_warnings_of_one_rule(engine):
+    with engine.begin() as conn:
+        fixture_city.load(conn)
+        fixture_records.load(conn)
+        evaluate(conn, NOW)
+    with engine.connect() as conn:
+        df = q.rule_statistics(conn, Scope(CITY)).set_index("rule_code")
+    # LAB-03: 赵六 (L4) and 孙七 (L5); FUN-02: PAY3 and PAY4; every other rule one warning; all new.
+    expected = Counter(code for code, _subject in fixture_records.EXPECTED)
+    for code, hits in expected.items():
+        assert (df.loc[code, "hits"], df.loc[code, "red"], df.loc[code, "disposed"]) == (hits, hits, 0)
+    assert (expected["LAB-03"], expected["FUN-02"]) == (2, 2)

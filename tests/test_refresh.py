@@ -6,16 +6,17 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from cockpit.refresh import refresh
+from cockpit.rules.engine import evaluate
 from cockpit.scheduler import SchedulerLock, add_jobs, demo_enabled
 from cockpit.settings import Settings
 from cockpit.store.factories import build_petition, write_petitions
-from cockpit.store.schema import store_meta
+from cockpit.store.schema import store_meta, warnings
 from queries.refresh import data_version, refresh_status
 from sample_db.plans import plan_metadata
-from tests import fixture_city
+from tests import fixture_city, fixture_records
 
 NOW = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)
 
@@ -132,3 +133,48 @@ def test_a_failing_refresh_is_logged_and_retried_at_the_next_run(sqlite_engine, 
         scheduler.shutdown(wait=True)
     assert any("job refresh failed" in record.getMessage() for record in caplog.records)
     assert recovered is not None
+
+
+def _engine_warnings(engine) -> list[tuple[str, str]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(warnings.c.rule_code, warnings.c.subject_id).where(warnings.c.rule_version.is_not(None))
+        ).all()
+    return sorted((code, subject) for code, subject in rows)
+
+
+def test_a_refresh_raises_the_rules_warnings_once_and_they_are_in_its_version(engine):
+    with engine.begin() as conn:
+        fixture_city.load(conn)
+        version_before = data_version(conn)
+        fixture_records.load(conn)
+    first = refresh(engine, now=fixture_records.NOW)
+    raised = _engine_warnings(engine)
+    assert raised == sorted(fixture_records.EXPECTED)
+    assert first.data_version != version_before
+    with engine.connect() as conn:
+        assert first.data_version == data_version(conn)
+    second = refresh(engine, now=fixture_records.NOW + timedelta(minutes=5))
+    assert _engine_warnings(engine) == raised
+    assert second.data_version == first.data_version
+
+
+def test_a_failing_rule_evaluation_is_logged_and_the_refresh_goes_on(engine, monkeypatch, caplog):
+    with engine.begin() as conn:
+        fixture_city.load(conn)
+        fixture_records.load(conn)
+
+    def broken(conn, now):
+        evaluate(conn, now)  # writes warnings, then fails: all of it is rolled back
+        raise RuntimeError("a broken rule")
+
+    monkeypatch.setattr("cockpit.refresh.evaluate", broken)
+    with caplog.at_level(logging.ERROR, logger="cockpit.refresh"):
+        status = refresh(engine, now=NOW)
+    assert any("rule evaluation failed" in record.getMessage() for record in caplog.records)
+    assert _engine_warnings(engine) == []
+    with engine.connect() as conn:
+        assert refresh_status(conn).data_version == status.data_version == data_version(conn)
+    monkeypatch.undo()
+    refresh(engine, now=NOW + timedelta(minutes=1))
+    assert _engine_warnings(engine) == sorted(fixture_records.EXPECTED)

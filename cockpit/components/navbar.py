@@ -12,6 +12,7 @@ NAV_ITEMS = (
     ("screen", "驾驶舱大屏", urls.SCREEN),
     ("analysis", "分析", urls.HOME),
     ("warnings", "预警队列", urls.WARNINGS),
+    ("rules", "预警规则", urls.RULES),
 )
 
 

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 SCREEN = "/screen"
 HOME = "/"
 WARNINGS = "/warnings"
+RULES = "/rules"
 
 
 def _with_query(path: str, query: Mapping[str, str] | None) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dash
 
-from cockpit.pages import not_found_404, queue, region, screen, shell
+from cockpit.pages import not_found_404, queue, region, rules, screen, shell
 from cockpit.pages.detail import petition, warning
 
 APP_TITLE = "监督驾驶舱"
@@ -45,6 +45,13 @@ def register(app: dash.Dash) -> None:
         name="预警队列",
         title=_title("预警队列"),
         layout=queue.layout,
+    )
+    dash.register_page(
+        "cockpit.pages.rules",
+        path="/rules",
+        name="预警规则",
+        title=_title("预警规则"),
+        layout=rules.layout,
     )
     dash.register_page(
         "cockpit.pages.petition",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import html
 
+from cockpit.components.evidence import evidence_section
 from cockpit.components.format import fmt_amount, fmt_duration, fmt_time
 from cockpit.components.lists import timeline
 from cockpit.components.messages import not_found
@@ -12,7 +13,8 @@ from cockpit.components.tables import colour_badge
 from cockpit.lifecycle import COLOUR_LABELS, DISPOSITIONS, WARNING, WARNING_OWNER_KINDS, WARNING_SEVERITIES
 from cockpit.pages.common import connect, current_freshness, now
 from cockpit.pages.detail.common import field_list, record_id, village_crumbs
-from queries.warnings import get_warning, warning_trail
+from cockpit.rules.catalogue import load_catalogue
+from queries.warnings import get_linked_records, get_warning, get_warning_evidence, warning_trail
 
 STEP_TONES = {"raised": "bad", "accepted": "warn", "disposed": "good", "reopened": "bad"}
 
@@ -28,6 +30,8 @@ def layout(warning_id: str | None = None, **_query) -> html.Div:
         row = get_warning(conn, wid) if wid is not None else None
         crumbs = village_crumbs(conn, row["village_code"]) if row else None
         trail = warning_trail(conn, wid) if crumbs is not None else None
+        evidence = get_warning_evidence(row) if crumbs is not None else None
+        linked = get_linked_records(conn, evidence["records"]) if evidence else []
     if row is None or crumbs is None:
         return page_frame(
             "warnings",
@@ -84,7 +88,18 @@ def layout(warning_id: str | None = None, **_query) -> html.Div:
                     [html.H2("处置过程", className="card-title-bar"), timeline(events)],
                     className="cockpit-card span-5",
                 ),
+                evidence_section(evidence, _rule(evidence), linked),
             ],
             className="card-grid",
         ),
     )
+
+
+def _rule(evidence: dict | None):
+    """The catalogue's rule the evidence names, or None."""
+    if not evidence:
+        return None
+    try:
+        return load_catalogue().get(evidence["rule_code"])
+    except Exception:  # a broken catalogue file must not break the page
+        return None

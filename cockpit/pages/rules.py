@@ -1,0 +1,145 @@
+"""/rules: the warning rule catalogue (预警规则) with each rule's thresholds
+and how its warnings fared (counts by status, hits, false-alarm share)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+from dash import html
+
+from cockpit.components.evidence import show_value
+from cockpit.components.format import fmt_int, fmt_share
+from cockpit.components.navbar import page_frame
+from cockpit.components.tables import colour_badge
+from cockpit.context import current
+from cockpit.ids import RulesIds
+from cockpit.lifecycle import WARNING_OWNER_KINDS, WARNING_SEVERITIES
+from cockpit.pages.common import connect, current_freshness
+from cockpit.rules.catalogue import Rule, load_catalogue
+from queries.scope import Scope
+from queries.warnings import rule_statistics
+
+HEADER = ("规则", "类别", "说明", "阈值（生效值 / 默认值）", "等级", "责任主体", "处置时限", "版本")
+HEADER += ("红", "黄", "绿", "命中", "误报率")
+EXTERNAL_NOTE = "目录外规则（未在规则目录中定义，如样例数据直接写入的预警）"
+SEVERITY_BADGES = {"high": "red", "medium": "yellow", "low": "green"}
+
+
+def fmt_within(value: timedelta) -> str:
+    hours = int(value.total_seconds() // 3600)
+    return f"{hours // 24} 天" if hours % 24 == 0 else f"{hours} 小时"
+
+
+def _owner(rule: Rule) -> str:
+    kind = WARNING_OWNER_KINDS.get(rule.owner_kind, rule.owner_kind)
+    return f"{kind} · {rule.department}" if rule.department else kind
+
+
+def _thresholds(rule: Rule) -> html.Ul | str:
+    in_force = rule.thresholds()
+    if not rule.params:
+        return "—"
+    return html.Ul(
+        [
+            html.Li(
+                [
+                    f"{p.description}：",
+                    html.Strong(f"{show_value(in_force[p.name])} {p.unit}".strip()),
+                    f"（默认 {show_value(p.default)}）",
+                    html.Code(p.name, className="ms-1"),
+                ]
+            )
+            for p in rule.params
+        ],
+        className="rule-params",
+    )
+
+
+def rule_rows(catalogue: dict[str, Rule], stats: pd.DataFrame) -> list[dict]:
+    """The catalogue's rules in order, each with its statistics (zeros when it
+    raised nothing), then the rules found only in the store's warnings."""
+    by_code = {r["rule_code"]: r for r in stats.to_dict("records")}
+    empty = {"red": 0, "yellow": 0, "green": 0, "hits": 0, "false_alarm_share": float("nan")}
+    rows = [
+        {"rule": rule, "code": code, **empty, **by_code.get(code, {})} for code, rule in catalogue.items()
+    ]
+    rows += [{"rule": None, "code": code, **row} for code, row in by_code.items() if code not in catalogue]
+    return rows
+
+
+def _row(row: dict) -> html.Tr:
+    rule: Rule | None = row["rule"]
+    counts = [
+        html.Td(fmt_int(row[key]), className=f"num count-{key}") for key in ("red", "yellow", "green", "hits")
+    ]
+    counts.append(html.Td(fmt_share(row["false_alarm_share"]), className="num"))
+    if rule is None:
+        cells = [
+            html.Td(html.Strong(row["code"])),
+            html.Td(row.get("category") or "—"),
+            html.Td(
+                html.Span(
+                    "目录外规则（未在规则目录中定义，如样例数据直接写入的预警）", className="text-muted"
+                )
+            ),
+            *[html.Td("—") for _ in range(5)],
+        ]
+        return html.Tr([*cells, *counts], className="rule-external")
+    severity = colour_badge(
+        SEVERITY_BADGES.get(rule.severity, "green"), WARNING_SEVERITIES.get(rule.severity, rule.severity)
+    )
+    cells = [
+        html.Td([html.Strong(rule.code), html.Br(), rule.name]),
+        html.Td(rule.category),
+        html.Td(rule.description),
+        html.Td(_thresholds(rule)),
+        html.Td(severity),
+        html.Td(_owner(rule)),
+        html.Td(fmt_within(rule.dispose_within)),
+        html.Td(html.Code(rule.version())),
+    ]
+    return html.Tr([*cells, *counts])
+
+
+def layout(**_query) -> html.Div:
+    with connect() as conn:
+        fresh = current_freshness(conn)
+        stats = rule_statistics(conn, Scope(current().root_code))
+    try:
+        catalogue = load_catalogue()
+        problem = None
+    except Exception as error:  # a broken catalogue file: say so, still show the store's rules
+        catalogue, problem = {}, str(error)
+    rows = rule_rows(catalogue, stats)
+    categories = {rule.category for rule in catalogue.values()}
+    thresholds = sum(len(rule.params) for rule in catalogue.values())
+    summary = f"规则目录共 {len(catalogue)} 条规则、{len(categories)} 个类别、{thresholds} 个阈值"
+    external = sum(1 for row in rows if row["rule"] is None)
+    if external:
+        summary += f"；另有 {external} 条目录外规则的预警"
+    notes = [html.P(summary + "。", className="text-muted", id=RulesIds.SUMMARY)]
+    if problem:
+        notes.append(html.Div(f"规则目录无法读取：{problem}", className="alert alert-danger"))
+    notes.append(
+        html.P(
+            "计数为管辖范围内该规则历来产生的全部预警：红、黄为当前待处置、处置中，绿为已处置；"
+            "误报率 = 处置结论为“误报”的预警 ÷ 已处置预警。",
+            className="text-muted small",
+        )
+    )
+    table = html.Table(
+        [
+            html.Thead(html.Tr([html.Th(h) for h in HEADER])),
+            html.Tbody([_row(row) for row in rows]),
+        ],
+        id=RulesIds.TABLE,
+        className="table table-sm rules-table",
+    )
+    return page_frame(
+        "rules",
+        fresh,
+        html.H1("预警规则", className="page-title"),
+        *notes,
+        html.Section(html.Div(table, className="table-responsive"), className="cockpit-card span-12"),
+    )
