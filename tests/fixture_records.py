@@ -12,6 +12,10 @@ Labour (村级用工)
     L4 二村 赵六  marked cadre, paid 300                                         ANOMALY LAB-03
     L5 三村 孙七  not marked, but in 三村's cadre registry (C1), paid 250          ANOMALY LAB-03
     L6 三村 周六  filed 11-08 08:00, declared 11-08 14:00 (6 h)                   clean (LAB-02 at 8 h)
+    (L4 is also LAB-04's near miss: 300 for 8 hours, exactly the 300-a-day cap)
+    L8 四村 冯五  paid 1200 for 8 hours                                          ANOMALY LAB-04
+    L9 一村 张三 again (L1's id), 11-03 10:00-18:00, L1 runs 08:00-16:00         ANOMALY LAB-05
+    L10 二村 王五 again (L3's id), from 17:30 while L3 runs to 18:00 (0.5 h)     clean
 
 Payments (三资支出); the full chain is bookkeeper → secretary → supervisor → member
     PAY1 一村 某建材店 5000 道路维修, full chain, paid                            clean
@@ -22,17 +26,60 @@ Payments (三资支出); the full chain is bookkeeper → secretary → supervis
     PAY6 四村 郑十 21270 青苗补偿, land-linked, 郑十's land is in 三村 (LC2) only  ANOMALY FUN-03
     PAY7 四村 某五金店 600, applied, not approved, not paid                       clean
     PAY8 一村 某印刷店 900, only the bookkeeper signed so far, not paid          clean (in progress)
+    PAY9 一村 周小八 2000, child of 一村's secretary 周八 (CR1)                  ANOMALY FUN-04
+    PAY10 一村 孙小七 1000, child of 三村's cadre 孙七 (CR2), another village     clean
+    PAY11 三村 某砂石场 6000, paid 11-11, approved 11-13                          ANOMALY FUN-05
+    PAY12 四村 某运输队 700, paid 11-14 09:00, approved 15:00 (within 24 h)      clean
 
 Seal use (公章使用)
     S1 一村 approved 11-03 09:00, used 11-03 10:00                               clean
     S2 三村 approved 11-10 15:00, used 11-10 09:00                               ANOMALY SEAL-01
-    S3 二村 used 11-12 09:00, no approval recorded                                clean for SEAL-01
+    S3 二村 used 11-12 09:00, no approval recorded                                ANOMALY SEAL-03
+    S4 四村 used Saturday 11-14 10:00                                             ANOMALY SEAL-02
+    S5 二村 used Wednesday 11-11 21:30                                            ANOMALY SEAL-02
+    S6 一村 used Friday 11-13 17:50                                               clean
+    S7 一村 used 11-20 09:00, no approval yet (3 h before NOW, 24 h allowed)      clean
 
 Payouts (惠民资金) and the registries they are checked against
     PO1 一村 钱一 低保金 800, paid 11-10                                          clean
     PO2 一村 陈二 低保金 800, paid 11-10; died 10-01 (D1)                         ANOMALY SUB-01
     PO3 二村 林三 低保金 800, paid 11-10; died 11-15 (D2), after the payout       clean
     PO4 三村 黄四 耕地地力保护补贴 350.50; a public servant (PS1)                  ANOMALY SUB-02
+    PO5 三村 吴九 declares 5 mu, holds 3.5 (LC1)                                  ANOMALY SUB-03
+    PO6 三村 郑十 declares 2.05 mu, holds 2 (LC2): 0.05 over, 0.1 allowed        clean
+    PO7 四村 王婆 due 11-01, paid 11-10                                           ANOMALY SUB-04
+    PO8 四村 刘六 due 11-01, paid 11-03 (3 days' grace)                           clean
+    PO9 二村 何七 due 11-10, unpaid at NOW                                        ANOMALY SUB-04
+    PO10 一村 钱一 低保金 again, due 11-12 (PO1 11-10)                            ANOMALY SUB-05
+    PO11 二村 林三 低保金 due 10-10, 31 days before PO3 (25 allowed)              clean
+
+Projects (工程采购), their bids and the cadres' relatives (CR1, CR2)
+    PJ1 一村 村道硬化一期 29000 某建筑队 10-20; 孙小七 (三村 relative) bids       clean
+    PJ2 一村 村道硬化二期 28500 某建筑队 11-01: with PJ1, 57500 in 12 days       ANOMALY PRJ-01
+    PJ3/PJ4 二村 水渠修缮 29500 / 29000 某工程队, five months apart;
+        PJ4's bids 29000 and 29001 are close, not identical                     clean
+    PJ5 三村 文化礼堂桌椅 12000, no pledge                                        ANOMALY PRJ-02
+    PJ6 三村 村委会办公楼维修 45000, no pledge, but above the 30000 limit          clean
+    PJ7 四村 垃圾中转站, awarded exactly 5 days after announcement                clean
+    PJ8 一村 路灯采购 18000: 周小八 (CR1) bids                                     ANOMALY PRJ-03
+    PJ9 四村 垃圾清运, awarded on one bid                                         ANOMALY PRJ-04
+    PJ10 四村 公厕改造, one bid so far, not awarded                               clean
+    PJ11 二村 小公园绿化: 戊公司 and 己公司 both bid 26000                          ANOMALY PRJ-05
+    PJ12 三村 排污管道, awarded 2 days after announcement                         ANOMALY PRJ-06
+
+Disclosures (三务公开) and public queries (公开质询)
+    DC1 一村 财务 due 11-10, published 11-11 (no grace for finance)               ANOMALY DIS-01
+    DC2 一村 村务 due 11-10, published 11-12 (3 days' grace)                      clean
+    DC3 二村 党务 due 11-01, unpublished                                          ANOMALY DIS-01
+    DC4 二村 财务 due 11-25, unpublished                                          clean (not yet due)
+    DC5 三村 村务 published a day early                                           clean
+    Q1 一村 asked 11-02, answered 11-04                                           clean
+    Q2 二村 asked 11-05, unanswered                                               ANOMALY QRY-01
+    Q3 三村 asked Friday 11-06, answered Friday 11-13: 5 working days            clean
+
+Petitions: fixture_city's. P3 (closed on day 6), P4 and P12 (open) raise
+PET-01, P4 (一村's third 道路 petition in 3 days) PET-02; P2 closed on day 5
+and P7 (complex) on day 7 are clean; 四村's two 道路 petitions are 66 days apart.
 """
 
 from __future__ import annotations

@@ -11,8 +11,10 @@ write what they find as warnings.
    records when the rule is new or its version changed: a new threshold
    applies to history too);
 4. drops hits whose warning already exists (the warning's external_id is
-   ``<rule>:<subject type>:<subject id>``, unique in the store), so a rule
-   never raises the same warning twice for the same subject;
+   ``<rule>:<subject type>:<subject id>``, unique in the store; a warning of
+   the same rule about the same subject under another external_id, e.g. an
+   imported one, counts too), so a rule never raises the same warning twice
+   for the same subject;
 5. writes the rest through the factories, with the explanation as title and
    the thresholds, values and linked records as evidence;
 6. moves the watermark and records the rule's version and counts.
@@ -177,15 +179,30 @@ def _plain(value: Any) -> Any:
 
 
 def _new_only(conn: Connection, findings: list[Finding]) -> list[Finding]:
+    """The findings no warning in the store already covers: none with the
+    same key, nor any other warning of the same rule about the same subject
+    (one written by another system, e.g. imported or generated, under an
+    external_id of its own)."""
     keys = sorted({f.external_id for f in findings})
     existing: set[str] = set()
     for chunk in chunks(keys):
         existing.update(
             conn.execute(select(warnings.c.external_id).where(warnings.c.external_id.in_(chunk))).scalars()
         )
+    covered: set[tuple[str, str, str]] = set()
+    for rule_code in sorted({f.rule_code for f in findings}):
+        subjects = sorted({f.subject_id for f in findings if f.rule_code == rule_code})
+        for chunk in chunks(subjects):
+            rows = conn.execute(
+                select(warnings.c.subject_type, warnings.c.subject_id).where(
+                    warnings.c.rule_code == rule_code, warnings.c.subject_id.in_(chunk)
+                )
+            )
+            covered.update((rule_code, subject_type, subject_id) for subject_type, subject_id in rows)
     unique: dict[str, Finding] = {}
     for finding in findings:
-        if finding.external_id not in existing:
+        subject = (finding.rule_code, finding.subject_type, finding.subject_id)
+        if finding.external_id not in existing and subject not in covered:
             unique.setdefault(finding.external_id, finding)
     return list(unique.values())
 
