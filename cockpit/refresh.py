@@ -10,11 +10,11 @@ import logging
 import time
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from cockpit.rules.engine import evaluate
-from cockpit.store.schema import refresh_state
+from cockpit.store.schema import refresh_state, store_meta
 from queries.refresh import RefreshStatus, data_version
 
 log = logging.getLogger(__name__)
@@ -26,8 +26,9 @@ def refresh(engine: Engine, now: datetime | None = None) -> RefreshStatus:
     """Record what the cockpit's data looks like now, so open pages can tell
     whether to redraw and whether the data is stale.
 
-    1. Run the warning engine (cockpit.rules.engine.evaluate) over the
-       business records new or changed since its last run, in its own
+    1. Run the warning engine (cockpit.rules.engine.evaluate; not on the
+       sample store, whose warnings are simulated) over the business
+       records new or changed since its last run, in its own
        transaction, so the warnings it raises are in this refresh's version
        and show at once. A failing rule evaluation is rolled back and logged;
        it does not stop the rest of the refresh (the next run retries it).
@@ -60,9 +61,16 @@ def refresh(engine: Engine, now: datetime | None = None) -> RefreshStatus:
 
 def raise_warnings(engine: Engine, now: datetime) -> int | None:
     """Run the warning engine in its own transaction; the number of warnings
-    it raised, or None when it failed (logged, rolled back)."""
+    it raised, or None when it failed (logged, rolled back).
+
+    Not on the sample store: its warnings are simulated by the sample
+    generator (sample_db), which does not write business records yet, and
+    rules over its petitions would double the simulated ones.
+    """
     try:
         with engine.begin() as conn:
+            if _warnings_simulated(conn):
+                return 0
             runs = evaluate(conn, now)
     except Exception:
         log.exception("warning rule evaluation failed; the refresh goes on and the next run retries it")
@@ -71,6 +79,11 @@ def raise_warnings(engine: Engine, now: datetime) -> int | None:
     if raised:
         log.info("warning engine raised %d new warning(s)", raised)
     return raised
+
+
+def _warnings_simulated(conn) -> bool:
+    generator = conn.execute(select(store_meta.c.value).where(store_meta.c.key == "generator")).scalar()
+    return generator == "sample"
 
 
 def _upsert(conn, values: dict) -> None:

@@ -6,14 +6,14 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import insert, select
+from sqlalchemy import String, delete, insert, select, update
 
 from cockpit.refresh import refresh
 from cockpit.rules.engine import evaluate
 from cockpit.scheduler import SchedulerLock, add_jobs, demo_enabled
 from cockpit.settings import Settings
 from cockpit.store.factories import build_petition, write_petitions
-from cockpit.store.schema import store_meta, warnings
+from cockpit.store.schema import rule_state, store_meta, warnings
 from queries.refresh import data_version, refresh_status
 from sample_db.plans import plan_metadata
 from tests import fixture_city, fixture_records
@@ -178,3 +178,26 @@ def test_a_failing_rule_evaluation_is_logged_and_the_refresh_goes_on(engine, mon
     monkeypatch.undo()
     refresh(engine, now=NOW + timedelta(minutes=1))
     assert _engine_warnings(engine) == sorted(fixture_records.EXPECTED)
+
+
+def test_the_engine_leaves_the_sample_stores_simulated_warnings_alone(engine):
+    with engine.begin() as conn:
+        fixture_city.load(conn)
+        fixture_records.load(conn)
+        conn.execute(insert(store_meta).values(key="generator", value="sample"))
+    refresh(engine, now=fixture_records.NOW)
+    assert _engine_warnings(engine) == []
+
+
+def test_a_rule_never_doubles_a_warning_another_system_raised_about_the_same_subject(engine):
+    with engine.begin() as conn:
+        fixture_city.load(conn)
+        fixture_records.load(conn)
+    refresh(engine, now=fixture_records.NOW)
+    raised = _engine_warnings(engine)
+    with engine.begin() as conn:
+        # The same warnings, as another system (an import, say) had written them under its own ids.
+        conn.execute(update(warnings).values(external_id="IMPORTED-" + warnings.c.id.cast(String)))
+        conn.execute(delete(rule_state))
+    refresh(engine, now=fixture_records.NOW + timedelta(minutes=5))
+    assert _engine_warnings(engine) == raised
