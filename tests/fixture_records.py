@@ -30,6 +30,9 @@ Payments (三资支出); the full chain is bookkeeper → secretary → supervis
     PAY10 一村 孙小七 1000, child of 三村's cadre 孙七 (CR2), another village     clean
     PAY11 三村 某砂石场 6000, paid 11-11, approved 11-13                          ANOMALY FUN-05
     PAY12 四村 某运输队 700, paid 11-14 09:00, approved 15:00 (within 24 h)      clean
+    PAY13 二村 某装修队 28000, applied 11-15                                      clean (first of the run)
+    PAY14 二村 某装修队 29000, applied 11-16: with PAY13, 57000 in a day          ANOMALY FUN-06
+    PAY15 三村 某装修队 29000: another village                                    clean
 
 Seal use (公章使用)
     S1 一村 approved 11-03 09:00, used 11-03 10:00                               clean
@@ -191,6 +194,9 @@ PAYMENTS = [
     _payment(
         12, V4, "某运输队", 700, "运输费", local(11, 13, 8), local(11, 14, 9), approved=local(11, 14, 15)
     ),
+    _payment(13, V2, "某装修队", 28000, "村部装修", local(11, 15, 8), local(11, 16, 9)),
+    _payment(14, V2, "某装修队", 29000, "村部装修二期", local(11, 16, 8), local(11, 17, 9)),  # FUN-06
+    _payment(15, V3, "某装修队", 29000, "文化室装修", local(11, 16, 8), local(11, 17, 9)),  # another village
 ]
 
 FULL_CHAIN = ("bookkeeper", "secretary", "supervisor", "member")
@@ -222,6 +228,9 @@ APPROVALS = [
     *_chain(10),
     *_chain(11),
     *_chain(12),
+    *_chain(13),
+    *_chain(14),
+    *_chain(15),
 ]
 
 
@@ -395,6 +404,10 @@ EXPECTED = {
     ("LAB-05", "L9"): "张三 用工 2026-11-03 10:00 与另一条用工记录 L1（2026-11-03 08:00 开始）重叠 6.0 小时",
     ("FUN-04", "PAY9"): "向 周小八 支付 2000.00 元（劳务费），其为本村书记周八的子女",
     ("FUN-05", "PAY11"): "向 某砂石场 支付 6000.00 元于 2026-11-11 09:00，审批通过却在 2026-11-13 09:00",
+    ("FUN-06", "PAY14"): (
+        "60 天内向 某装修队 支付 2 笔略低于 30000 元的款项，"
+        "合计 57000.00 元（本笔 29000.00 元，村部装修二期）"
+    ),
     ("SEAL-02", "S4"): "公章于周六（2026-11-14 10:00）用于「租赁合同」",
     ("SEAL-02", "S5"): "公章于非工作时间（2026-11-11 21:30）用于「开具证明」",
     ("SEAL-03", "S3"): "公章用于「合同盖章」2026-11-12 09:00，195 小时后仍无审批记录",

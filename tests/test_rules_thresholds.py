@@ -79,6 +79,11 @@ SENSITIVITY = [
     ("FUN-03", {"min_amount": 30000}, []),
     ("FUN-04", {"min_amount": 2000}, []),
     ("FUN-04", {"relations": ["配偶"]}, []),
+    ("FUN-06", {}, ["PAY14"]),
+    ("FUN-06", {"limit": 29000}, []),  # PAY14 is no longer under it
+    ("FUN-06", {"margin_pct": 1}, []),  # 28000 is no longer just under
+    ("FUN-06", {"window_days": 0.5}, []),  # applied a day apart
+    ("FUN-06", {"min_count": 3}, []),
     ("FUN-05", {"grace_hours": 1}, ["PAY11", "PAY12"]),
     ("FUN-05", {"grace_hours": 72}, []),
     ("FUN-05", {"min_amount": 6000}, []),

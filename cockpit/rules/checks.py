@@ -465,6 +465,40 @@ def payment_paid_before_approval(conn, since, window, params, now) -> list[Hit]:
     ]
 
 
+@check("FUN-06", payments)
+def payment_split(conn, since, window, params, now) -> list[Hit]:
+    """Several payments of one village to one payee (by id number, else by
+    name), each just under the limit, applied for within ``window_days`` and
+    together reaching it: the payment completing the run is the hit."""
+    limit = Decimal(str(params["limit"]))
+    low = limit * (1 - Decimal(str(params["margin_pct"])) / 100)
+    span, need = timedelta(days=params["window_days"]), params["min_count"]
+    near = and_(payments.c.amount >= low, payments.c.amount < limit)
+    rows = _payments(conn, since, window, near)
+
+    def payee(row) -> str:
+        return row.payee_id_number or row.payee
+
+    group: dict[tuple[str, str], list] = defaultdict(list)
+    for village in sorted({row.village_code for row in rows}):
+        query = select(payments).where(payments.c.village_code == village, near)
+        for other in conn.execute(query.order_by(payments.c.applied_at, payments.c.id)):
+            group[other.village_code, payee(other)].append(other)
+    hits = []
+    for row in rows:
+        run = [
+            o
+            for o in group[row.village_code, payee(row)]
+            if row.applied_at - span <= o.applied_at and (o.applied_at, o.id) <= (row.applied_at, row.id)
+        ]
+        total = sum((o.amount for o in run), Decimal(0))
+        if need > 0 and len(run) >= need and total >= limit:
+            hit = _payment_hit(row, count=len(run), total=total, **params)
+            others = tuple(("payments", o.external_id) for o in run if o.id != row.id)
+            hits.append(Hit(**{**hit.__dict__, "records": (*hit.records, *others)}))
+    return hits
+
+
 def _relatives(conn, numbers: Sequence[str], relations: Sequence[str]) -> dict[tuple[str, str], Any]:
     """Close relatives of cadres by (id number, the cadre's village)."""
     found = {}
