@@ -292,7 +292,7 @@ def warnings_raised_trend(conn: Connection, scope: Scope, window: Window, freq: 
 
 RECORD_TABLES = (
     "payments", "labour", "payouts", "projects", "seal_uses", "disclosures", "public_queries",
-    "deaths", "public_servants", "land_contracts", "cadres", "cadre_relatives",
+    "deaths", "public_servants", "land_contracts", "cadres", "cadre_relatives", "petitions",
 )  # fmt: skip
 
 

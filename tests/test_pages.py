@@ -430,6 +430,20 @@ def test_a_warning_shows_every_linked_record_and_a_missing_one_plainly(in_reques
     assert "未记录规则依据" in text(warning.layout(warning_id=str(ids_by_subject["PO2"])))
 
 
+def test_a_warning_about_a_petition_links_the_petition(in_request, sqlite_engine):
+    evidence = {
+        "rule_code": "PET-01",
+        "thresholds": {},
+        "values": {},
+        "records": [{"table": "petitions", "external_id": "P7"}],
+    }
+    with sqlite_engine.begin() as conn:
+        conn.execute(update(warnings).where(warnings.c.id == 3).values(evidence=json.dumps(evidence)))
+    shown = text(warning.layout(warning_id="3"))
+    assert "关联业务记录" in shown and "信访" in shown and "P7" in shown and "低保" in shown
+    assert "该记录已不在库中" not in shown
+
+
 # --- rule catalogue ----------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ TABLE_LABELS = {
     "payments": "三资支出", "labour": "村级用工", "payouts": "惠民资金", "projects": "工程采购",
     "seal_uses": "公章使用", "disclosures": "三务公开", "public_queries": "公开质询", "deaths": "死亡登记",
     "public_servants": "公职人员库", "land_contracts": "土地承包", "cadres": "村干部库",
-    "cadre_relatives": "村干部近亲属",
+    "cadre_relatives": "村干部近亲属", "petitions": "信访", "project_bids": "投标",
 }  # fmt: skip
 
 FIELD_LABELS = {
@@ -30,6 +30,14 @@ FIELD_LABELS = {
     "asked_at": "质询时间", "answered_at": "答复时间", "died_at": "死亡日期", "employer": "工作单位",
     "household": "承包户", "area": "承包面积（亩）", "role": "职务", "relation": "关系",
     "gap_hours": "间隔（小时）", "lead_hours": "提前（小时）",
+    "bid": "报价（元）", "bidder": "投标人", "bidders": "投标人", "cadre": "村干部", "complexity": "复杂程度",
+    "count": "次数", "daily": "日均补贴（元）", "days": "天数", "excess": "超出面积（亩）",
+    "gap_days": "间隔（天）", "hours": "历时（小时）", "late_days": "逾期（天）", "min_days": "最短天数",
+    "other": "另一条记录", "other_start": "另一条记录开始", "overlap_hours": "重叠（小时）", "part": "身份",
+    "project": "项目", "received_at": "受理时间", "registered_area": "登记承包面积（亩）", "state": "状态",
+    "total": "合计（元）", "when": "用印时段", "channel": "渠道", "summary": "摘要", "real_name": "实名",
+    "status": "状态码", "handling_level": "办理层级", "handling_unit": "办理单位", "closed_at": "办结时间",
+    "satisfaction": "满意度",
     "problem": "问题", "disclosure_id": "公开事项编号", "cadre_id": "村干部编号",
 }  # fmt: skip
 

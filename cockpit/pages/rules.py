@@ -20,7 +20,7 @@ from cockpit.rules.catalogue import Rule, load_catalogue
 from queries.scope import Scope
 from queries.warnings import rule_statistics
 
-HEADER = ("规则", "类别", "说明", "阈值（生效值 / 默认值）", "等级", "责任主体", "处置时限", "版本")
+HEADER = ("规则", "类别", "说明", "阈值：生效值（默认值）", "等级", "责任主体", "处置时限", "版本")
 HEADER += ("红", "黄", "绿", "命中", "误报率")
 EXTERNAL_NOTE = "目录外规则（未在规则目录中定义，如样例数据直接写入的预警）"
 SEVERITY_BADGES = {"high": "red", "medium": "yellow", "low": "green"}
@@ -46,7 +46,7 @@ def _thresholds(rule: Rule) -> html.Ul | str:
                 [
                     f"{p.description}：",
                     html.Strong(f"{show_value(in_force[p.name])} {p.unit}".strip()),
-                    f"（默认 {show_value(p.default)}）",
+                    "（默认值）" if in_force[p.name] == p.default else f"（默认 {show_value(p.default)}）",
                     html.Code(p.name, className="ms-1"),
                 ]
             )

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 
 from cockpit.ids import RulesIds
 from cockpit.rules.catalogue import load_catalogue
+from cockpit.rules.engine import evaluate
 from cockpit.store.records import labour
 from cockpit.store.schema import warnings
 from tests.browser.helpers import css
@@ -51,7 +52,9 @@ def test_a_rule_raised_warning_shows_its_evidence(start_cockpit, city_copy):
                 updated_at=now - timedelta(minutes=1),
             )
         )
-    cockpit = start_cockpit(city_copy)  # its refresh runs the engine: LAB-01 is raised
+        # The refresh skips the engine on a sample store (its warnings are simulated): run it here.
+        evaluate(conn, now)
+    cockpit = start_cockpit(city_copy)
     with city_copy.engine.connect() as conn:
         warning_id = conn.execute(
             select(warnings.c.id).where(warnings.c.external_id == "LAB-01:labour:LAB-BROWSER-1")
