@@ -481,7 +481,12 @@ def payment_split(conn, since, window, params, now) -> list[Hit]:
 
     group: dict[tuple[str, str], list] = defaultdict(list)
     for village in sorted({row.village_code for row in rows}):
-        query = select(payments).where(payments.c.village_code == village, near)
+        query = select(payments).where(
+            payments.c.village_code == village,
+            near,
+            payments.c.applied_at >= min(r.applied_at for r in rows) - span,
+            payments.c.applied_at <= max(r.applied_at for r in rows),
+        )
         for other in conn.execute(query.order_by(payments.c.applied_at, payments.c.id)):
             group[other.village_code, payee(other)].append(other)
     hits = []
@@ -765,7 +770,12 @@ def project_split(conn, since, window, params, now) -> list[Hit]:
     rows = _projects(conn, since, window, near)
     group: dict[tuple[str, str], list] = defaultdict(list)
     for village in sorted({row.village_code for row in rows}):
-        query = select(projects).where(projects.c.village_code == village, near)
+        query = select(projects).where(
+            projects.c.village_code == village,
+            near,
+            projects.c.announced_at >= min(r.announced_at for r in rows) - span,
+            projects.c.announced_at <= max(r.announced_at for r in rows),
+        )
         for other in conn.execute(query.order_by(projects.c.announced_at, projects.c.id)):
             group[other.village_code, other.winner].append(other)
     hits = []
@@ -997,7 +1007,11 @@ def petition_repeated(conn, since, window, params, now) -> list[Hit]:
     rows = conn.execute(query.order_by(petitions.c.id)).all()
     same: dict[tuple[str, str], list] = defaultdict(list)
     for village in sorted({row.village_code for row in rows}):
-        query = select(petitions).where(petitions.c.village_code == village)
+        query = select(petitions).where(
+            petitions.c.village_code == village,
+            petitions.c.received_at >= min(r.received_at for r in rows) - span,
+            petitions.c.received_at <= max(r.received_at for r in rows),
+        )
         for other in conn.execute(query.order_by(petitions.c.received_at, petitions.c.id)):
             same[other.village_code, other.category].append(other)
     hits = []
