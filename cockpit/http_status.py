@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import dash
 import flask
 
 from cockpit.context import current
@@ -17,27 +18,50 @@ from queries.petitions import get_petition
 from queries.regions import region_path
 from queries.warnings import get_warning
 
-STATIC_PAGES = {"/", "/screen", "/warnings", "/rules"}
-RECORD_PAGES = re.compile(r"^/(region|petition|warning)/([^/]+)$")
+NOT_FOUND_PAGE = "/404"
+
+
+def _region_exists(conn, code: str) -> bool:
+    return bool(region_path(conn, code, current().root_code))
+
+
+def _record_exists(getter):
+    def exists(conn, key: str) -> bool:
+        return key.isdigit() and len(key) <= 18 and getter(conn, int(key)) is not None
+
+    return exists
+
+
+# What must exist for a page with a path variable to show something, by the
+# variable's name in the page's path_template (see cockpit.pages.register).
+RECORD_CHECKS = {
+    "code": _region_exists,
+    "petition_id": _record_exists(get_petition),
+    "warning_id": _record_exists(get_warning),
+}
+
+
+def _template_pattern(template: str) -> re.Pattern:
+    parts = re.split(r"<(\w+)>", template)
+    pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>[^/]+)" for i, p in enumerate(parts))
+    return re.compile(f"^{pattern}$")
 
 
 def page_exists(path: str) -> bool:
-    """Whether ``path`` names a page of the cockpit and what it shows exists."""
+    """Whether ``path`` names a registered page and what it shows exists."""
     path = path.rstrip("/") or "/"
-    if path in STATIC_PAGES:
-        return True
-    match = RECORD_PAGES.match(path)
-    if match is None:
-        return False
-    kind, key = match.groups()
-    ctx = current()
-    with ctx.engine.connect() as conn:
-        if kind == "region":
-            return bool(region_path(conn, key, ctx.root_code))
-        if not key.isdigit() or len(key) > 18:
-            return False
-        found = get_petition(conn, int(key)) if kind == "petition" else get_warning(conn, int(key))
-        return found is not None
+    for page in dash.page_registry.values():
+        template = page.get("path_template")
+        if not template:
+            if page["path"] == path and path != NOT_FOUND_PAGE:
+                return True
+            continue
+        match = _template_pattern(template).match(path)
+        if match is None:
+            continue
+        with current().engine.connect() as conn:
+            return all(RECORD_CHECKS[name](conn, value) for name, value in match.groupdict().items())
+    return False
 
 
 def install_status_hook(server: flask.Flask) -> None:

@@ -123,6 +123,8 @@ def test_the_index_page_loads_nothing_from_the_internet(app):
     [
         ("/", 200),
         ("/screen", 200),
+        ("/rules", 200),
+        ("/404", 404),
         ("/warnings?overdue=1", 200),
         (f"/region/{city.V1}?window=month", 200),
         ("/petition/1", 200),
