@@ -114,6 +114,7 @@ WARNING = Lifecycle(
     transitions=(
         Transition("raised", "系统预警", frozenset(), "new"),
         Transition("accepted", "签收处置", frozenset({"new"}), "pending"),
+        Transition("reminded", "催办提醒", frozenset({"new", "pending"}), None),
         Transition("reassigned", "转交", frozenset({"new", "pending"}), None),
         Transition("disposed", "处置完毕", frozenset({"new", "pending"}), "disposed"),
         Transition("reopened", "重新处置", frozenset({"disposed"}), "pending"),

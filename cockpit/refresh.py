@@ -10,11 +10,12 @@ import logging
 import time
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, insert, update
 from sqlalchemy.exc import IntegrityError
 
 from cockpit.rules.engine import evaluate
-from cockpit.store.schema import refresh_state, store_meta
+from cockpit.rules.escalation import escalate
+from cockpit.store.schema import refresh_state
 from queries.refresh import RefreshStatus, data_version
 
 log = logging.getLogger(__name__)
@@ -26,18 +27,21 @@ def refresh(engine: Engine, now: datetime | None = None) -> RefreshStatus:
     """Record what the cockpit's data looks like now, so open pages can tell
     whether to redraw and whether the data is stale.
 
-    1. Run the warning engine (cockpit.rules.engine.evaluate; not on the
-       sample store, whose warnings are simulated) over the business
+    1. Run the warning engine (cockpit.rules.engine.evaluate) over the business
        records new or changed since its last run, in its own
        transaction, so the warnings it raises are in this refresh's version
        and show at once. A failing rule evaluation is rolled back and logged;
        it does not stop the rest of the refresh (the next run retries it).
-    2. Compute the data version: a fingerprint of petitions, warnings and
+    2. Escalate overdue warnings (cockpit.rules.escalation.escalate: remind
+       the owner, or hand the warning to the town's discipline committee),
+       on every store, in its own transaction, failures logged and retried
+       next run like step 1.
+    3. Compute the data version: a fingerprint of petitions, warnings and
        their events (queries.refresh.data_version).
-    3. Write it, with the time and how long it took, to ``refresh_state``
+    4. Write it, with the time and how long it took, to ``refresh_state``
        (update the job's row; insert it the first time). Safe when two copies
        run at once: the loser of the insert race updates instead.
-    4. Pages poll ``refresh_state``; when the version changes they re-query,
+    5. Pages poll ``refresh_state``; when the version changes they re-query,
        and when ``refreshed_at`` grows old they say the data is stale.
 
     Raises whatever the database raises; the scheduler logs it and the next
@@ -46,6 +50,7 @@ def refresh(engine: Engine, now: datetime | None = None) -> RefreshStatus:
     started = time.perf_counter()
     now = now or datetime.now(UTC)
     raise_warnings(engine, now)
+    escalate_warnings(engine, now)
     with engine.begin() as conn:
         version = data_version(conn)
         values = {
@@ -63,14 +68,11 @@ def raise_warnings(engine: Engine, now: datetime) -> int | None:
     """Run the warning engine in its own transaction; the number of warnings
     it raised, or None when it failed (logged, rolled back).
 
-    Not on the sample store: its warnings are simulated by the sample
-    generator (sample_db), which does not write business records yet, and
-    rules over its petitions would double the simulated ones.
+    On the sample store too: its generator writes business records and its
+    live demo adds more, and the engine raises their warnings here.
     """
     try:
         with engine.begin() as conn:
-            if _warnings_simulated(conn):
-                return 0
             runs = evaluate(conn, now)
     except Exception:
         log.exception("warning rule evaluation failed; the refresh goes on and the next run retries it")
@@ -81,9 +83,19 @@ def raise_warnings(engine: Engine, now: datetime) -> int | None:
     return raised
 
 
-def _warnings_simulated(conn) -> bool:
-    generator = conn.execute(select(store_meta.c.value).where(store_meta.c.key == "generator")).scalar()
-    return generator == "sample"
+def escalate_warnings(engine: Engine, now: datetime) -> int | None:
+    """Apply the escalation policy in its own transaction; the number of
+    warnings reminded or reassigned, or None when it failed (logged, rolled
+    back; the next run retries it)."""
+    try:
+        with engine.begin() as conn:
+            moved = escalate(conn, now)
+    except Exception:
+        log.exception("warning escalation failed; the refresh goes on and the next run retries it")
+        return None
+    if moved:
+        log.info("escalation reminded or reassigned %d overdue warning(s)", moved)
+    return moved
 
 
 def _upsert(conn, values: dict) -> None:
