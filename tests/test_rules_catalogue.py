@@ -36,7 +36,7 @@ def parse(**changes):
 def test_the_catalogue_loads_and_every_rule_has_a_check():
     catalogue = load_catalogue()
     assert set(catalogue) == set(CHECKS)
-    assert catalogue["LAB-02"].defaults == {"min_hours": 4}
+    assert catalogue["LAB-02"].defaults == {"min_hours": 4, "min_amount": 0}
     assert catalogue["FUN-01"].dispose_within == timedelta(days=3)
 
 

@@ -74,7 +74,7 @@ def test_a_warning_records_its_rule_version_thresholds_values_and_records(store)
     assert json.loads(row.evidence) == {
         "rule_code": "LAB-02",
         "rule_version": rule.version(),
-        "thresholds": {"min_hours": 4},
+        "thresholds": {"min_hours": 4, "min_amount": 0},
         "values": {
             "worker": "王五",
             "filed_at": "2026-11-05T09:00:00+08:00",

@@ -10,16 +10,18 @@ come from the catalogue (catalogue.yaml); a check only supplies the values.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, false, func, or_, select, true
 
+from cockpit.rules.calendar import is_holiday, is_working_day, working_days_between
 from cockpit.store.records import (
     APPROVAL_ROLES,
     DISCLOSURE_CATEGORIES,
@@ -38,7 +40,7 @@ from cockpit.store.records import (
     public_servants,
     seal_uses,
 )
-from cockpit.store.schema import petitions
+from cockpit.store.schema import petitions, regions
 from cockpit.timewindow import TZ, Window
 
 CHUNK = 500  # ids per IN (...) list
@@ -102,6 +104,20 @@ def chunks(values: Sequence) -> Iterable[Sequence]:
         yield values[start : start + CHUNK]
 
 
+def _same_villages(conn, table: Table, rows: Sequence, at: str, span: timedelta, *where) -> Iterable:
+    """The rows of ``table`` in the villages of ``rows`` whose ``at`` column
+    lies from ``span`` before the earliest of ``rows`` to the latest, in
+    time order: one query per CHUNK villages (not one per village)."""
+    if not rows:
+        return
+    column = table.c[at]
+    first = min(getattr(r, at) for r in rows) - span
+    last = max(getattr(r, at) for r in rows)
+    for chunk in chunks(sorted({row.village_code for row in rows})):
+        query = select(table).where(table.c.village_code.in_(chunk), column >= first, column <= last, *where)
+        yield from conn.execute(query.order_by(column, table.c.id))
+
+
 def _hours(delta: timedelta) -> float:
     return delta.total_seconds() / 3600
 
@@ -112,6 +128,11 @@ def _hours(delta: timedelta) -> float:
 def _labour(conn, since, window, *where):
     query = select(labour).where(_changed(since, labour), _in(labour.c.filed_at, window), *where)
     return conn.execute(query.order_by(labour.c.id)).all()
+
+
+def _unpaid_or_above(amount: Decimal | None, floor: float) -> bool:
+    """A floor added to a rule that judged every amount: 0 keeps it so."""
+    return not floor or amount is None or amount > floor
 
 
 def _labour_hit(row, **values) -> Hit:
@@ -138,20 +159,26 @@ def labour_before_application(conn, since, window, params, now) -> list[Hit]:
 
 @check("LAB-02", labour)
 def labour_declared_too_soon(conn, since, window, params, now) -> list[Hit]:
-    limit = timedelta(hours=params["min_hours"])
+    """Declared less than ``min_hours`` after the application was filed;
+    unpaid, or paid more than ``min_amount`` (0: any amount)."""
+    limit, floor = timedelta(hours=params["min_hours"]), params["min_amount"]
     return [
         _labour_hit(
-            row, declared_at=row.declared_at, gap_hours=_hours(row.declared_at - row.filed_at), **params
+            row,
+            declared_at=row.declared_at,
+            gap_hours=_hours(row.declared_at - row.filed_at),
+            min_hours=params["min_hours"],
         )
         for row in _labour(conn, since, window, labour.c.declared_at.is_not(None))
-        if row.declared_at - row.filed_at < limit
+        if row.declared_at - row.filed_at < limit and _unpaid_or_above(row.amount_paid, floor)
     ]
 
 
 @check("LAB-03", labour, cadres)
 def labour_paid_to_cadre(conn, since, window, params, now) -> list[Hit]:
-    """Paid to a worker marked as a cadre, or whose id number is in the
-    village's cadre registry."""
+    """Paid to a worker marked as a cadre, or (when ``check_registry`` is 1)
+    whose id number is in the village's cadre registry."""
+    by_registry = cadres.c.id.is_not(None) if params["check_registry"] else false()
     joined = labour.outerjoin(
         cadres,
         and_(cadres.c.id_number == labour.c.worker_id_number, cadres.c.village_code == labour.c.village_code),
@@ -163,14 +190,14 @@ def labour_paid_to_cadre(conn, since, window, params, now) -> list[Hit]:
             _changed(since, labour, cadres),
             _in(labour.c.filed_at, window),
             labour.c.amount_paid > params["min_amount"],
-            or_(labour.c.is_cadre == true(), cadres.c.id.is_not(None)),
+            or_(labour.c.is_cadre == true(), by_registry),
         )
         .order_by(labour.c.id)
     )
     hits: dict[str, Hit] = {}
     for row in conn.execute(query):
         hit = _labour_hit(row, amount_paid=row.amount_paid)
-        if row.cadre_external_id:
+        if row.cadre_external_id and params["check_registry"]:
             hit = Hit(**{**hit.__dict__, "records": (*hit.records, ("cadres", row.cadre_external_id))})
         hits.setdefault(row.external_id, hit)
     return list(hits.values())
@@ -240,7 +267,9 @@ def chain_problem(approvals: Sequence, chain: Sequence[str]) -> str | None:
 @check("FUN-02", payments)
 def payment_chain_broken(conn, since, window, params, now) -> list[Hit]:
     """Judged once the chain is over (the payment approved or paid): a chain
-    still collecting signatures is not yet incomplete."""
+    still collecting signatures is not yet incomplete. A payment below
+    ``short_chain_below`` (when above 0) is judged against ``short_chain``."""
+    below, short, full = params["short_chain_below"], params["short_chain"], params["chain"]
     rows = _payments(
         conn,
         since,
@@ -252,7 +281,8 @@ def payment_chain_broken(conn, since, window, params, now) -> list[Hit]:
     hits = []
     for row in rows:
         signed = approvals.get(row.id)
-        problem = chain_problem(signed, params["chain"]) if signed else None
+        chain = short if row.amount < below else full
+        problem = chain_problem(signed, chain) if signed else None
         if problem:
             hits.append(_payment_hit(row, problem=problem))
     return hits
@@ -370,21 +400,15 @@ def _open_or_changed(since, table: Table, still_open: ColumnElement[bool]) -> Co
     return true() if since is None else or_(table.c.updated_at > since, still_open)
 
 
-def _holidays(params) -> set[date]:
-    return {date.fromisoformat(day) for day in params["holidays"]}
-
-
-def _working_days_after(start: datetime, end: datetime, skip_weekends: bool, holidays: set[date]) -> int:
-    """Days after ``start``'s local date up to ``end``'s local date, leaving
-    out weekends (when ``skip_weekends``) and holidays."""
+def _working_days_after(start: datetime, end: datetime, skip_weekends: bool) -> int:
+    """Days after ``start``'s local date up to ``end``'s local date by the
+    shared calendar: its working days (make-up days in, weekends and public
+    holidays out) when ``skip_weekends``, else every day but public holidays."""
     first, last = start.astimezone(TZ).date(), end.astimezone(TZ).date()
-    count = 0
-    day = first + timedelta(days=1)
-    while day <= last:
-        if not ((skip_weekends and day.weekday() >= 5) or day in holidays):
-            count += 1
-        day += timedelta(days=1)
-    return count
+    if skip_weekends:
+        return working_days_between(first, last)
+    days = (first + timedelta(days=n) for n in range(1, (last - first).days + 1))
+    return sum(not is_holiday(day) for day in days)
 
 
 def _late(due: datetime, done: datetime | None, now: datetime, grace: timedelta) -> tuple[bool, int, str]:
@@ -402,15 +426,23 @@ def _late(due: datetime, done: datetime | None, now: datetime, grace: timedelta)
 @check("LAB-04", labour)
 def labour_pay_above_daily_cap(conn, since, window, params, now) -> list[Hit]:
     """Paid more per working day than the cap; days = the work's length in
-    ``hours_per_day`` blocks, at least one."""
+    ``hours_per_day`` blocks, at least one. Work starting on a rest day (a
+    weekend day that is not a make-up working day, or a public holiday, by the
+    shared calendar) has its cap raised by ``rest_day_extra_pct`` percent.
+    Only amounts above ``min_amount``."""
     cap, per_day = Decimal(str(params["daily_cap"])), params["hours_per_day"]
+    rest_cap = cap * (1 + Decimal(str(params["rest_day_extra_pct"])) / 100)
     hits = []
-    where = (labour.c.work_end.is_not(None), labour.c.amount_paid.is_not(None))
+    where = (
+        labour.c.work_end.is_not(None),
+        labour.c.amount_paid.is_not(None),
+        labour.c.amount_paid > params["min_amount"],
+    )
     for row in _labour(conn, since, window, *where):
         hours = _hours(row.work_end - row.work_start)
         days = max(1, math.ceil(hours / per_day)) if per_day else 1
         daily = row.amount_paid / days
-        if daily > cap:
+        if daily > (cap if is_working_day(row.work_start.astimezone(TZ).date()) else rest_cap):
             hits.append(_labour_hit(row, amount_paid=row.amount_paid, days=days, daily=daily))
     return hits
 
@@ -418,11 +450,17 @@ def labour_pay_above_daily_cap(conn, since, window, params, now) -> list[Hit]:
 @check("LAB-05", labour)
 def labour_overlapping(conn, since, window, params, now) -> list[Hit]:
     """The same person (id number) on two labour records whose working times
-    overlap by more than the threshold; the later record is the subject."""
+    overlap by more than the threshold; the later record is the subject, when
+    it is unpaid or paid more than ``min_amount`` (0: any amount)."""
     least = timedelta(hours=params["min_overlap_hours"])
-    rows = _labour(
-        conn, since, window, labour.c.work_end.is_not(None), labour.c.worker_id_number.is_not(None)
-    )
+    floor = params["min_amount"]
+    rows = [
+        row
+        for row in _labour(
+            conn, since, window, labour.c.work_end.is_not(None), labour.c.worker_id_number.is_not(None)
+        )
+        if _unpaid_or_above(row.amount_paid, floor)
+    ]
     numbers = sorted({row.worker_id_number for row in rows})
     by_person: dict[str, list] = defaultdict(list)
     for chunk in chunks(numbers):
@@ -449,7 +487,16 @@ def labour_overlapping(conn, since, window, params, now) -> list[Hit]:
 
 @check("FUN-05", payments)
 def payment_paid_before_approval(conn, since, window, params, now) -> list[Hit]:
+    """Paid more than ``grace_hours`` before it was approved; a payment whose
+    purpose names an emergency (``emergency_words``: 抢险, 防汛 …) is allowed
+    ``emergency_extra_hours`` more."""
     grace = timedelta(hours=params["grace_hours"])
+    extra = timedelta(hours=params["emergency_extra_hours"])
+    words = params["emergency_words"]
+
+    def allowed(row) -> timedelta:
+        return grace + extra if any(word in row.purpose for word in words) else grace
+
     rows = _payments(
         conn,
         since,
@@ -461,7 +508,7 @@ def payment_paid_before_approval(conn, since, window, params, now) -> list[Hit]:
     return [
         _payment_hit(row, paid_at=row.paid_at, approved_at=row.approved_at)
         for row in rows
-        if row.paid_at < row.approved_at - grace
+        if row.paid_at < row.approved_at - allowed(row)
     ]
 
 
@@ -480,15 +527,8 @@ def payment_split(conn, since, window, params, now) -> list[Hit]:
         return row.payee_id_number or row.payee
 
     group: dict[tuple[str, str], list] = defaultdict(list)
-    for village in sorted({row.village_code for row in rows}):
-        query = select(payments).where(
-            payments.c.village_code == village,
-            near,
-            payments.c.applied_at >= min(r.applied_at for r in rows) - span,
-            payments.c.applied_at <= max(r.applied_at for r in rows),
-        )
-        for other in conn.execute(query.order_by(payments.c.applied_at, payments.c.id)):
-            group[other.village_code, payee(other)].append(other)
+    for other in _same_villages(conn, payments, rows, "applied_at", span, near):
+        group[other.village_code, payee(other)].append(other)
     hits = []
     for row in rows:
         run = [
@@ -506,7 +546,7 @@ def payment_split(conn, since, window, params, now) -> list[Hit]:
 
 def _relatives(conn, numbers: Sequence[str], relations: Sequence[str]) -> dict[tuple[str, str], Any]:
     """Close relatives of cadres by (id number, the cadre's village)."""
-    found = {}
+    found: dict[tuple[str, str], Any] = {}
     for chunk in chunks(sorted(set(numbers))):
         query = (
             select(
@@ -516,20 +556,39 @@ def _relatives(conn, numbers: Sequence[str], relations: Sequence[str]) -> dict[t
                 cadres.c.name.label("cadre"),
                 cadres.c.role,
                 cadres.c.village_code,
+                regions.c.name.label("village"),
             )
-            .select_from(cadre_relatives.join(cadres, cadres.c.id == cadre_relatives.c.cadre_id))
+            .select_from(
+                cadre_relatives.join(cadres, cadres.c.id == cadre_relatives.c.cadre_id).outerjoin(
+                    regions, regions.c.code == cadres.c.village_code
+                )
+            )
             .where(cadre_relatives.c.id_number.in_(chunk), cadre_relatives.c.relation.in_(list(relations)))
         )
-        for row in conn.execute(query):
+        for row in conn.execute(query.order_by(cadre_relatives.c.id)):
             found.setdefault((row.id_number, row.village_code), row)
     return found
 
 
+def _relative_of(relatives: dict, number: str | None, village: str, any_village: bool) -> tuple[Any, str]:
+    """The cadre relative with id ``number`` in ``village`` (else, when
+    ``any_village``, in any village) and where the cadre serves, in Chinese."""
+    found = relatives.get((number, village))
+    if found is not None:
+        return found, "本村"
+    if any_village:
+        for (other_number, _village), relative in relatives.items():
+            if other_number == number:
+                return relative, relative.village or relative.village_code
+    return None, ""
+
+
 @check("FUN-04", payments, cadre_relatives, cadres)
 def payment_to_cadre_relative(conn, since, window, params, now) -> list[Hit]:
-    """Paid to a close relative of one of the village's own cadres. (A new
-    relative in the registry flags old payments: the registry is watched and,
-    when it changed, every payment is read.)"""
+    """Paid to a close relative of one of the village's own cadres (of any
+    village's when ``other_villages`` is 1). (A new relative in the registry
+    flags old payments: the registry is watched and, when it changed, every
+    payment is read.)"""
     relatives_changed = (
         since is not None
         and conn.execute(
@@ -544,11 +603,14 @@ def payment_to_cadre_relative(conn, since, window, params, now) -> list[Hit]:
         payments.c.amount > params["min_amount"],
     )
     relatives = _relatives(conn, [row.payee_id_number for row in rows], params["relations"])
+    any_village = bool(params["other_villages"])
     hits = []
     for row in rows:
-        relative = relatives.get((row.payee_id_number, row.village_code))
+        relative, where = _relative_of(relatives, row.payee_id_number, row.village_code, any_village)
         if relative is not None:
-            hit = _payment_hit(row, cadre=relative.cadre, role=relative.role, relation=relative.relation)
+            hit = _payment_hit(
+                row, cadre=relative.cadre, role=relative.role, relation=relative.relation, cadre_village=where
+            )
             hits.append(
                 Hit(**{**hit.__dict__, "records": (*hit.records, ("cadre_relatives", relative.external_id))})
             )
@@ -575,20 +637,25 @@ WEEKDAYS = "一二三四五六日"
 @check("SEAL-02", seal_uses)
 def seal_used_out_of_hours(conn, since, window, params, now) -> list[Hit]:
     """Used before ``work_start_hour`` or from ``work_end_hour`` (local time),
-    on a weekend (when ``weekends`` is 1) or on a listed holiday."""
+    on a public holiday, or on a weekend day that is not a make-up working day
+    (when ``weekends`` is 1); holidays and make-up days from the shared
+    calendar (cockpit/rules/calendar.py); or in the lunch break, from
+    ``lunch_start_hour`` to ``lunch_end_hour`` (none while they are equal)."""
     start, end, weekends = params["work_start_hour"], params["work_end_hour"], params["weekends"]
-    holidays = _holidays(params)
+    lunch_start, lunch_end = params["lunch_start_hour"], params["lunch_end_hour"]
     query = select(seal_uses).where(_changed(since, seal_uses), _in(seal_uses.c.used_at, window))
     hits = []
     for row in conn.execute(query.order_by(seal_uses.c.id)):
         local = row.used_at.astimezone(TZ)
         hour = local.hour + local.minute / 60
-        if local.date() in holidays:
+        if is_holiday(local.date()):
             when = "节假日"
-        elif weekends and local.weekday() >= 5:
+        elif weekends and not is_working_day(local.date()):
             when = "周" + WEEKDAYS[local.weekday()]
         elif hour < start or hour >= end:
             when = "非工作时间"
+        elif lunch_start <= hour < lunch_end:
+            when = "午休时间"
         else:
             continue
         hits.append(_seal_hit(row, when=when))
@@ -668,8 +735,12 @@ def payout_area_above_land(conn, since, window, params, now) -> list[Hit]:
 
 @check("SUB-04", payouts, clock=True)
 def payout_late(conn, since, window, params, now) -> list[Hit]:
-    """Paid more than ``grace_days`` after it was due, or still unpaid then."""
+    """Paid more than ``grace_days`` after it was due, or still unpaid then;
+    programmes paid in batches (``batch_programmes``) are allowed
+    ``batch_extra_days`` more."""
     grace = timedelta(days=params["grace_days"])
+    batch = set(params["batch_programmes"])
+    extra = timedelta(days=params["batch_extra_days"])
     unpaid = payouts.c.paid_at.is_(None)
     query = select(payouts).where(
         _open_or_changed(since, payouts, unpaid),
@@ -678,7 +749,8 @@ def payout_late(conn, since, window, params, now) -> list[Hit]:
     )
     hits = []
     for row in conn.execute(query.order_by(payouts.c.id)):
-        late, days, state = _late(row.due_at, row.paid_at, now, grace)
+        allowed = grace + extra if row.programme in batch else grace
+        late, days, state = _late(row.due_at, row.paid_at, now, allowed)
         if late:
             state = state.replace("完成", "发放")
             hits.append(
@@ -703,18 +775,25 @@ def payout_repeated(conn, since, window, params, now) -> list[Hit]:
     span = timedelta(days=params["window_days"])
     need = params["min_count"]
     rows = _payouts(conn, since, window, payouts.c.amount > params["min_amount"])
+    if since is None and window is None:  # every payout read already
+        others = sorted(rows, key=lambda o: (o.due_at, o.id))
+    else:
+        others = []
+        for chunk in chunks(sorted({row.id_number for row in rows})):
+            query = select(payouts).where(
+                payouts.c.id_number.in_(chunk), payouts.c.amount > params["min_amount"]
+            )
+            others.extend(conn.execute(query.order_by(payouts.c.due_at, payouts.c.id)))
     same: dict[tuple[str, str], list] = defaultdict(list)
-    for chunk in chunks(sorted({row.id_number for row in rows})):
-        query = select(payouts).where(payouts.c.id_number.in_(chunk), payouts.c.amount > params["min_amount"])
-        for other in conn.execute(query.order_by(payouts.c.due_at, payouts.c.id)):
-            same[other.id_number, other.programme].append(other)
+    order: dict[tuple[str, str], list] = defaultdict(list)  # (due_at, id) of each, for bisect
+    for other in others:
+        same[other.id_number, other.programme].append(other)
+        order[other.id_number, other.programme].append((other.due_at, other.id))
     hits = []
     for row in rows:
-        earlier = [
-            o
-            for o in same[row.id_number, row.programme]
-            if row.due_at - span <= o.due_at and (o.due_at, o.id) <= (row.due_at, row.id)
-        ]
+        key = (row.id_number, row.programme)
+        first = bisect_left(order[key], (row.due_at - span,))
+        earlier = same[key][first : bisect_right(order[key], (row.due_at, row.id))]
         if len(earlier) >= need and need > 0:
             hits.append(
                 Hit(
@@ -736,6 +815,15 @@ def payout_repeated(conn, since, window, params, now) -> list[Hit]:
 def _projects(conn, since, window, *where):
     query = select(projects).where(_changed(since, projects), _in(projects.c.announced_at, window), *where)
     return conn.execute(query.order_by(projects.c.id)).all()
+
+
+def _above_floors(params) -> ColumnElement[bool]:
+    """Amount above ``min_amount``, and a purchase above its own floor
+    ``procurement_min_amount`` as well."""
+    return and_(
+        projects.c.amount > params["min_amount"],
+        or_(projects.c.kind != "procurement", projects.c.amount > params["procurement_min_amount"]),
+    )
 
 
 def _bids(conn, project_ids: Sequence[int]) -> dict[int, list]:
@@ -769,15 +857,8 @@ def project_split(conn, since, window, params, now) -> list[Hit]:
     near = and_(projects.c.amount >= low, projects.c.amount < limit, projects.c.winner.is_not(None))
     rows = _projects(conn, since, window, near)
     group: dict[tuple[str, str], list] = defaultdict(list)
-    for village in sorted({row.village_code for row in rows}):
-        query = select(projects).where(
-            projects.c.village_code == village,
-            near,
-            projects.c.announced_at >= min(r.announced_at for r in rows) - span,
-            projects.c.announced_at <= max(r.announced_at for r in rows),
-        )
-        for other in conn.execute(query.order_by(projects.c.announced_at, projects.c.id)):
-            group[other.village_code, other.winner].append(other)
+    for other in _same_villages(conn, projects, rows, "announced_at", span, near):
+        group[other.village_code, other.winner].append(other)
     hits = []
     for row in rows:
         run = [
@@ -798,13 +879,13 @@ def project_split(conn, since, window, params, now) -> list[Hit]:
 @check("PRJ-02", projects)
 def project_without_pledge(conn, since, window, params, now) -> list[Hit]:
     """Under the tendering limit (so decided in the village), above the
-    floor, and the cadres signed no no-stake pledge."""
+    floors (a purchase's own too), and the cadres signed no no-stake pledge."""
     rows = _projects(
         conn,
         since,
         window,
         projects.c.amount < params["limit"],
-        projects.c.amount > params["min_amount"],
+        _above_floors(params),
         projects.c.no_stake_pledge == false(),
     )
     return [_project_hit(row, **params) for row in rows]
@@ -813,7 +894,10 @@ def project_without_pledge(conn, since, window, params, now) -> list[Hit]:
 @check("PRJ-03", projects, cadre_relatives, cadres)
 def project_bid_by_cadre_relative(conn, since, window, params, now) -> list[Hit]:
     """A bidder (or the winner) is a close relative of one of the village's
-    own cadres. Bids carry the id number; the project is the subject."""
+    own cadres (of any village's when ``other_villages`` is 1); only the
+    winner when ``winner_only`` is 1. Bids carry the id number; the project
+    is the subject."""
+    any_village, winner_only = bool(params["other_villages"]), bool(params["winner_only"])
     relatives_changed = (
         since is not None
         and conn.execute(
@@ -829,12 +913,15 @@ def project_bid_by_cadre_relative(conn, since, window, params, now) -> list[Hit]
     hits = []
     for row in rows:
         for bid in bids[row.id]:
-            relative = relatives.get((bid.bidder_id_number, row.village_code))
+            if winner_only and bid.bidder != row.winner:
+                continue
+            relative, where = _relative_of(relatives, bid.bidder_id_number, row.village_code, any_village)
             if relative is not None:
                 role = "中标" if bid.bidder == row.winner else "投标"
                 hits.append(
                     _project_hit(row, (("cadre_relatives", relative.external_id),), bidder=bid.bidder,
-                                 cadre=relative.cadre, relation=relative.relation, part=role)
+                                 cadre=relative.cadre, relation=relative.relation, part=role,
+                                 cadre_village=where)
                 )  # fmt: skip
                 break
     return hits
@@ -842,10 +929,9 @@ def project_bid_by_cadre_relative(conn, since, window, params, now) -> list[Hit]
 
 @check("PRJ-04", projects)
 def project_single_bidder(conn, since, window, params, now) -> list[Hit]:
-    """Awarded with fewer bidders than required."""
-    rows = _projects(
-        conn, since, window, projects.c.awarded_at.is_not(None), projects.c.amount > params["min_amount"]
-    )
+    """Awarded with fewer bidders than required, above the floors (a
+    purchase's own too)."""
+    rows = _projects(conn, since, window, projects.c.awarded_at.is_not(None), _above_floors(params))
     bids = _bids(conn, [row.id for row in rows])
     hits = []
     for row in rows:
@@ -858,9 +944,10 @@ def project_single_bidder(conn, since, window, params, now) -> list[Hit]:
 @check("PRJ-05", projects)
 def project_identical_bids(conn, since, window, params, now) -> list[Hit]:
     """At least ``min_same`` bids from different bidders whose amounts differ
-    by no more than ``tolerance_pct`` percent (identical at 0)."""
+    by no more than ``tolerance_pct`` percent (identical at 0); when
+    ``winner_among`` is 1, only if the winner is one of them."""
     share = Decimal(str(params["tolerance_pct"])) / 100
-    need = params["min_same"]
+    need, winner_among = params["min_same"], bool(params["winner_among"])
     rows = _projects(conn, since, window, projects.c.amount > params["min_amount"])
     bids = _bids(conn, [row.id for row in rows])
     hits = []
@@ -871,6 +958,8 @@ def project_identical_bids(conn, since, window, params, now) -> list[Hit]:
             close = [b for b in ordered[i:] if b.amount - first.amount <= first.amount * share]
             if len({b.bidder for b in close}) > len({b.bidder for b in best}):
                 best = close
+        if winner_among and row.winner not in {b.bidder for b in best}:
+            continue
         if need > 0 and len({b.bidder for b in best}) >= need:
             names = "、".join(dict.fromkeys(b.bidder for b in best))
             hits.append(_project_hit(row, bidders=names, bid=best[0].amount, count=len(best)))
@@ -880,7 +969,9 @@ def project_identical_bids(conn, since, window, params, now) -> list[Hit]:
 @check("PRJ-06", projects)
 def project_awarded_too_soon(conn, since, window, params, now) -> list[Hit]:
     """Awarded less than the minimum announcement period after it was
-    announced (works and purchases have their own minimum)."""
+    announced (works and purchases have their own minimum; a project of at
+    least ``large_amount`` needs ``large_min_days`` if that is longer)."""
+    large = Decimal(str(params["large_amount"]))
     rows = _projects(
         conn, since, window, projects.c.awarded_at.is_not(None), projects.c.amount > params["min_amount"]
     )
@@ -888,6 +979,8 @@ def project_awarded_too_soon(conn, since, window, params, now) -> list[Hit]:
     hits = []
     for row in rows:
         days = minimum.get(row.kind, params["works_min_days"])
+        if row.amount >= large:
+            days = max(days, params["large_min_days"])
         gap = row.awarded_at - row.announced_at
         if gap < timedelta(days=days):
             hits.append(
@@ -931,10 +1024,10 @@ def disclosure_overdue(conn, since, window, params, now) -> list[Hit]:
 
 @check("QRY-01", public_queries, clock=True)
 def query_unanswered(conn, since, window, params, now) -> list[Hit]:
-    """Answered after more than ``limit_days`` working days (weekends left
-    out when ``skip_weekends`` is 1; listed holidays always), or still
-    unanswered after them."""
-    limit, skip, holidays = params["limit_days"], bool(params["skip_weekends"]), _holidays(params)
+    """Answered after more than ``limit_days`` working days (by the shared
+    calendar when ``skip_weekends`` is 1, so a make-up Saturday counts;
+    public holidays are always left out), or still unanswered after them."""
+    limit, skip = params["limit_days"], bool(params["skip_weekends"])
     unanswered = public_queries.c.answered_at.is_(None)
     query = select(public_queries).where(
         _open_or_changed(since, public_queries, unanswered), _in(public_queries.c.asked_at, window)
@@ -942,7 +1035,7 @@ def query_unanswered(conn, since, window, params, now) -> list[Hit]:
     hits = []
     for row in conn.execute(query.order_by(public_queries.c.id)):
         end = row.answered_at or now
-        days = _working_days_after(row.asked_at, end, skip, holidays)
+        days = _working_days_after(row.asked_at, end, skip)
         if days > limit:
             state = f"{row.answered_at.astimezone(TZ):%Y-%m-%d} 才答复" if row.answered_at else "至今未答复"
             hits.append(
@@ -978,8 +1071,12 @@ def _petition_hit(row, records=None, **values) -> Hit:
 @check("PET-01", petitions, clock=True)
 def petition_overdue(conn, since, window, params, now) -> list[Hit]:
     """Closed after its time limit (general or complex, counted from
-    receipt), or still open after it."""
+    receipt), or still open after it. The limit is in calendar days, or in
+    working days by the shared calendar when ``working_days`` is 1 (then
+    counted over local dates: working days after the day of receipt up to
+    the day of closing, or today)."""
     limits = {"general": params["general_days"], "complex": params["complex_days"]}
+    by_working_days = bool(params["working_days"])
     still_open = petitions.c.closed_at.is_(None)
     query = select(petitions).where(
         _open_or_changed(since, petitions, still_open), _in(petitions.c.received_at, window)
@@ -987,13 +1084,20 @@ def petition_overdue(conn, since, window, params, now) -> list[Hit]:
     hits = []
     for row in conn.execute(query.order_by(petitions.c.id)):
         days = limits.get(row.complexity, params["general_days"])
-        late, late_days, state = _late(
-            row.received_at + timedelta(days=days), row.closed_at, now, timedelta(0)
-        )
+        if by_working_days:
+            end = (row.closed_at or now).astimezone(TZ).date()
+            taken = working_days_between(row.received_at.astimezone(TZ).date(), end)
+            late, late_days = taken > days, taken - days
+            state = f"{end:%Y-%m-%d} 才完成" if row.closed_at else "至今未完成"
+        else:
+            late, late_days, state = _late(
+                row.received_at + timedelta(days=days), row.closed_at, now, timedelta(0)
+            )
         if late:
             hits.append(
                 _petition_hit(row, complexity=COMPLEXITY_NAMES.get(row.complexity, row.complexity),
-                              limit_days=days, state=state.replace("完成", "办结"), late_days=late_days)
+                              limit_days=days, state=state.replace("完成", "办结"), late_days=late_days,
+                              day_unit="个工作日" if by_working_days else "天")
             )  # fmt: skip
     return hits
 
@@ -1006,14 +1110,8 @@ def petition_repeated(conn, since, window, params, now) -> list[Hit]:
     query = select(petitions).where(_changed(since, petitions), _in(petitions.c.received_at, window))
     rows = conn.execute(query.order_by(petitions.c.id)).all()
     same: dict[tuple[str, str], list] = defaultdict(list)
-    for village in sorted({row.village_code for row in rows}):
-        query = select(petitions).where(
-            petitions.c.village_code == village,
-            petitions.c.received_at >= min(r.received_at for r in rows) - span,
-            petitions.c.received_at <= max(r.received_at for r in rows),
-        )
-        for other in conn.execute(query.order_by(petitions.c.received_at, petitions.c.id)):
-            same[other.village_code, other.category].append(other)
+    for other in _same_villages(conn, petitions, rows, "received_at", span):
+        same[other.village_code, other.category].append(other)
     hits = []
     for row in rows:
         run = [

@@ -108,6 +108,35 @@ def evaluate(
     return runs
 
 
+def find_new(
+    conn: Connection, now: datetime, catalogue: Mapping[str, Rule] | None = None
+) -> list[tuple[Rule, str, list[Finding]]]:
+    """What ``evaluate`` would raise at ``now`` if every rule read every
+    record: per rule, its version and the findings no warning covers yet.
+    Writes nothing (the sample generator dates and writes them itself, then
+    runs ``evaluate``, which finds them covered)."""
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    _require_checks(catalogue)
+    found = []
+    for rule in catalogue.values():
+        params, version = rule.thresholds(), rule.version()
+        hits = CHECKS[rule.code].run(conn, None, None, params, now)
+        found.append((rule, version, _new_only(conn, [_finding(rule, version, params, hit) for hit in hits])))
+    return found
+
+
+def settle(conn: Connection, now: datetime, found: list[tuple[Rule, str, list[Finding]]]) -> None:
+    """Record every rule of ``found`` (from ``find_new``) as evaluated at
+    ``now`` over every record in the store, its findings raised: what
+    ``evaluate`` leaves behind, without reading the records again. For a
+    writer that raised the findings itself (the sample generator) while
+    nothing else wrote to the store."""
+    for rule, version, findings in found:
+        state = conn.execute(select(rule_state).where(rule_state.c.rule_code == rule.code)).first()
+        watermark = _newest_change(conn, rule)
+        _save_state(conn, state, rule.code, watermark, version, now, len(findings), len(findings))
+
+
 def backtest(
     conn: Connection,
     rule: Rule | str,
@@ -208,25 +237,33 @@ def _new_only(conn: Connection, findings: list[Finding]) -> list[Finding]:
 
 
 def _build(conn: Connection, rule: Rule, version: str, findings: list[Finding], now: datetime) -> list:
+    return [build_warning(**spec) for spec in warning_specs(conn, rule, version, findings, now)]
+
+
+def warning_specs(
+    conn: Connection, rule: Rule, version: str, findings: list[Finding], now: datetime
+) -> list[dict]:
+    """build_warning's arguments for each finding, raised at ``now`` (the
+    sample generator dates them itself and adds their histories)."""
     owners = _owner_names(conn, rule, {f.village_code for f in findings})
     return [
-        build_warning(
-            external_id=f.external_id,
-            rule_code=rule.code,
-            category=rule.category,
-            title=f.title,
-            village_code=f.village_code,
-            raised_at=now,
-            due_at=now + rule.dispose_within,
-            owner_kind=rule.owner_kind,
-            owner_name=owners[f.village_code],
-            severity=rule.severity,
-            subject_type=f.subject_type,
-            subject_id=f.subject_id,
-            amount=f.amount,
-            rule_version=version,
-            evidence=json.dumps(f.evidence, ensure_ascii=False, sort_keys=True),
-        )
+        {
+            "external_id": f.external_id,
+            "rule_code": rule.code,
+            "category": rule.category,
+            "title": f.title,
+            "village_code": f.village_code,
+            "raised_at": now,
+            "due_at": now + rule.dispose_within,
+            "owner_kind": rule.owner_kind,
+            "owner_name": owners[f.village_code],
+            "severity": rule.severity,
+            "subject_type": f.subject_type,
+            "subject_id": f.subject_id,
+            "amount": f.amount,
+            "rule_version": version,
+            "evidence": json.dumps(f.evidence, ensure_ascii=False, sort_keys=True),
+        }
         for f in findings
     ]
 
@@ -246,8 +283,18 @@ def _owner_names(conn: Connection, rule: Rule, villages: set[str]) -> dict[str, 
     )
     names = {}
     for code, name, town_name in conn.execute(query):
-        names[code] = f"{name}村委会" if rule.owner_kind == "village" else f"{town_name or name}纪委"
+        names[code] = committee(name) if rule.owner_kind == "village" else commission(town_name or name)
     return names
+
+
+def committee(village_name: str) -> str:
+    """A village's own committee: 村委会, or 居委会 for a 社区."""
+    return village_name + ("居委会" if village_name.endswith("社区") else "村委会")
+
+
+def commission(town_name: str) -> str:
+    """A town's discipline body: 纪委, or 纪工委 for a 街道."""
+    return town_name + ("纪工委" if town_name.endswith("街道") else "纪委")
 
 
 def _save_state(conn, state, code, watermark, version, now, hits, raised) -> None:

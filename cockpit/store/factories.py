@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import Connection, Table, func, insert, select, text
+from sqlalchemy import Connection, Table, bindparam, func, insert, select, text, update
 
 from cockpit.lifecycle import COMPLEXITY_LIMIT_DAYS, PETITION, WARNING
 from cockpit.store.schema import petition_events, petitions, warning_events, warnings
@@ -43,6 +44,7 @@ class WarningStep:
     disposition: str | None = None  # only for "disposed"
     owner_kind: str | None = None  # only for "reassigned"
     owner_name: str | None = None
+    due_at: datetime | None = None  # "reassigned" may set a new deadline
 
 
 @dataclass
@@ -170,8 +172,8 @@ def apply_warning_step(row: dict, step: WarningStep) -> dict:
     """Apply one step to a warning ``row`` in place and return its event.
 
     Like apply_petition_step: ``row`` is a built row or one read back from the
-    store (status, owner_kind, owner_name, disposed_at, disposition, note,
-    updated_at); the lifecycle refuses steps its status does not allow.
+    store (status, owner_kind, owner_name, due_at, disposed_at, disposition,
+    note, updated_at); the lifecycle refuses steps its status does not allow.
     """
     if step.at < row["updated_at"]:
         raise ValueError(
@@ -187,6 +189,7 @@ def apply_warning_step(row: dict, step: WarningStep) -> dict:
     elif step.kind == "reassigned":
         row["owner_kind"] = step.owner_kind or row["owner_kind"]
         row["owner_name"] = step.owner_name or row["owner_name"]
+        row["due_at"] = step.due_at or row["due_at"]
     row["updated_at"] = step.at
     return _warning_event(
         step.kind, step.at, before, row["status"], step.actor or row["owner_name"], step.note
@@ -246,3 +249,28 @@ def sync_sequences(conn: Connection, tables: Iterable[Table]) -> None:
                 f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
             )
         )
+
+
+def write_moved(conn: Connection, table: Table, before: dict, after: dict, columns: tuple[str, ...]) -> bool:
+    """Write ``after``'s ``columns`` over the row ``before`` if nobody changed
+    it since it was read (same id, status and updated_at). True when exactly
+    one row changed: only then may the caller append the move's events."""
+    result = conn.execute(
+        _move_statement(table, columns),
+        {"b_id": before["id"], "b_status": before["status"], "b_updated_at": before["updated_at"]}
+        | {column: after[column] for column in columns},
+    )
+    return result.rowcount == 1
+
+
+@cache
+def _move_statement(table: Table, columns: tuple[str, ...]):
+    return (
+        update(table)
+        .where(
+            table.c.id == bindparam("b_id"),
+            table.c.status == bindparam("b_status"),
+            table.c.updated_at == bindparam("b_updated_at", type_=table.c.updated_at.type),
+        )
+        .values({column: bindparam(column, type_=table.c[column].type) for column in columns})
+    )
