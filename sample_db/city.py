@@ -13,6 +13,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
+from cockpit.rules.engine import commission, committee
 from sample_db import geometry
 from sample_db.names import NameBook
 
@@ -22,8 +23,9 @@ MIDDLE_SHARES = (0.87, 0.94)  # the other towns are spread over this range
 
 
 def committee_of(village_name: str) -> str:
-    """A village's own committee, where its petitions start: 村委会 / 居委会."""
-    return village_name + ("居委会" if village_name.endswith("社区") else "村委会")
+    """A village's own committee, where its petitions start: 村委会 / 居委会
+    (named as the warning engine names owners)."""
+    return committee(village_name)
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class TownRef:
     @property
     def commission(self) -> str:
         """The town's discipline body: 乡镇纪委 / 街道纪工委."""
-        return self.name + ("纪工委" if self.name.endswith("街道") else "纪委")
+        return commission(self.name)
 
     @property
     def government(self) -> str:

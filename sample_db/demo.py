@@ -2,12 +2,16 @@
 
 The generator plans every record in full and keeps what is still to come
 after ``now`` in the sample-only table ``demo_plan`` (sample_db.plans). Each
-tick applies the planned steps whose time has come, and adds the petitions
-and warnings that arrived since the last tick, at the history's own rates
-(by village, weekday, season and local hour) times ``intensity``, each
-planned in full from its arrival by the same code as the history. Handling
-times therefore follow the model: the 5-day share stays calibrated however
-long the demo runs, and queues settle at ``intensity`` times the history's.
+tick applies the planned steps whose time has come (petitions, warnings and
+business records: a payout paid, a disclosure published, ...), adds the
+petitions and business records that arrived since the last tick, at the
+history's own rates (by village, weekday, season and local hour) times
+``intensity``, anomalies included, each planned in full from its arrival by
+the same code as the history, and plans the handling of the warnings the
+warning engine raised since (the refresh job runs the engine after each
+tick; the demo never writes a warning itself). Handling times therefore
+follow the model: the 5-day share stays calibrated however long the demo
+runs, and queues settle at ``intensity`` times the history's.
 
 It only ever writes to a store the sample generator built (store_meta
 generator=sample) that has the demo tables.
@@ -15,31 +19,52 @@ generator=sample) that has the demo tables.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import random
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from decimal import Decimal
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Numeric, delete, func, insert, select, update
 
 from cockpit.lifecycle import TransitionError
 from cockpit.store.factories import (
-    Step,
     apply_petition_step,
     apply_warning_step,
+    write_moved,
     write_petitions,
-    write_warnings,
 )
-from cockpit.store.schema import petition_events, petitions, regions, store_meta, warning_events, warnings
-from sample_db import catalog, plans, warnings_gen
+from cockpit.store.records import (
+    cadre_relatives,
+    cadres,
+    disclosures,
+    labour,
+    land_contracts,
+    payouts,
+    project_bids,
+    projects,
+    public_servants,
+)
+from cockpit.store.records import metadata as records_metadata
+from cockpit.store.schema import (
+    UTCDateTime,
+    petition_events,
+    petitions,
+    regions,
+    store_meta,
+    warning_events,
+    warnings,
+)
+from sample_db import anomalies, build, catalog, ledger, plans, warnings_gen
 from sample_db import petitions as petition_gen
 from sample_db.city import TownRef, committee_of
+from sample_db.people import Cadre, Folk, Person, Registry, Relative
 from sample_db.petitions import Arrival, Place, poisson
 from sample_db.plans import demo_clock, demo_plan, demo_village
-from sample_db.rules import OVERDUE_PETITION, RULE_WEIGHTS, RULES
 from sample_db.store import NoDemoPlanError, NotSampleStoreError, is_sample_store
-from sample_db.timing import LOCAL, OFFICE_HOURS, ONLINE_HOURS, SYSTEM_HOURS, hour_slots
+from sample_db.timing import LOCAL, OFFICE_HOURS, ONLINE_HOURS, hour_slots
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +87,18 @@ COUNTS = (
     "petitions_added",
     "petition_steps",
     "petition_events",
-    "warnings_added",
+    "records_added",
+    "anomalies_added",
+    "record_steps",
+    "warnings_planned",
     "warning_steps",
     "warning_events",
 )
+# Business records the demo adds describe things that happened this long
+# before they reach the store (a payment applied, approved and paid), so
+# that they are complete when written; labour and queries carry on by plan.
+ENTRY_LEAD = {"payments": timedelta(days=9), "projects": timedelta(days=13), "seal_uses": timedelta(hours=2)}
+RULE_TABLE = {"LAB": "labour", "FUN": "payments", "PRJ": "projects", "SEAL": "seal_uses", "SUB": "payouts"}
 
 
 def demo_tick(
@@ -94,11 +127,14 @@ def demo_tick(
           status and updated_at as read); its events are appended and its
           plan rows deleted only when exactly one row changed. A plan that no
           longer fits its record (changed by someone else) is dropped;
-       c. raise the PET-01 warnings whose nightly run came, for petitions
-          still open;
-       d. draw the petitions and warnings that arrived since the last tick
-          (at most MAX_CATCH_UP back), plan each in full from its arrival,
+       c. apply the business records' planned steps due by ``now``
+          (a column set, if still empty);
+       d. draw the petitions and business records that arrived since the
+          last tick (at most MAX_CATCH_UP back), anomalies included (each
+          recorded as ground truth), plan each in full from its arrival,
           write what happened by ``now`` and plan the rest.
+       Before b, it plans the handling of warnings the engine raised since
+       the history ended that have no plan yet.
     """
     now = (now or datetime.now(UTC)).astimezone(UTC)
     rng = rng or random.Random()
@@ -111,12 +147,12 @@ def demo_tick(
         since = _claim(conn, now)
         if since is None:
             return counts
-        _apply_due_steps(conn, now, counts)
         villages = _Villages(conn)
-        raisings = _due_overdue_raisings(conn, now, villages)
-        raisings += _add_petitions(conn, rng, villages, since, now, intensity, counts)
-        raisings += _draw_warnings(rng, villages, since, now, intensity)
-        _add_warnings(conn, rng, raisings, now, counts)
+        _plan_raised_warnings(conn, rng, villages, now, counts)
+        _apply_due_steps(conn, now, counts)
+        _apply_record_steps(conn, now, counts)
+        _add_petitions(conn, rng, villages, since, now, intensity, counts)
+        _add_records(conn, rng, villages, since, now, intensity, counts)
     return counts
 
 
@@ -168,7 +204,9 @@ def _apply_due_steps(conn: Connection, now: datetime, counts: dict[str, int]) ->
             planned = by_record[(kind, record["id"])]
             after = dict(record)
             try:
-                steps = [apply(after, plans.decode(kind, p.step, p.due_at)) for p in planned]
+                steps = [
+                    apply(after, _not_before(plans.decode(kind, p.step, p.due_at), after)) for p in planned
+                ]
             except (TransitionError, ValueError) as error:
                 log.warning("demo: dropping the plan of %s %s: %s", name, record["external_id"], error)
                 _drop_plan(conn, kind, record["id"])
@@ -182,6 +220,12 @@ def _apply_due_steps(conn: Connection, now: datetime, counts: dict[str, int]) ->
         counts[f"{name}_events"] += len(written)
     for start in range(0, len(done), 500):
         conn.execute(delete(demo_plan).where(demo_plan.c.id.in_(done[start : start + 500])))
+
+
+def _not_before(step, row: dict):
+    """``step`` moved to the row's last change when that came later (the
+    refresh job's escalation may move a warning between its planned steps)."""
+    return step if step.at >= row["updated_at"] else dataclasses.replace(step, at=row["updated_at"])
 
 
 def _rows(conn: Connection, table, ids: list[int], chunk: int = 500) -> list[dict]:
@@ -200,69 +244,23 @@ def _drop_plan(conn: Connection, kind: str, record_id: int) -> None:
 # What a step may change, by table: the conditional UPDATE sets these.
 MOVABLE = {
     "petitions": ("status", "handling_level", "handling_unit", "closed_at", "satisfaction", "updated_at"),
-    "warnings": ("status", "owner_kind", "owner_name", "disposed_at", "disposition", "note", "updated_at"),
+    "warnings": (
+        "status",
+        "owner_kind",
+        "owner_name",
+        "due_at",
+        "disposed_at",
+        "disposition",
+        "note",
+        "updated_at",
+    ),
 }
 
 
 def _write_moved(conn: Connection, table, before: dict, after: dict) -> bool:
-    """Write ``after`` over ``before`` if nobody changed the row since it was
-    read (same status and updated_at). True when it did: only then may the
-    caller append the move's events."""
-    result = conn.execute(
-        _move_statement(table),
-        {"b_id": before["id"], "b_status": before["status"], "b_updated_at": before["updated_at"]}
-        | {column: after[column] for column in MOVABLE[table.name]},
-    )
-    return result.rowcount == 1
-
-
-@cache
-def _move_statement(table):
-    return (
-        update(table)
-        .where(
-            table.c.id == bindparam("b_id"),
-            table.c.status == bindparam("b_status"),
-            table.c.updated_at == bindparam("b_updated_at", type_=table.c.updated_at.type),
-        )
-        .values({column: bindparam(column, type_=table.c[column].type) for column in MOVABLE[table.name]})
-    )
-
-
-def _due_overdue_raisings(conn: Connection, now: datetime, villages: _Villages) -> list:
-    """PET-01 raisings whose nightly run came, for petitions still open at
-    the run (by their events, so a late tick decides as a timely one)."""
-    due = conn.execute(
-        select(demo_plan)
-        .where(demo_plan.c.due_at <= now, demo_plan.c.record_kind == plans.OVERDUE)
-        .order_by(demo_plan.c.due_at, demo_plan.c.record_id)
-    ).all()
-    if not due:
-        return []
-    conn.execute(delete(demo_plan).where(demo_plan.c.id.in_([p.id for p in due])))
-    rows = {r["id"]: r for r in _rows(conn, petitions, [p.record_id for p in due])}
-    closings = defaultdict(list)
-    for petition_id, kind, at in conn.execute(
-        select(petition_events.c.petition_id, petition_events.c.kind, petition_events.c.at)
-        .where(
-            petition_events.c.petition_id.in_(list(rows)),
-            petition_events.c.kind.in_(("closed", "reopened")),
-        )
-        .order_by(petition_events.c.at, petition_events.c.id)
-    ):
-        closings[petition_id].append(Step(kind, at))
-    raisings = []
-    for planned in due:
-        row, village = rows.get(planned.record_id), None
-        if row is not None and petition_gen.open_at(closings[row["id"]], planned.due_at):
-            village = villages.get(row["village_code"])
-        if village is None:
-            continue
-        place, rates = village
-        closes = plans.closes_at(planned.step)
-        rule = OVERDUE_PETITION
-        raisings.append(warnings_gen.Raising(planned.due_at, place, rule, rates.speed, row, closes))
-    return raisings
+    """cockpit.store.factories.write_moved with the columns a step of this
+    table may change."""
+    return write_moved(conn, table, before, after, MOVABLE[table.name])
 
 
 # -- arrivals ------------------------------------------------------------------
@@ -353,9 +351,9 @@ def _add_petitions(
     now: datetime,
     intensity: float,
     counts: dict[str, int],
-) -> list:
-    """Add the petitions received in (since, now]; returns PET-01 raisings
-    already due among them (none unless the catch-up reaches 5 days back)."""
+) -> None:
+    """Add the petitions received in (since, now] (the engine raises PET-01
+    and PET-02 on them at the refresh that follows)."""
     per_day = villages.totals()[0] * intensity
     arrivals = []
     for channels, hours in CHANNEL_GROUPS:
@@ -363,11 +361,11 @@ def _add_petitions(
         share = sum(weights) / sum(catalog.CHANNEL_WEIGHTS.values())
         for at in _draw_times(rng, since, now, hours, False, per_day * share):
             if not villages.load():
-                return []
+                return
             place, rates = _pick(rng, villages.load(), "petitions_per_day")
             arrivals.append((Arrival(at, place, rng.choices(channels, weights)[0]), rates))
     if not arrivals:
-        return []
+        return
     arrivals.sort(key=lambda a: (a[0].received_at, a[0].place.village_code))
     ids = _ExternalIds(conn, petitions, "SQ")
     planned = [
@@ -382,51 +380,229 @@ def _add_petitions(
         for arrival, rates in arrivals
     ]
     record_ids = write_petitions(conn, [p.built for p in planned])
-    rows, due = [], []
-    for plan, record_id, (arrival, rates) in zip(planned, record_ids, arrivals, strict=True):
+    rows = []
+    for plan, record_id in zip(planned, record_ids, strict=True):
         rows.extend(plans.plan_rows(plans.PETITION, record_id, plan.later))
-        row, place = plan.built.row, arrival.place
-        raising = warnings_gen.overdue_petition_raising(row, plan.steps, place, rates.speed)
-        if raising is not None and raising.raised_at > now:
-            rows.append(plans.overdue_row(record_id, raising.raised_at, raising.petition_closed))
-        elif raising is not None:
-            due.append(raising)
     plans.write_plan_rows(conn, rows)
     counts["petitions_added"] += len(planned)
     counts["petition_events"] += sum(len(p.built.events) for p in planned)
-    return due
 
 
-def _draw_warnings(
-    rng: random.Random, villages: _Villages, since: datetime, now: datetime, intensity: float
-) -> list:
-    """Rule firings in (since, now], as raisings."""
-    per_day = villages.totals()[1] * intensity
-    raisings = []
-    for at in _draw_times(rng, since, now, SYSTEM_HOURS, True, per_day):
-        if not villages.load():
-            return []
-        place, rates = _pick(rng, villages.load(), "warnings_per_day")
-        rule = rng.choices(RULES, RULE_WEIGHTS)[0]
-        raisings.append(warnings_gen.Raising(at, place, rule, rates.speed))
-    return raisings
+# -- business records ----------------------------------------------------------
 
 
-def _add_warnings(
-    conn: Connection, rng: random.Random, raisings: list, now: datetime, counts: dict[str, int]
+def _add_records(
+    conn: Connection,
+    rng: random.Random,
+    villages: _Villages,
+    since: datetime,
+    now: datetime,
+    intensity: float,
+    counts: dict[str, int],
 ) -> None:
-    if not raisings:
+    """Add the business records that arrived in (since, now] at the
+    history's rates times ``intensity``, and the anomalies among them (at
+    ANOMALY_RATES, recorded as ground truth). Each record is written with
+    updated_at = ``now``, when it reaches the store, so the engine's next run
+    reads it; its own times may lie before (ENTRY_LEAD)."""
+    by_code = villages.load()
+    if not by_code:
         return
-    raisings.sort(key=lambda r: (r.raised_at, r.place.village_code))
-    ids = _ExternalIds(conn, warnings, "YJ")
-    planned = [warnings_gen.plan_warning(rng, r, ids.next(r.raised_at), now) for r in raisings]
-    record_ids = write_warnings(conn, [p.built for p in planned])
-    rows = []
-    for plan, record_id in zip(planned, record_ids, strict=True):
-        rows.extend(plans.plan_rows(plans.WARNING, record_id, plan.later))
-    plans.write_plan_rows(conn, rows)
-    counts["warnings_added"] += len(planned)
-    counts["warning_events"] += sum(len(p.built.events) for p in planned)
+    codes = list(by_code)
+    events: list[tuple[datetime, str, str]] = []  # (time, village, table or rule)
+    office = [by_code[c][1].office_rate for c in codes]
+    for table, per_year in ledger.RATES.items():
+        for at in _draw_times(rng, since, now, OFFICE_HOURS, True, sum(office) * per_year * intensity):
+            events.append((at, rng.choices(codes, office)[0], table))
+    weights = [by_code[c][1].office_rate * by_code[c][1].anomaly_scale for c in codes]
+    for rule in anomalies.ARRIVAL_RULES:
+        per_day = sum(weights) * ledger.ANOMALY_RATES[rule] * intensity
+        for at in _draw_times(rng, since, now, OFFICE_HOURS, True, per_day):
+            events.append((at, rng.choices(codes, weights)[0], rule))
+    if not events:
+        return
+    book_ledger = ledger.Ledger(first_ids=_next_ids(conn))
+    registry = Registry(rng)
+    books: dict[str, ledger.Book] = {}
+    for at, code, what in sorted(events):
+        book = books.get(code) or books.setdefault(code, _book(conn, book_ledger, registry, rng, code, now))
+        table = what if what in ledger.RATES else RULE_TABLE[what.split("-")[0]]
+        key = at - ENTRY_LEAD.get(table, timedelta(0))
+        if what in ledger.RATES:
+            ledger.arrival_makers(book.published)[what](book, anomalies._key(book, key))
+        else:
+            anomalies.MAKERS[what](book, key)
+    for rows in book_ledger.rows.values():
+        for row in rows:
+            if "updated_at" in row:
+                row["updated_at"] = now
+    for truth in book_ledger.truth:
+        truth["detectable_at"] = max(truth["detectable_at"], now)
+    build.write_records(conn, book_ledger)
+    if book_ledger.truth:
+        conn.execute(insert(plans.sample_truth), book_ledger.truth)
+    plans.write_plan_rows(conn, plans.record_plan_rows(book_ledger.plans))
+    counts["records_added"] += sum(len(book_ledger.rows.get(t, ())) for t in build.RECORD_TABLES)
+    counts["anomalies_added"] += len(book_ledger.truth)
+
+
+def _next_ids(conn: Connection) -> dict[str, int]:
+    tables = records_metadata.tables
+    return {
+        name: (conn.execute(select(func.max(tables[name].c.id))).scalar() or 0) + 1
+        for name in build.RECORD_TABLES
+    }
+
+
+def _book(
+    conn: Connection,
+    book_ledger: ledger.Ledger,
+    registry: Registry,
+    rng: random.Random,
+    code: str,
+    now: datetime,
+) -> ledger.Book:
+    """A village's people as its registries and recent records know them,
+    with who is busy when (so new labour does not overlap by accident)."""
+    cadre_rows = conn.execute(select(cadres).where(cadres.c.village_code == code).order_by(cadres.c.id)).all()
+    cadre_list = [Cadre(Person(r.name, r.id_number), r.role) for r in cadre_rows]
+    by_id = {r.id: c for r, c in zip(cadre_rows, cadre_list, strict=True)}
+    relatives = [
+        Relative(Person(r.name, r.id_number), by_id[r.cadre_id], r.relation)
+        for r in conn.execute(select(cadre_relatives).where(cadre_relatives.c.village_code == code))
+        if r.cadre_id in by_id
+    ]
+    land: dict[str, tuple[Person, list[float]]] = {}
+    for r in conn.execute(select(land_contracts).where(land_contracts.c.village_code == code)):
+        land.setdefault(r.id_number, (Person(r.household, r.id_number), []))[1].append(float(r.area))
+    servants = [
+        (Person(r.name, r.id_number), r.employer)
+        for r in conn.execute(select(public_servants).where(public_servants.c.village_code == code))
+    ]
+    firms = sorted(
+        set(
+            conn.execute(
+                select(project_bids.c.bidder)
+                .select_from(project_bids.join(projects, projects.c.id == project_bids.c.project_id))
+                .where(projects.c.village_code == code, project_bids.c.bidder_id_number.is_(None))
+            ).scalars()
+        )
+    ) or ["宏远建材商行", "顺发五金店", "恒通工程队"]
+    residents = [holder for holder, _ in land.values()]
+    folk = Folk(code, residents or [registry.person(code)], cadre_list, relatives, servants, land, firms)
+    book = ledger.Book(book_ledger, folk, rng, now, registry)
+    recent = now - timedelta(days=60)
+    for worker, start, end in conn.execute(
+        select(labour.c.worker_id_number, labour.c.work_start, labour.c.work_end).where(
+            labour.c.village_code == code, labour.c.work_start >= recent
+        )
+    ):
+        book.busy[worker].append((start, end or start + timedelta(days=5)))
+    for number, due in conn.execute(
+        select(payouts.c.id_number, payouts.c.due_at).where(
+            payouts.c.village_code == code, payouts.c.programme == "临时救助金"
+        )
+    ):
+        book.one_offs.setdefault(number, []).append(due)
+    book.published = [
+        dict(r)
+        for r in conn.execute(
+            select(disclosures.c.id, disclosures.c.item, disclosures.c.published_at)
+            .where(disclosures.c.village_code == code, disclosures.c.published_at.is_not(None))
+            .order_by(disclosures.c.published_at.desc())
+            .limit(40)
+        ).mappings()
+    ][::-1]
+    return book
+
+
+def _apply_record_steps(conn: Connection, now: datetime, counts: dict[str, int]) -> None:
+    """Set the columns business records' plans set by ``now`` (only where
+    still empty: someone else may have done it), moving updated_at."""
+    due = conn.execute(
+        select(demo_plan)
+        .where(demo_plan.c.due_at <= now, demo_plan.c.record_kind.in_(plans.RECORD_KINDS))
+        .order_by(demo_plan.c.due_at, demo_plan.c.id)
+    ).all()
+    tables = records_metadata.tables
+    for planned in due:
+        table = tables[planned.record_kind]
+        values = {column: _value(table.c[column], text) for column, text in json.loads(planned.step).items()}
+        empty = [table.c[column].is_(None) for column in values]
+        moved = conn.execute(
+            update(table)
+            .where(table.c.id == planned.record_id, *empty)
+            .values(**values, updated_at=max(now, planned.due_at))
+        ).rowcount
+        counts["record_steps"] += moved
+    if due:
+        ids = [p.id for p in due]
+        for start in range(0, len(ids), 500):
+            conn.execute(delete(demo_plan).where(demo_plan.c.id.in_(ids[start : start + 500])))
+
+
+def _value(column, text: str):
+    if isinstance(column.type, UTCDateTime):
+        return datetime.fromisoformat(text)
+    if isinstance(column.type, Numeric):
+        return Decimal(text)
+    return text
+
+
+# -- warnings the engine raised -------------------------------------------------------
+
+
+def _plan_raised_warnings(
+    conn: Connection, rng: random.Random, villages: _Villages, now: datetime, counts: dict[str, int]
+) -> None:
+    """Plan the handling of the warnings the engine raised since the history
+    ended that are still new and have no plan (sample_db.warnings_gen)."""
+    end = conn.execute(select(store_meta.c.value).where(store_meta.c.key == "history_end")).scalar()
+    if end is None:
+        return
+    planned_ids = select(demo_plan.c.record_id).where(demo_plan.c.record_kind == plans.WARNING)
+    rows = (
+        conn.execute(
+            select(warnings)
+            .where(
+                warnings.c.status == "new",
+                warnings.c.raised_at > datetime.fromisoformat(end),
+                warnings.c.id.not_in(planned_ids),
+            )
+            .order_by(warnings.c.id)
+        )
+        .mappings()
+        .all()
+    )
+    plan_rows = []
+    for row in rows:
+        village = villages.get(row["village_code"])
+        speed = village[1].speed if village else 1.0
+        closes = _petition_closes(conn, row, now) if row["rule_code"] == "PET-01" else None
+        steps = warnings_gen.handling_steps(rng, dict(row), closes, speed)
+        plan_rows.extend(plans.plan_rows(plans.WARNING, row["id"], steps))
+    plans.write_plan_rows(conn, plan_rows)
+    counts["warnings_planned"] += len(rows)
+
+
+def _petition_closes(conn: Connection, warning: dict, now: datetime) -> datetime | None:
+    """When the overdue petition behind a PET-01 warning closes: now if it
+    is closed already, else its planned closure (None: not planned)."""
+    petition = conn.execute(
+        select(petitions.c.id, petitions.c.closed_at).where(petitions.c.external_id == warning["subject_id"])
+    ).first()
+    if petition is None:
+        return None
+    if petition.closed_at is not None:
+        return now
+    for planned in conn.execute(
+        select(demo_plan.c.due_at, demo_plan.c.step)
+        .where(demo_plan.c.record_kind == plans.PETITION, demo_plan.c.record_id == petition.id)
+        .order_by(demo_plan.c.seq)
+    ):
+        if json.loads(planned.step).get("kind") == "closed":
+            return planned.due_at
+    return None
 
 
 class _ExternalIds:

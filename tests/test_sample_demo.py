@@ -10,13 +10,14 @@ import pytest
 from sqlalchemy import func, insert, select, update
 
 from cockpit.lifecycle import PETITION, WARNING
+from cockpit.refresh import refresh
 from cockpit.store.factories import Step, apply_petition_step
 from cockpit.store.schema import petition_events, petitions, regions, store_meta, warning_events, warnings
 from sample_db import NoDemoPlanError, NotSampleStoreError, demo_tick, generate, is_sample_store
 from sample_db import demo as demo_module
 from sample_db.calibration import measure
 from sample_db.consistency import inconsistencies
-from sample_db.plans import OVERDUE, create_plan_tables, demo_clock, demo_plan, drop_plan_tables
+from sample_db.plans import create_plan_tables, demo_clock, demo_plan, drop_plan_tables, sample_truth
 from sample_db.simulate import figures, simulate
 from sample_db.timing import OFFICE_HOURS, hour_slots
 
@@ -128,15 +129,12 @@ def test_a_simulated_fortnight_plays_out_the_model(engine):
 
 @pytest.fixture(scope="module")
 def played_in_short_ticks(tmp_path_factory) -> list[tuple]:
-    """A small city whose history has a PET-01 warning still to be raised,
-    played out with no arrivals in 12-hour ticks for 60 days (on SQLite)."""
+    """A small city played out with no arrivals in 12-hour ticks for 60 days
+    (on SQLite)."""
     from cockpit.store.engine import make_engine
 
     store = make_engine(f"sqlite:///{tmp_path_factory.mktemp('ticks') / 'short.sqlite3'}")
     generate(store, **SMALL_WITH_OVERDUE)
-    with store.connect() as conn:
-        overdue = select(func.count()).select_from(demo_plan).where(demo_plan.c.record_kind == OVERDUE)
-        assert conn.execute(overdue).scalar() > 0
     run_ticks(store, 120, seed=4, step=timedelta(hours=12), intensity=0)
     yield trail(store)
     store.dispose()
@@ -146,13 +144,13 @@ SMALL_WITH_OVERDUE = {"seed": 9, "now": GENERATED, "towns": 2, "villages_per_tow
 
 
 def test_one_long_tick_does_what_many_short_ones_do(engine, played_in_short_ticks):
-    """With no arrivals, one tick 60 days on applies every planned step (and
-    raises every planned PET-01 warning) exactly as 120 twelve-hour ticks do."""
+    """With no arrivals, one tick 60 days on applies every planned step
+    exactly as 120 twelve-hour ticks do."""
     generate(engine, **SMALL_WITH_OVERDUE)
     demo_tick(engine, now=GENERATED + timedelta(days=60), rng=random.Random(4), intensity=0)
 
     assert trail(engine) == played_in_short_ticks
-    assert counts(engine)["demo_plan"] == 0
+    assert due_plan_rows(engine, GENERATED + timedelta(days=60)) == 0
     with engine.connect() as conn:
         assert inconsistencies(conn) == []
         for table, lifecycle in ((petitions, PETITION), (warnings, WARNING)):
@@ -164,18 +162,13 @@ def test_a_tick_after_a_long_pause_applies_every_due_step_but_adds_only_recent_a
     before = counts(sample)
     done = demo_tick(sample, now=later, rng=random.Random(3), intensity=500)
     assert done["petition_steps"] > 0 and done["warning_steps"] > 0 and done["petitions_added"] > 0
+    assert done["records_added"] > 0 and done["anomalies_added"] > 0 and done["record_steps"] > 0
     assert due_plan_rows(sample, later) == 0
     with sample.connect() as conn:
         added = conn.execute(select(petitions.c.received_at).where(petitions.c.received_at > GENERATED)).all()
-        raised = conn.execute(
-            select(warnings.c.raised_at).where(
-                warnings.c.raised_at > GENERATED, warnings.c.rule_code != "PET-01"
-            )
-        ).all()
         assert inconsistencies(conn) == []
-    assert len(added) == done["petitions_added"] and raised
+    assert len(added) == done["petitions_added"]
     assert all(later - demo_module.MAX_CATCH_UP <= r.received_at <= later for r in added)
-    assert all(later - demo_module.MAX_CATCH_UP <= r.raised_at <= later for r in raised)
     after = counts(sample)
     assert after["petition_events"] == before["petition_events"] + done["petition_events"]
     assert after["warning_events"] == before["warning_events"] + done["warning_events"]
@@ -186,9 +179,9 @@ def test_new_records_are_planned_in_full_and_counted(sample):
     done = run_ticks(sample, 30, intensity=BUSY)
     after = counts(sample)
 
-    assert done["petitions_added"] > 0 and done["warnings_added"] > 0
+    assert done["petitions_added"] > 0 and done["records_added"] > 0
     assert after["petitions"] == before["petitions"] + done["petitions_added"]
-    assert after["warnings"] == before["warnings"] + done["warnings_added"]
+    assert after["warnings"] == before["warnings"]  # the demo never writes a warning: the engine does
     assert after["petition_events"] == before["petition_events"] + done["petition_events"]
     assert after["warning_events"] == before["warning_events"] + done["warning_events"]
     now = GENERATED + timedelta(seconds=150)
@@ -209,7 +202,7 @@ def test_new_records_are_planned_in_full_and_counted(sample):
 def test_new_records_continue_the_days_id_sequence(sample):
     run_ticks(sample, 20, intensity=BUSY)
     with sample.connect() as conn:
-        for table, prefix in ((petitions, "SQ20261121"), (warnings, "YJ20261121")):
+        for table, prefix in ((petitions, "SQ20261121"),):
             rows = conn.execute(
                 select(table.c.external_id).where(table.c.external_id.like(prefix + "%")).order_by(table.c.id)
             )
@@ -276,11 +269,7 @@ def test_zero_intensity_adds_nothing_but_planned_steps_still_happen(sample):
     assert after["petitions"] == before["petitions"]
     assert done["petition_steps"] + done["warning_steps"] > 0
     assert after["demo_plan"] < before["demo_plan"]
-    with sample.connect() as conn:
-        rules = set(
-            conn.execute(select(warnings.c.rule_code).where(warnings.c.raised_at > GENERATED)).scalars()
-        )
-    assert rules <= {"PET-01"}  # only warnings planned by the history: petitions going overdue
+    assert after["warnings"] == before["warnings"]  # the engine raises warnings, in the refresh job
 
 
 def test_the_demo_refuses_a_store_not_built_by_the_generator(engine):
@@ -338,3 +327,36 @@ def test_arrivals_are_proportional_to_the_time_elapsed_whatever_the_ticks():
     day = datetime(2026, 11, 23, tzinfo=UTC) - timedelta(hours=8)  # a Monday, local midnight
     monday = sum(w for _, _, w in hour_slots(day, day + timedelta(days=1), OFFICE_HOURS, True))
     assert monday == pytest.approx(1.0 * 1.0, rel=0.15)  # weight 1 times the season
+
+
+def test_the_engine_raises_the_demos_anomalies_and_the_next_tick_plans_their_handling(sample):
+    """The demo writes records (updated_at = the tick's time, so the
+    engine's next run reads them) and ground truth for its anomalies; the
+    refresh job raises exactly those; the tick after plans their handling."""
+    later = GENERATED + timedelta(hours=2)
+    done = demo_tick(sample, now=later, rng=random.Random(5), intensity=BUSY)
+    assert done["anomalies_added"] > 0
+    refresh(sample, now=later)
+    with sample.connect() as conn:
+        truth = {
+            (r.rule_code, r.subject_id)
+            for r in conn.execute(select(sample_truth).where(sample_truth.c.detectable_at <= later))
+        }
+        raised = {  # the petition rules' truth comes from the history's plans only
+            tuple(r)
+            for r in conn.execute(
+                select(warnings.c.rule_code, warnings.c.subject_id).where(
+                    warnings.c.rule_code.not_in(("PET-01", "PET-02")) | (warnings.c.raised_at < later)
+                )
+            )
+        }
+        new = conn.execute(select(warnings.c.id).where(warnings.c.raised_at == later)).scalars().all()
+    assert truth == raised and new
+    after = demo_tick(sample, now=later + timedelta(minutes=1), rng=random.Random(6), intensity=0)
+    assert after["warnings_planned"] == len(new)
+    with sample.connect() as conn:
+        planned = set(
+            conn.execute(select(demo_plan.c.record_id).where(demo_plan.c.record_kind == "warning")).scalars()
+        )
+        assert inconsistencies(conn) == []
+    assert set(new) <= planned  # every new warning has its handling planned

@@ -10,14 +10,23 @@ import pytest
 from sqlalchemy import Engine, func, insert, select, update
 
 from cockpit import settings as settings_module
+from cockpit.rules.catalogue import load_catalogue
+from cockpit.rules.engine import backtest, evaluate
 from cockpit.settings import Settings
 from cockpit.store.engine import create_store, make_engine
-from cockpit.store.schema import metadata, petitions, regions, store_meta
+from cockpit.store.schema import metadata, petitions, regions, rule_state, store_meta, warnings
 from sample_db import StoreNotEmptyError, ensure_sample_store, generate
 from sample_db.__main__ import main
 from sample_db.build import GENERATOR_VERSION
 from sample_db.consistency import inconsistencies
-from sample_db.plans import demo_clock, demo_plan, drop_plan_tables, has_plan_tables, plan_metadata
+from sample_db.plans import (
+    demo_clock,
+    demo_plan,
+    drop_plan_tables,
+    has_plan_tables,
+    plan_metadata,
+    sample_truth,
+)
 
 NOW = datetime(2026, 11, 21, 4, 0, tzinfo=UTC)
 SMALL = {"towns": 2, "villages_per_town": 3}
@@ -85,7 +94,7 @@ def test_it_replaces_the_demo_plans_an_earlier_sample_left(engine):
 def test_it_reports_progress_in_stages(tmp_path):
     messages: list[str] = []
     generate(make_engine(f"sqlite:///{tmp_path / 's.sqlite3'}"), now=NOW, progress=messages.append, **SMALL)
-    assert [m.split(" ")[0] for m in messages] == ["city", "petitions:", "warnings:", "written"]
+    assert [m.split(" ")[0] for m in messages] == ["city", "petitions:", "records:", "warnings:", "written"]
 
 
 def test_it_refuses_a_store_that_has_data(tmp_path):
@@ -204,3 +213,29 @@ def test_ensure_builds_once_when_several_processes_start_together(tmp_path, monk
     with ThreadPoolExecutor(max_workers=3) as pool:
         results = list(pool.map(lambda _: ensure_sample_store(settings, progress=quiet), range(3)))
     assert sorted(results) == [False, False, True]
+
+
+def test_on_every_database_the_engine_raises_exactly_the_injected_anomalies(engine):
+    generate(engine, now=NOW, progress=quiet, towns=2, villages_per_town=4)
+    with engine.connect() as conn:
+        truth = {
+            tuple(r)
+            for r in conn.execute(
+                select(sample_truth.c.rule_code, sample_truth.c.subject_id).where(
+                    sample_truth.c.detectable_at <= NOW
+                )
+            )
+        }
+        warned = {tuple(r) for r in conn.execute(select(warnings.c.rule_code, warnings.c.subject_id))}
+        found = {
+            (f.rule_code, f.subject_id) for code in load_catalogue() for f in backtest(conn, code, now=NOW)
+        }
+        rule_states = conn.execute(select(func.count()).select_from(rule_state)).scalar()
+    assert len(truth) > 100 and truth == warned == found
+    assert rule_states == len(load_catalogue())
+    assert sum(run.raised for run in evaluate_now(engine)) == 0  # the first refresh finds nothing new
+
+
+def evaluate_now(engine):
+    with engine.begin() as conn:
+        return evaluate(conn, NOW)
