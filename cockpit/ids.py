@@ -60,7 +60,8 @@ class ScreenIds(StrEnum):
 class RegionIds(StrEnum):
     """The inspector's analytics page, /region/<code> and /."""
 
-    PARAMS = "region-params"  # dcc.Store: {"code": ..., "window": {...query args}}
+    PARAMS = "region-params"  # dcc.Store: {"code": ..., "window": {...query args}, "category"?: ...}
+    CATEGORY = "region-category"  # dcc.Dropdown: the warning category colouring map and ranking
     KPIS = "region-kpis"
     MAP = "region-map"
     CATEGORIES = "region-categories"
@@ -68,6 +69,7 @@ class RegionIds(StrEnum):
     HANDLING = "region-handling"
     RANKING = "region-ranking"
     RED_LIST = "region-red-list"
+    WARNING_CATEGORIES = "region-warning-categories"  # the region's warnings by category
 
 
 class VillageIds(StrEnum):

@@ -18,6 +18,7 @@ DEFAULT_SAMPLE_PATH = PROJECT_ROOT / "sample_db" / "sample.sqlite3"
 
 WINDOW_PRESETS = ("today", "week", "month", "last30", "year")
 MAP_METRICS = ("share_5d", "received", "open_backlog", "median_hours", "red", "yellow")
+CATEGORY_METRIC = "category:"  # + a warning category: that category's open warnings
 
 
 class SettingsError(ValueError):
@@ -53,6 +54,20 @@ def _parse_choice(choices: tuple[str, ...]) -> Callable[[str, str], str]:
         return raw
 
     return parse
+
+
+def _parse_map_metric(name: str, raw: str) -> str:
+    value = raw.strip()
+    if value in MAP_METRICS or (value.startswith(CATEGORY_METRIC) and value[len(CATEGORY_METRIC) :].strip()):
+        return value
+    raise SettingsError(
+        f"{name} must be one of {', '.join(MAP_METRICS)} or {CATEGORY_METRIC}<预警类别>, not {raw!r}"
+    )
+
+
+def map_metric_category(metric: str) -> str | None:
+    """The warning category a map metric setting names ("category:三资支出"), or None."""
+    return metric[len(CATEGORY_METRIC) :].strip() if metric.startswith(CATEGORY_METRIC) else None
 
 
 def _parse_str(name: str, raw: str) -> str:
@@ -124,8 +139,10 @@ class Settings:
     screen_map_metric: str = _setting(
         "COCKPIT_SCREEN_MAP_METRIC",
         "share_5d",
-        "Metric that colours the wall screen's map: " + ", ".join(MAP_METRICS) + ".",
-        _parse_choice(MAP_METRICS),
+        "Metric that colours the wall screen's map: "
+        + ", ".join(MAP_METRICS)
+        + f", or {CATEGORY_METRIC}<warning category> for that category's open warnings.",
+        _parse_map_metric,
     )
     screen_rotate_seconds: int = _setting(
         "COCKPIT_SCREEN_ROTATE_SECONDS",

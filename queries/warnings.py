@@ -4,6 +4,7 @@ Definitions: docs/metrics.md."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -77,12 +78,65 @@ def warning_status_counts(conn: Connection, scope: Scope, window: Window) -> pd.
     return _count_statuses(conn, window, None, warnings, in_scope(warnings.c.village_code, scope))
 
 
-def warning_counts_by_child(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
+def warning_counts_by_child(
+    conn: Connection, scope: Scope, window: Window, category: str | None = None
+) -> pd.DataFrame:
     """warning_status_counts per direct child region: columns code, red,
-    yellow, green, raised, overdue (children with no warnings are absent)."""
+    yellow, green, raised, overdue (children with no warnings are absent);
+    only warnings of ``category`` when one is given."""
     mapping = child_of_village(scope).subquery()
     joined = warnings.join(mapping, mapping.c.village_code == warnings.c.village_code)
-    return _count_statuses(conn, window, mapping.c.child_code, joined, true())
+    where = warnings.c.category == category if category else true()
+    return _count_statuses(conn, window, mapping.c.child_code, joined, where)
+
+
+CATEGORY_COUNT_COLUMNS = ["open", "red", "yellow", "overdue", "raised", "green"]
+
+
+def _with_open(df: pd.DataFrame) -> pd.DataFrame:
+    df["open"] = (df["red"] + df["yellow"]).astype("int64")
+    return df
+
+
+def child_region_category_warnings(
+    conn: Connection, scope: Scope, window: Window, category: str
+) -> pd.DataFrame:
+    """How do the scope's direct child regions compare on one warning category?
+
+    One row per direct child region, ordered as the store orders regions
+    (zeros when it has none). Columns: code, name, then CATEGORY_COUNT_COLUMNS:
+    open (= red + yellow, open now, whenever raised), red, yellow, overdue
+    (open and past due at the window's ``now``), raised (raised within the
+    window) and green (disposed within the window), all counting only
+    warnings whose category is ``category``.
+    """
+    children = conn.execute(
+        select(regions.c.code, regions.c.name)
+        .where(regions.c.parent_code == scope.region_code)
+        .order_by(regions.c.sort_order, regions.c.code)
+    ).all()
+    base = pd.DataFrame(children, columns=["code", "name"])
+    counts = warning_counts_by_child(conn, scope, window, category)
+    df = base.merge(counts, on="code", how="left")
+    counts_only = [c for c in CATEGORY_COUNT_COLUMNS if c != "open"]
+    df[counts_only] = df[counts_only].fillna(0).astype("int64")
+    return _with_open(df)[["code", "name", *CATEGORY_COUNT_COLUMNS]]
+
+
+def warning_categories(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
+    """Which warning categories weigh on the region?
+
+    One row per category with a warning in scope that is open now, or was
+    raised or disposed within the window. Columns: category, then
+    CATEGORY_COUNT_COLUMNS (as in child_region_category_warnings). Most open
+    first, then most raised, then by category.
+    """
+    df = _count_statuses(
+        conn, window, warnings.c.category, warnings, in_scope(warnings.c.village_code, scope)
+    ).rename(columns={"code": "category"})
+    df = _with_open(df)[["category", *CATEGORY_COUNT_COLUMNS]]
+    df = df[df[CATEGORY_COUNT_COLUMNS].sum(axis=1) > 0]
+    return df.sort_values(["open", "raised", "category"], ascending=[False, False, True], ignore_index=True)
 
 
 def _queue_select():
@@ -377,3 +431,46 @@ def rule_statistics(conn: Connection, scope: Scope) -> pd.DataFrame:
         "float64"
     )
     return df[RULE_STATISTICS_COLUMNS]
+
+
+# The table of records each kind of rule subject is (the catalogue's ``subject``).
+SUBJECT_TABLES = {
+    "labour": "labour", "payment": "payments", "payout": "payouts", "project": "projects",
+    "seal": "seal_uses", "disclosure": "disclosures", "query": "public_queries", "petition": "petitions",
+}  # fmt: skip
+HIT_RATE_COLUMNS = ["rule_code", "subject", "records", "hits", "hit_rate"]
+
+
+def rule_hit_rates(conn: Connection, scope: Scope, subjects: Mapping[str, str]) -> pd.DataFrame:
+    """What share of the records it checks did each rule flag?
+
+    ``subjects`` maps rule codes to the kind of record each checks (the
+    catalogue's ``subject``: labour, payment, …; SUBJECT_TABLES). One row per
+    rule in ``subjects``, then per other rule found among the warnings in
+    scope (its subject being its warnings' subject_type), sorted by
+    rule_code. records = rows of the subject's table in scope, whenever
+    written; hits = the rule's warnings in scope, ever raised; hit_rate =
+    hits / records (NaN when there are no records, or the subject is not a
+    table of records).
+    """
+    w = warnings.c
+    found = conn.execute(
+        select(w.rule_code, func.max(w.subject_type), func.count())
+        .where(in_scope(w.village_code, scope))
+        .group_by(w.rule_code)
+    ).all()
+    hits = {code: int(count) for code, _subject, count in found}
+    rules = dict(subjects) | {code: subject for code, subject, _count in found if code not in subjects}
+    records = {}
+    for subject in sorted(set(rules.values()) & set(SUBJECT_TABLES)):
+        table = metadata.tables[SUBJECT_TABLES[subject]]
+        query = select(func.count()).select_from(table).where(in_scope(table.c.village_code, scope))
+        records[subject] = int(conn.execute(query).scalar_one())
+    rows = [
+        (code, subject, records.get(subject), hits.get(code, 0)) for code, subject in sorted(rules.items())
+    ]
+    df = pd.DataFrame(rows, columns=HIT_RATE_COLUMNS[:-1])
+    df["records"] = pd.to_numeric(df["records"]).astype("Int64")
+    df["hits"] = df["hits"].astype("int64")
+    df["hit_rate"] = (df["hits"] / df["records"].where(df["records"] > 0)).astype("float64")
+    return df[HIT_RATE_COLUMNS]

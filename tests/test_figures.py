@@ -136,6 +136,20 @@ def test_the_map_can_colour_by_every_setting_metric(metric):
     assert len(fig.data) >= 2
 
 
+def test_the_map_can_colour_by_one_warning_categorys_open_warnings():
+    regions = regions_frame()
+    metrics = metrics_frame(regions).assign(
+        category_open=[2, 0, 5], category_overdue=[1, 0, 0], category_raised=3
+    )
+    fig = figures.region_map(regions, metrics, "category_open", "light", category="三资支出")
+    coloured = fig.data[1]
+    assert list(coloured.z) == [2, 0, 5]
+    assert coloured.colorbar.title.text == "三资支出<br>未处置预警"
+    assert coloured.colorbar.dtick == 1  # whole warnings only
+    assert "三资支出预警：未处置" in coloured.hovertemplate
+    assert tuple(coloured.customdata[0])[8:] == (2, 1, 3)
+
+
 def test_the_map_view_fits_the_regions():
     regions = regions_frame()
     box = bounds(feature_collection(regions)["features"])

@@ -4,6 +4,7 @@ of tests/fixture_city.py in SQLite: these tests are about Python, not SQL."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -22,6 +23,7 @@ from cockpit.pages.queue.callbacks import navigate_filters, render_queues
 from cockpit.pages.queue.filters import QueueFilters
 from cockpit.pages.region.callbacks import (
     drill_from_map,
+    navigate_category,
     navigate_preset,
     navigate_range,
     render_region,
@@ -30,7 +32,7 @@ from cockpit.pages.region.callbacks import (
 from cockpit.pages.screen.callbacks import next_focus, render_screen
 from cockpit.rules.catalogue import load_catalogue
 from cockpit.rules.engine import evaluate
-from cockpit.settings import Settings
+from cockpit.settings import Settings, SettingsError
 from cockpit.store.schema import refresh_state, warnings
 from queries.refresh import RefreshStatus
 from queries.scope import Scope
@@ -114,7 +116,10 @@ def test_the_app_registers_every_page(app):
 def test_the_index_page_loads_nothing_from_the_internet(app):
     html = app.server.test_client().get("/screen").get_data(as_text=True)
     assert "/assets/vendor/bootstrap.min.css" in html
-    assert "cdn" not in html.lower()
+    # Every script and stylesheet comes from this server. (Not a search for
+    # "cdn": Dash's random page hash once contained those three letters.)
+    urls = re.findall(r'(?:src|href)="([^"]*)"', html)
+    assert urls and all(url.startswith("/") for url in urls), urls
     assert "https://" not in html
 
 
@@ -274,7 +279,7 @@ def test_a_bad_window_gets_a_message_not_a_stack_trace(in_request):
 
 
 def test_the_region_panels_are_filled_for_the_window(in_request):
-    kpis, fig_map, categories, trend, handling, ranking, red = render_region(
+    kpis, fig_map, categories, trend, handling, ranking, red, warning_categories = render_region(
         "v1", {"code": city.CITY, "window": NOVEMBER}
     )
     assert "受理诉求" in text(kpis)
@@ -290,6 +295,88 @@ def test_the_region_panels_are_filled_for_the_window(in_request):
     assert categories.data[0].y[-1] == "道路"
     assert sum(trend.data[0].y) == 10
     assert handling.data[0].x[0] == "1天内"
+    # No category chosen: the categories are listed, none marked.
+    assert "村级用工" in text(warning_categories) and "selected" not in json.dumps(
+        warning_categories.to_plotly_json(), default=str
+    )
+
+
+def test_the_region_page_keeps_a_warning_category_in_its_links(in_request):
+    layout = region.layout(code=city.JIA, category="三资支出", **NOVEMBER)
+    params = next(n for n in walk(layout) if n["props"].get("id") == RegionIds.PARAMS)["props"]["data"]
+    assert params == {"code": city.JIA, "window": NOVEMBER, "category": "三资支出"}
+    dropdown = next(n for n in walk(layout) if n["props"].get("id") == RegionIds.CATEGORY)["props"]
+    assert dropdown["value"] == "三资支出"
+    # The catalogue's categories first, then the store's own (fixture_city's are all in it).
+    choices = [o["value"] for o in dropdown["options"]]
+    assert choices[: len(catalogue_categories())] == catalogue_categories()
+    assert "三资支出" in choices and len(choices) == len(set(choices))
+    assert "「三资支出」未处置预警" in text(layout)
+    assert (
+        f"/region/{city.EAST}?from=2026-11-01&to=2026-11-20&category=%E4%B8%89%E8%B5%84%E6%94%AF%E5%87%BA"
+        in hrefs(layout)
+    )
+
+
+def catalogue_categories() -> list[str]:
+    return list(dict.fromkeys(rule.category for rule in load_catalogue().values()))
+
+
+def test_a_warning_category_colours_the_map_and_orders_the_ranking(in_request):
+    _kpis, fig_map, _top, _trend, _handling, ranking, _red, by_category = render_region(
+        "v1", {"code": city.CITY, "window": NOVEMBER, "category": "惠民资金"}
+    )
+    coloured = fig_map.data[1]
+    # 惠民资金: W5 open under 青岚市, nothing open under 东区 (W4 was disposed in October).
+    assert dict(zip(coloured.locations, coloured.z, strict=True)) == {city.EAST: 0, city.QINGLAN: 1}
+    assert "惠民资金" in coloured.colorbar.title.text
+    category = "&category=%E6%83%A0%E6%B0%91%E8%B5%84%E9%87%91"
+    assert hrefs(ranking)[0] == f"/region/{city.QINGLAN}?from=2026-11-01&to=2026-11-20{category}"
+    assert "未处置" in text(ranking) and "期内新增" in text(ranking)
+    # The category table: every category of the city, the chosen one marked and linking back to 全部.
+    selected = [n for n in walk(by_category) if n["props"].get("className") == "selected"]
+    assert len(selected) == 1 and "惠民资金" in text(selected[0])
+    assert hrefs(selected[0])[0] == "/?from=2026-11-01&to=2026-11-20"
+    assert {"村级用工", "三资支出", "公章使用", "惠民资金"} <= set(text(by_category).split())
+
+
+def test_choosing_a_category_changes_the_url_and_keeps_the_window():
+    params = {"code": city.JIA, "window": NOVEMBER}
+    search = "?from=2026-11-01&to=2026-11-20"
+    url = navigate_category("三资支出", params, f"/region/{city.JIA}", search)
+    assert (
+        url
+        == f"/region/{city.JIA}?from=2026-11-01&to=2026-11-20&category=%E4%B8%89%E8%B5%84%E6%94%AF%E5%87%BA"
+    )
+    cleared = navigate_category(
+        None, {**params, "category": "三资支出"}, f"/region/{city.JIA}", url[url.index("?") :]
+    )
+    assert cleared == f"/region/{city.JIA}?from=2026-11-01&to=2026-11-20"
+    assert navigate_category(None, params, "/", search) is no_update
+    # A new window keeps the category.
+    assert (
+        navigate_preset("year", "/", "?window=month&category=%E4%B8%89") == "/?window=year&category=%E4%B8%89"
+    )
+
+
+def test_the_screen_map_can_follow_a_warning_category(app, sqlite_engine):
+    settings = Settings(database_url=str(sqlite_engine.url), screen_map_metric="category:村级用工")
+    with create_app(settings, sqlite_engine).server.test_request_context():
+        panels = render_screen("v1", city.CITY)
+    coloured = panels[2].data[1]
+    # 村级用工: W1 is open in 一村 (东区); W3 was disposed.
+    assert dict(zip(coloured.locations, coloured.z, strict=True)) == {city.EAST: 1, city.QINGLAN: 0}
+    assert panels[3] == "各县（市、区）「村级用工」未处置预警"
+
+
+def test_the_screen_map_metric_setting_takes_a_category_or_refuses_nonsense():
+    assert (
+        Settings.from_env({"COCKPIT_SCREEN_MAP_METRIC": "category:三资支出"}).screen_map_metric
+        == "category:三资支出"
+    )
+    for bad in ("category:", "category: ", "三资支出", "share"):
+        with pytest.raises(SettingsError, match="COCKPIT_SCREEN_MAP_METRIC"):
+            Settings.from_env({"COCKPIT_SCREEN_MAP_METRIC": bad})
 
 
 def test_the_village_panels_list_petitions_and_warnings_with_links(in_request):
@@ -473,6 +560,18 @@ def test_the_rules_page_counts_a_rules_warnings(in_request, sqlite_engine):
     assert rows["R-04"]["rule"] is None and rows["R-04"]["false_alarm_share"] == 1.0
     assert [code for code in rows][: len(load_catalogue())] == list(load_catalogue())
     assert "100.0%" in text(rules.layout())
+
+
+def test_the_rules_page_shows_each_rules_hit_rate_over_the_records_it_checks(in_request, sqlite_engine):
+    _raise_rule_warnings(sqlite_engine)
+    rows = {}
+    for node in walk(rules.layout()):
+        if node["type"] == "Tr":
+            shown = " ".join(text(node).split())
+            rows.update({code: shown for code in ("LAB-03", "PET-01") if f" {code} " in f" {shown} "})
+    # LAB-03 flags L4 and L5 of the city's 9 labour rows; PET-01 P3, P4, P12 of 12 petitions.
+    assert "22.2% 共 9 条用工" in rows["LAB-03"]
+    assert "25.0% 共 12 条信访" in rows["PET-01"]
 
 
 def test_the_navbar_links_the_rules_page(in_request):

@@ -203,3 +203,118 @@ def test_rule_statistics_adds_up_several_warnings_of_one_rule(engine):
     for code, hits in expected.items():
         assert (df.loc[code, "hits"], df.loc[code, "red"], df.loc[code, "disposed"]) == (hits, hits, 0)
     assert (expected["LAB-03"], expected["FUN-02"]) == (2, 2)
+
+
+def test_child_regions_compare_on_one_warning_category(city):
+    with city.connect() as conn:
+        labour = q.child_region_category_warnings(conn, Scope(CITY), window(), "村级用工")
+        funds = q.child_region_category_warnings(conn, Scope(JIA), window(), "三资支出")
+        benefits = q.child_region_category_warnings(conn, Scope(CITY), window(), "惠民资金")
+        unknown = q.child_region_category_warnings(conn, Scope(CITY), window(), "不存在的类别")
+    zeros = {"open": 0, "red": 0, "yellow": 0, "overdue": 0, "raised": 0, "green": 0}
+    assert list(labour.columns) == ["code", "name", *q.CATEGORY_COUNT_COLUMNS]
+    # 村级用工: W1 (一村, red since 11-15, due 11-18: overdue) and W3 (二村, raised 11-05,
+    # disposed 11-08), both under 东区; nothing under 青岚市.
+    assert labour.to_dict("records") == [
+        {
+            "code": EAST,
+            "name": "东区",
+            "open": 1,
+            "red": 1,
+            "yellow": 0,
+            "overdue": 1,
+            "raised": 2,
+            "green": 1,
+        },
+        {"code": QINGLAN, "name": "青岚市", **zeros},
+    ]
+    # 三资支出 in 甲镇: W2 (一村, yellow, raised 11-10, due 11-25); W7 (二村, raised in
+    # October, disposed 11-02: green in the window, not raised in it).
+    assert funds.to_dict("records") == [
+        {"code": V1, "name": "一村", "open": 1, "red": 0, "yellow": 1, "overdue": 0, "raised": 1, "green": 0},
+        {"code": V2, "name": "二村", "open": 0, "red": 0, "yellow": 0, "overdue": 0, "raised": 0, "green": 1},
+    ]
+    # 惠民资金: W5 (四村, red since 09-20, overdue) is open whatever the window; W4
+    # (三村) was raised and disposed in October, outside the window.
+    assert benefits.to_dict("records") == [
+        {"code": EAST, "name": "东区", **zeros},
+        {
+            "code": QINGLAN,
+            "name": "青岚市",
+            "open": 1,
+            "red": 1,
+            "yellow": 0,
+            "overdue": 1,
+            "raised": 0,
+            "green": 0,
+        },
+    ]
+    assert unknown[["code", *q.CATEGORY_COUNT_COLUMNS]].to_dict("records") == [
+        {"code": EAST, **zeros},
+        {"code": QINGLAN, **zeros},
+    ]
+
+
+def test_warning_categories_rank_the_categories_of_a_region(city):
+    with city.connect() as conn:
+        city_wide = q.warning_categories(conn, Scope(CITY), window())
+        town = q.warning_categories(conn, Scope(YI), window())
+        january = q.warning_categories(
+            conn, Scope(CITY), custom_window(date(2026, 1, 1), date(2026, 1, 31), NOW)
+        )
+    # Every category has one open warning; 村级用工 had two raised (W1, W3), 三资支出
+    # (W2) and 公章使用 (W6) one each, 惠民资金 none (W5 is from September).
+    # 三 (U+4E09) sorts before 公 (U+516C).
+    assert city_wide.to_dict("records") == [
+        {"category": "村级用工", "open": 1, "red": 1, "yellow": 0, "overdue": 1, "raised": 2, "green": 1},
+        {"category": "三资支出", "open": 1, "red": 0, "yellow": 1, "overdue": 0, "raised": 1, "green": 1},
+        {"category": "公章使用", "open": 1, "red": 1, "yellow": 0, "overdue": 0, "raised": 1, "green": 0},
+        {"category": "惠民资金", "open": 1, "red": 1, "yellow": 0, "overdue": 1, "raised": 0, "green": 0},
+    ]
+    # 乙镇 is 三村: W6 is open; W4 (惠民资金) was raised and disposed in October: not listed.
+    assert town.to_dict("records") == [
+        {"category": "公章使用", "open": 1, "red": 1, "yellow": 0, "overdue": 0, "raised": 1, "green": 0},
+    ]
+    # In January nothing was raised or disposed: the open warnings only, by category.
+    assert january["category"].tolist() == ["三资支出", "公章使用", "惠民资金", "村级用工"]
+    assert january[["raised", "green"]].sum().tolist() == [0, 0]
+
+
+def test_rule_hit_rates_divide_each_rules_warnings_by_the_records_it_checks(engine):
+    with engine.begin() as conn:
+        fixture_city.load(conn)
+        fixture_records.load(conn)
+        evaluate(conn, NOW)
+    subjects = {"LAB-03": "labour", "FUN-02": "payment", "SEAL-02": "seal", "SUB-04": "payout"}
+    subjects |= {"PET-01": "petition", "QRY-09": "query"}
+    with engine.connect() as conn:
+        df = q.rule_hit_rates(conn, Scope(CITY), subjects).set_index("rule_code")
+        town = q.rule_hit_rates(conn, Scope(JIA), subjects).set_index("rule_code")
+    assert list(df.reset_index().columns) == q.HIT_RATE_COLUMNS
+    rates = {code: (row.subject, row.records, row.hits) for code, row in df.iterrows()}
+    # The city holds 9 labour rows (L1-L6, L8-L10), 15 payments, 7 seal uses, 11 payouts,
+    # 3 public queries and fixture_city's 12 petitions.
+    assert rates["LAB-03"] == ("labour", 9, 2)  # L4, L5
+    assert rates["FUN-02"] == ("payment", 15, 2)  # PAY3, PAY4
+    assert rates["SEAL-02"] == ("seal", 7, 2)  # S4, S5
+    assert rates["SUB-04"] == ("payout", 11, 2)  # PO7, PO9
+    assert rates["PET-01"] == ("petition", 12, 3)  # P3, P4, P12
+    assert rates["QRY-09"] == ("query", 3, 0)  # no warnings: a rate of 0
+    assert df.loc["LAB-03", "hit_rate"] == 2 / 9 and df.loc["QRY-09", "hit_rate"] == 0.0
+    # Rules outside ``subjects`` take their warnings' subject: LAB-01 (L2) and
+    # fixture_city's R-01 (written with subject_type payment).
+    assert rates["LAB-01"] == ("labour", 9, 1) and rates["R-01"] == ("payment", 15, 1)
+    # 甲镇 (一村, 二村): labour L1, L2, L3, L4, L9, L10; of the cadres only 赵六 (L4).
+    assert (town.loc["LAB-03", "records"], town.loc["LAB-03", "hits"]) == (6, 1)
+    assert town.loc["LAB-03", "hit_rate"] == 1 / 6
+
+
+def test_a_rule_with_no_records_to_check_has_no_hit_rate(city):
+    with city.connect() as conn:
+        df = q.rule_hit_rates(conn, Scope(CITY), {"LAB-03": "labour", "XYZ-01": "registry"})
+    rows = df.set_index("rule_code")
+    # No labour rows in fixture_city alone; "registry" is no table of records.
+    assert rows.loc["LAB-03", "hits"] == 0 and pd.isna(rows.loc["LAB-03", "hit_rate"])
+    assert pd.isna(rows.loc["XYZ-01", "records"]) and pd.isna(rows.loc["XYZ-01", "hit_rate"])
+    # fixture_city's own warnings (R-01 … R-07) are listed too, over no payments.
+    assert df["rule_code"].tolist() == ["LAB-03", *[f"R-{n:02d}" for n in range(1, 8)], "XYZ-01"]

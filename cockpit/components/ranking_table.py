@@ -26,6 +26,21 @@ COLUMNS = (
     ("yellow", "黄色预警"),
     ("green", "绿色预警"),
 )
+# With a warning category chosen: that category's counts first (the
+# queries.warnings.child_region_category_warnings columns, prefixed
+# category_), then the petition figures for context.
+CATEGORY = "category_"
+CATEGORY_COLUMNS = (
+    ("name", "名称"),
+    (f"{CATEGORY}open", "未处置"),
+    (f"{CATEGORY}red", "红色"),
+    (f"{CATEGORY}yellow", "黄色"),
+    (f"{CATEGORY}overdue", "超期"),
+    (f"{CATEGORY}raised", "期内新增"),
+    (f"{CATEGORY}green", "期内已处置"),
+    ("received", "受理诉求"),
+    ("share_5d", "5日办结率"),
+)
 
 
 def _cell(column: str, value) -> str:
@@ -48,23 +63,36 @@ def ranking_order(df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def ranking_table(df: pd.DataFrame, root_code: str, window_args: Mapping[str, str]) -> html.Div:
-    """``df``: queries.petitions.child_region_metrics."""
+def category_ranking_order(df: pd.DataFrame) -> pd.DataFrame:
+    """Most open warnings of the category first, then most overdue, then most
+    raised in the window (docs/metrics.md)."""
+    keys = [f"{CATEGORY}open", f"{CATEGORY}overdue", f"{CATEGORY}raised"]
+    return df.sort_values(keys, ascending=False, kind="stable")
+
+
+def ranking_table(
+    df: pd.DataFrame, root_code: str, window_args: Mapping[str, str], category: str | None = None
+) -> html.Div:
+    """``df``: queries.petitions.child_region_metrics; with a ``category``,
+    also its warnings per region as category_* columns, which then order the
+    table. ``window_args``: the query every row's link carries."""
     if df.empty:
         return html.Div("暂无下级地区", className="list-empty")
+    columns = CATEGORY_COLUMNS if category else COLUMNS
+    ordered = category_ranking_order(df) if category else ranking_order(df)
     rows = []
-    for record in ranking_order(df).to_dict("records"):
+    for record in ordered.to_dict("records"):
         href = region_href(record["code"], root_code, window_args)
         cells = []
-        for column, _label in COLUMNS:
+        for column, _label in columns:
             tone = ""
             if column == "share_5d":
                 tone = f"tone-{share_tone(record[column])}"
-            elif column == "overdue" and record[column]:
+            elif column in ("overdue", f"{CATEGORY}overdue", f"{CATEGORY}red") and record[column]:
                 tone = "tone-bad"
             cells.append(html.Td(dcc.Link(_cell(column, record[column]), href=href), className=tone or None))
         rows.append(html.Tr(cells))
-    head = html.Thead(html.Tr([html.Th(label) for _column, label in COLUMNS]))
+    head = html.Thead(html.Tr([html.Th(label) for _column, label in columns]))
     return html.Div(
         html.Table([head, html.Tbody(rows)], className="table table-sm table-hover ranking-table"),
         className="ranking-scroll",

@@ -28,7 +28,11 @@ MAP_METRICS = {
     "median_hours": MapMetric("median_hours", "办理时长中位数（小时）", higher_is_better=False),
     "red": MapMetric("red", "红色预警", higher_is_better=False),
     "yellow": MapMetric("yellow", "黄色预警", higher_is_better=False),
+    # One warning category's open warnings (queries.warnings.child_region_category_warnings,
+    # merged into the metrics as category_*); the label names the category.
+    "category_open": MapMetric("category_open", "未处置预警", higher_is_better=False),
 }
+CATEGORY_PREFIX = "category_"
 
 # Text on the map is drawn by MapLibre; anything but Chinese would make it
 # fetch glyphs from the internet (docs/offline.md), so such names are hover-only.
@@ -82,6 +86,7 @@ def region_map(
     width: int = 760,
     height: int = 520,
     labels: bool = True,
+    category: str | None = None,
 ) -> go.Figure:
     """Choropleth of ``regions`` (queries.regions.child_regions) coloured by
     ``metric`` taken from ``metrics`` (queries.petitions.child_region_metrics).
@@ -89,6 +94,9 @@ def region_map(
     Each polygon's location is its region code (clickData points carry it as
     ``location``). Regions without data are drawn grey. ``width``/``height``
     are the map's size in pixels, used to fit the view to the polygons.
+    ``category``: the warning category of the ``category_open`` metric, named
+    in the colour bar and the hover text (``metrics`` then carries the
+    category_* columns).
     """
     t = get_theme(theme)
     spec = MAP_METRICS[metric]
@@ -119,8 +127,22 @@ def region_map(
     hover = (
         "<b>%{customdata[0]}</b><br>受理诉求 %{customdata[1]} 件<br>5日办结率 %{customdata[2]}"
         "<br>未办结 %{customdata[3]} 件（超期 %{customdata[4]}）<br>办理时长中位数 %{customdata[5]}"
-        "<br>红色预警 %{customdata[6]} · 黄色预警 %{customdata[7]}<extra></extra>"
+        "<br>红色预警 %{customdata[6]} · 黄色预警 %{customdata[7]}"
     )
+    if category is not None:
+        counts = [
+            df.get(f"{CATEGORY_PREFIX}{c}", pd.Series(0, index=df.index)).fillna(0).astype(int)
+            for c in ("open", "overdue", "raised")
+        ]
+        customdata = [
+            (*row, *extra) for row, extra in zip(customdata, zip(*counts, strict=True), strict=True)
+        ]
+        hover = (
+            f"<b>%{{customdata[0]}}</b><br>{category}预警：未处置 %{{customdata[8]}} 条"
+            "（超期 %{customdata[9]}）<br>期内新增 %{customdata[10]} 条<br>" + hover.split("<br>", 1)[1]
+        )
+    hover += "<extra></extra>"
+    title = f"{category}<br>{spec.label}" if category is not None else spec.label
     line_colour = "#0a1630" if t.name == "dark" else "#ffffff"
     no_data = "#34445f" if t.name == "dark" else "#dde3ec"
     fig = go.Figure()
@@ -159,8 +181,10 @@ def region_map(
                 customdata=[c for c, keep in zip(customdata, has_value, strict=True) if keep],
                 hovertemplate=hover,
                 colorbar={
-                    "title": {"text": spec.label, "side": "top", "font": {"color": t.muted}},
+                    "title": {"text": title, "side": "top", "font": {"color": t.muted}},
                     "tickformat": ".0%" if spec.is_share else "~s",
+                    # Small counts: whole-number ticks only (no 0.5 warnings).
+                    "dtick": 1 if not spec.is_share and zmax - zmin <= 8 else None,
                     "tickfont": {"color": t.muted, "size": t.font_size - 3},
                     "thickness": 12,
                     "len": 0.6,

@@ -16,12 +16,12 @@ from cockpit.context import current
 from cockpit.ids import RulesIds
 from cockpit.lifecycle import WARNING_OWNER_KINDS, WARNING_SEVERITIES
 from cockpit.pages.common import connect, current_freshness
-from cockpit.rules.catalogue import Rule, load_catalogue
+from cockpit.rules.catalogue import SUBJECTS, Rule, load_catalogue
 from queries.scope import Scope
-from queries.warnings import rule_statistics
+from queries.warnings import rule_hit_rates, rule_statistics
 
 HEADER = ("规则", "类别", "说明", "阈值：生效值（默认值）", "等级", "责任主体", "处置时限", "版本")
-HEADER += ("红", "黄", "绿", "命中", "误报率")
+HEADER += ("红", "黄", "绿", "命中", "命中率", "误报率")
 EXTERNAL_NOTE = "目录外规则（未在规则目录中定义，如样例数据直接写入的预警）"
 SEVERITY_BADGES = {"high": "red", "medium": "yellow", "low": "green"}
 
@@ -56,16 +56,47 @@ def _thresholds(rule: Rule) -> html.Ul | str:
     )
 
 
-def rule_rows(catalogue: dict[str, Rule], stats: pd.DataFrame) -> list[dict]:
+def rule_rows(
+    catalogue: dict[str, Rule], stats: pd.DataFrame, rates: pd.DataFrame | None = None
+) -> list[dict]:
     """The catalogue's rules in order, each with its statistics (zeros when it
-    raised nothing), then the rules found only in the store's warnings."""
+    raised nothing) and hit rate (``rates``: queries.warnings.rule_hit_rates),
+    then the rules found only in the store's warnings."""
     by_code = {r["rule_code"]: r for r in stats.to_dict("records")}
-    empty = {"red": 0, "yellow": 0, "green": 0, "hits": 0, "false_alarm_share": float("nan")}
+    hit_rates = {} if rates is None else {r["rule_code"]: r for r in rates.to_dict("records")}
+    nan = float("nan")
+    empty = {"red": 0, "yellow": 0, "green": 0, "hits": 0, "false_alarm_share": nan}
+    no_rate = {"subject": None, "records": None, "hit_rate": nan}
+
+    def rate(code: str) -> dict:
+        found = hit_rates.get(code, {})
+        return {key: found.get(key, value) for key, value in no_rate.items()}
+
     rows = [
-        {"rule": rule, "code": code, **empty, **by_code.get(code, {})} for code, rule in catalogue.items()
+        {"rule": rule, "code": code, **empty, **by_code.get(code, {}), **rate(code)}
+        for code, rule in catalogue.items()
     ]
-    rows += [{"rule": None, "code": code, **row} for code, row in by_code.items() if code not in catalogue]
+    rows += [
+        {"rule": None, "code": code, **row, **rate(code)}
+        for code, row in by_code.items()
+        if code not in catalogue
+    ]
     return rows
+
+
+def _hit_rate(row: dict) -> html.Td:
+    """命中率 with what it divides by: "22.2%" over "共 9 条用工"."""
+    records, subject = row.get("records"), row.get("subject")
+    known = records is not None and not pd.isna(records)
+    kind = SUBJECTS.get(subject, "")
+    if not known:
+        basis = "无可核查记录"
+    else:
+        basis = f"共 {fmt_int(records)} 条{kind or '记录'}" if records else f"无{kind}记录"
+    return html.Td(
+        [fmt_share(row["hit_rate"]), html.Br(), html.Small(basis, className="text-muted")],
+        className="num hit-rate",
+    )
 
 
 def _row(row: dict) -> html.Tr:
@@ -73,6 +104,7 @@ def _row(row: dict) -> html.Tr:
     counts = [
         html.Td(fmt_int(row[key]), className=f"num count-{key}") for key in ("red", "yellow", "green", "hits")
     ]
+    counts.append(_hit_rate(row))
     counts.append(html.Td(fmt_share(row["false_alarm_share"]), className="num"))
     if rule is None:
         cells = [
@@ -105,13 +137,15 @@ def _row(row: dict) -> html.Tr:
 def layout(**_query) -> html.Div:
     with connect() as conn:
         fresh = current_freshness(conn)
-        stats = rule_statistics(conn, Scope(current().root_code))
-    try:
-        catalogue = load_catalogue()
-        problem = None
-    except Exception as error:  # a broken catalogue file: say so, still show the store's rules
-        catalogue, problem = {}, str(error)
-    rows = rule_rows(catalogue, stats)
+        scope = Scope(current().root_code)
+        stats = rule_statistics(conn, scope)
+        try:
+            catalogue = load_catalogue()
+            problem = None
+        except Exception as error:  # a broken catalogue file: say so, still show the store's rules
+            catalogue, problem = {}, str(error)
+        rates = rule_hit_rates(conn, scope, {code: rule.subject for code, rule in catalogue.items()})
+    rows = rule_rows(catalogue, stats, rates)
     categories = {rule.category for rule in catalogue.values()}
     thresholds = sum(len(rule.params) for rule in catalogue.values())
     summary = f"规则目录共 {len(catalogue)} 条规则、{len(categories)} 个类别、{thresholds} 个阈值"
@@ -124,6 +158,7 @@ def layout(**_query) -> html.Div:
     notes.append(
         html.P(
             "计数为管辖范围内该规则历来产生的全部预警：红、黄为当前待处置、处置中，绿为已处置；"
+            "命中率 = 命中 ÷ 该规则核查的同类业务记录数（管辖范围内全部记录）；"
             "误报率 = 处置结论为“误报”的预警 ÷ 已处置预警。",
             className="text-muted small",
         )

@@ -9,7 +9,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from selenium.common.exceptions import ElementClickInterceptedException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from cockpit.ids import QueueIds
 from cockpit.pages.queue.callbacks import QUEUE_LIMIT
@@ -80,7 +83,9 @@ def cards(shown: dict[str, list[dict]]) -> list[dict]:
 
 
 def choose(cockpit, dropdown_id: str, label: str) -> None:
-    """Pick ``label`` in a dcc.Dropdown."""
+    """Pick ``label`` in a dcc.Dropdown (closing any menu left open first:
+    an open menu covers the controls next to it)."""
+    ActionChains(cockpit.driver).send_keys(Keys.ESCAPE).perform()
     cockpit.click(cockpit.driver.find_element(By.CSS_SELECTOR, css(dropdown_id)))
     option = cockpit.wait(
         lambda: next(
@@ -93,7 +98,19 @@ def choose(cockpit, dropdown_id: str, label: str) -> None:
         ),
         f"no option {label} in {dropdown_id}",
     )
-    cockpit.click(option)
+    # Scroll within the open menu only (scrolling the page would move it
+    # away from the pointer), then click the option where it now is.
+    cockpit.driver.execute_script("arguments[0].scrollIntoView({block: 'nearest'});", option)
+    cockpit.wait(lambda: _click_once(option), f"could not click the option {label}")
+    ActionChains(cockpit.driver).send_keys(Keys.ESCAPE).perform()
+
+
+def _click_once(element) -> bool:
+    try:
+        element.click()
+    except ElementClickInterceptedException:
+        return False
+    return True
 
 
 def test_queues_filter_by_category_and_overdue_and_open_a_warning(cockpit):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from dash import Dash, Input, Output, State, no_update
 
@@ -15,7 +15,14 @@ from cockpit.components.tables import petitions_table, warnings_table
 from cockpit.components.urls import region_href
 from cockpit.context import current
 from cockpit.ids import PageIds, RegionIds, ShellIds, VillageIds, WindowIds
-from cockpit.pages.common import connect, load_kpis, trend_freq, window_of
+from cockpit.pages.common import WINDOW_KEYS, connect, load_kpis, trend_freq, window_of
+from cockpit.pages.region.category import (
+    CATEGORY_MAP_METRIC,
+    category_table,
+    link_args,
+    with_category,
+    with_category_counts,
+)
 from cockpit.pages.region.layout import MAP_HEIGHT, MAP_WIDTH
 from cockpit.timewindow import PRESET_LABELS, WindowError, custom_window
 from queries import petitions, warnings
@@ -27,26 +34,44 @@ MAP_METRIC = "share_5d"
 
 
 def render_region(_version: str | None, params: dict) -> tuple:
-    """Every panel of the analytics page; re-runs only when the data changed."""
+    """Every panel of the analytics page; re-runs only when the data changed.
+    With a warning category in ``params``, the map and the ranking follow it."""
     window = window_of(params["window"])
     scope = Scope(params["code"])
-    freq = trend_freq(window, "root" if scope.region_code == current().root_code else "region")
+    category = params.get("category")
+    root_code = current().root_code
+    freq = trend_freq(window, "root" if scope.region_code == root_code else "region")
     with connect() as conn:
         children = child_regions(conn, scope.region_code)
         child_metrics = petitions.child_region_metrics(conn, scope, window)
+        if category:
+            by_category = warnings.child_region_category_warnings(conn, scope, window, category)
+            child_metrics = with_category_counts(child_metrics, by_category)
+        categories_of_warnings = warnings.warning_categories(conn, scope, window)
         kpis = load_kpis(conn, scope, window)
         categories = petitions.top_categories(conn, scope, window, limit=10)
         trend = petitions.share_closed_within_5_days_trend(conn, scope, window, freq=freq)
         handling = petitions.handling_time_distribution(conn, scope, window)
         red = warnings.newest_red_warnings(conn, scope, limit=10)
+    args = window.query_args()
+    region_map = figures.region_map(
+        children,
+        child_metrics,
+        CATEGORY_MAP_METRIC if category else MAP_METRIC,
+        THEME,
+        width=MAP_WIDTH,
+        height=MAP_HEIGHT,
+        category=category,
+    )
     return (
         kpi_row(kpis),
-        figures.region_map(children, child_metrics, MAP_METRIC, THEME, width=MAP_WIDTH, height=MAP_HEIGHT),
+        region_map,
         figures.top_categories_bar(categories, THEME),
         figures.share_trend(trend, THEME, freq=freq),
         figures.handling_distribution_bar(handling, THEME),
-        ranking_table(child_metrics, current().root_code, window.query_args()),
+        ranking_table(child_metrics, root_code, link_args(args, category), category),
         red_warning_list(red),
+        category_table(categories_of_warnings, scope.region_code, root_code, args, category),
     )
 
 
@@ -74,7 +99,9 @@ def render_village(_version: str | None, params: dict) -> tuple:
 def _drill(code: str | None, params: dict | None):
     if not code or not params or code == params.get("code"):
         return no_update
-    return region_href(code, current().root_code, params.get("window"))
+    return region_href(
+        code, current().root_code, link_args(params.get("window") or {}, params.get("category"))
+    )
 
 
 def drill_from_map(click: dict | None, params: dict | None):
@@ -83,14 +110,20 @@ def drill_from_map(click: dict | None, params: dict | None):
     return _drill(points[0].get("location") if points else None, params)
 
 
-def navigate_preset(preset: str | None, pathname: str | None):
+def _with_window(pathname: str | None, search: str | None, window_args: dict[str, str]) -> str:
+    """The page's URL with a new window; other query keys (the category) kept."""
+    kept = [(k, v) for k, v in parse_qsl((search or "").lstrip("?")) if k not in WINDOW_KEYS]
+    return f"{pathname or '/'}?{urlencode([*window_args.items(), *kept])}"
+
+
+def navigate_preset(preset: str | None, pathname: str | None, search: str | None = None):
     """Choosing a preset window reloads the page's URL with ?window=…"""
     if not preset or preset == "custom" or preset not in PRESET_LABELS:
         return no_update
-    return f"{pathname or '/'}?{urlencode({'window': preset})}"
+    return _with_window(pathname, search, {"window": preset})
 
 
-def navigate_range(start: str | None, end: str | None, pathname: str | None):
+def navigate_range(start: str | None, end: str | None, pathname: str | None, search: str | None = None):
     """Picking both dates reloads the page's URL with ?from=…&to=…"""
     if not (start and end):
         return no_update
@@ -98,7 +131,15 @@ def navigate_range(start: str | None, end: str | None, pathname: str | None):
         window = custom_window(_date(start), _date(end))
     except (WindowError, ValueError):
         return no_update
-    return f"{pathname or '/'}?{urlencode(window.query_args())}"
+    return _with_window(pathname, search, window.query_args())
+
+
+def navigate_category(category: str | None, params: dict | None, pathname: str | None, search: str | None):
+    """Choosing a warning category (or clearing it: 全部) reloads the page's
+    URL with ?category=…, so the choice survives a reload, a link and back."""
+    if not params or (category or None) == params.get("category"):
+        return no_update
+    return with_category(pathname, search, category or None)
 
 
 def _date(value: str) -> date:
@@ -114,6 +155,7 @@ def register_callbacks(app: Dash) -> None:
         Output(RegionIds.HANDLING, "figure"),
         Output(RegionIds.RANKING, "children"),
         Output(RegionIds.RED_LIST, "children"),
+        Output(RegionIds.WARNING_CATEGORIES, "children"),
         Input(ShellIds.DATA_VERSION, "data"),
         Input(RegionIds.PARAMS, "data"),
     )(render_region)
@@ -137,6 +179,7 @@ def register_callbacks(app: Dash) -> None:
         navigation,
         Input(WindowIds.PRESET, "value"),
         State(PageIds.NAV, "pathname"),
+        State(PageIds.NAV, "search"),
         prevent_initial_call=True,
     )(navigate_preset)
     app.callback(
@@ -144,5 +187,14 @@ def register_callbacks(app: Dash) -> None:
         Input(WindowIds.RANGE, "start_date"),
         Input(WindowIds.RANGE, "end_date"),
         State(PageIds.NAV, "pathname"),
+        State(PageIds.NAV, "search"),
         prevent_initial_call=True,
     )(navigate_range)
+    app.callback(
+        navigation,
+        Input(RegionIds.CATEGORY, "value"),
+        State(RegionIds.PARAMS, "data"),
+        State(PageIds.NAV, "pathname"),
+        State(PageIds.NAV, "search"),
+        prevent_initial_call=True,
+    )(navigate_category)

@@ -17,9 +17,11 @@ from cockpit.context import current
 from cockpit.ids import RegionIds
 from cockpit.pages.common import connect, current_freshness, window_args, window_of
 from cockpit.pages.region import village
+from cockpit.pages.region.category import category_arg, category_choices, category_selector, link_args
 from cockpit.pages.region.parts import card, graph, region_header
 from cockpit.timewindow import WindowError
 from queries.regions import LEVEL_LABELS, child_regions, region_path
+from queries.scope import Scope
 
 MAP_WIDTH, MAP_HEIGHT = 720, 440
 
@@ -52,29 +54,47 @@ def layout(code: str | None = None, **query) -> html.Div:
             )
         region = path[-1]
         args = window.query_args()
-        crumbs = breadcrumb(path, ctx.root_code, args)
+        category = category_arg(query)
         if not region.has_children:
+            crumbs = breadcrumb(path, ctx.root_code, args)
             return page_frame("analysis", fresh, *village.layout(region, crumbs, window))
+        crumbs = breadcrumb(path, ctx.root_code, link_args(args, category))
         children = child_regions(conn, region.code)
+        choices = category_choices(conn, Scope(region.code), category)
     child_level = LEVEL_LABELS.get(children["level"].iloc[0], "下级地区") if len(children) else "下级地区"
+    params = {"code": region.code, "window": args} | ({"category": category} if category else {})
+    coloured_by = f"「{category}」未处置预警" if category else "5日办结率"
+    selectors = html.Div(
+        [category_selector(choices, category), window_selector(window)], className="region-selectors"
+    )
     return page_frame(
         "analysis",
         fresh,
-        region_header(crumbs, region.name, region.level_label, window_selector(window)),
-        dcc.Store(id=RegionIds.PARAMS, data={"code": region.code, "window": args}),
+        region_header(crumbs, region.name, region.level_label, selectors),
+        dcc.Store(id=RegionIds.PARAMS, data=params),
         html.Div(id=RegionIds.KPIS, className="kpi-row"),
         html.Div(
             [
                 card(
-                    f"各{child_level}5日办结率（点击地图进入）",
+                    f"各{child_level}{coloured_by}（点击地图进入）",
                     graph(RegionIds.MAP, MAP_HEIGHT, is_map=True),
                     "span-7",
                 ),
                 card("高频问题 TOP10", graph(RegionIds.CATEGORIES, MAP_HEIGHT), "span-5"),
                 card("5日办结率趋势", graph(RegionIds.TREND, 300), "span-7"),
                 card("办理时长分布", graph(RegionIds.HANDLING, 300), "span-5"),
-                card(f"{child_level}排名（点击行进入）", html.Div(id=RegionIds.RANKING), "span-8"),
-                card("最新红色预警", html.Div(id=RegionIds.RED_LIST), "span-4"),
+                card(
+                    f"{child_level}排名 · {'按' + coloured_by if category else '5日办结率'}（点击行进入）",
+                    html.Div(id=RegionIds.RANKING),
+                    "span-8",
+                ),
+                html.Div(
+                    [
+                        card("预警类别（点击按类别着色）", html.Div(id=RegionIds.WARNING_CATEGORIES)),
+                        card("最新红色预警", html.Div(id=RegionIds.RED_LIST)),
+                    ],
+                    className="card-stack span-4",
+                ),
             ],
             className="card-grid",
         ),

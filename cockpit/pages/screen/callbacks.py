@@ -11,7 +11,9 @@ from cockpit.context import current
 from cockpit.figures.region_map import MAP_METRICS
 from cockpit.ids import ScreenIds, ShellIds
 from cockpit.pages.common import connect, load_kpis, trend_freq
+from cockpit.pages.region.category import CATEGORY_MAP_METRIC, with_category_counts
 from cockpit.pages.screen.layout import MAP_HEIGHT, MAP_WIDTH
+from cockpit.settings import map_metric_category
 from cockpit.timewindow import preset_window
 from queries import petitions, warnings
 from queries.regions import LEVEL_LABELS, child_regions, get_region
@@ -43,6 +45,12 @@ def render_screen(_version: str | None, focus: str | None) -> tuple:
         scope = Scope(region.code)
         children = child_regions(conn, region.code)
         child_metrics = petitions.child_region_metrics(conn, scope, window)
+        category = map_metric_category(settings.screen_map_metric)
+        if category:
+            by_category = warnings.child_region_category_warnings(conn, scope, window, category)
+            map_metrics = with_category_counts(child_metrics, by_category)
+        else:
+            map_metrics = child_metrics
         kpis = load_kpis(conn, scope, window)
         categories = petitions.top_categories(conn, scope, window, limit=10)
         freq = trend_freq(window, "root" if region.code == ctx.root_code else "region")
@@ -50,12 +58,16 @@ def render_screen(_version: str | None, focus: str | None) -> tuple:
         handling = petitions.handling_time_distribution(conn, scope, window)
         red = warnings.newest_red_warnings(conn, scope, limit=RED_LIST_LENGTH)
     child_level = LEVEL_LABELS.get(children["level"].iloc[0], "") if len(children) else ""
-    metric_label = MAP_METRICS[settings.screen_map_metric].label
+    if category:
+        metric, metric_label = CATEGORY_MAP_METRIC, f"「{category}」{MAP_METRICS[CATEGORY_MAP_METRIC].label}"
+    else:
+        metric = settings.screen_map_metric
+        metric_label = MAP_METRICS[metric].label
     return (
         region.name if region.code != ctx.root_code else f"{region.name} · 全域",
         kpi_row(kpis),
         figures.region_map(
-            children, child_metrics, settings.screen_map_metric, THEME, width=MAP_WIDTH, height=MAP_HEIGHT
+            children, map_metrics, metric, THEME, width=MAP_WIDTH, height=MAP_HEIGHT, category=category
         ),
         f"各{child_level}{metric_label}",
         figures.top_categories_bar(categories, THEME),
