@@ -56,8 +56,9 @@ class NameBook:
         return name
 
     def stem(self) -> str:
-        """A two-syllable stem such as 桃溪 (first and second syllables differ)."""
-        return self._required(self._unique(self._two_syllables))
+        """A two-syllable stem such as 桃溪 (first and second syllables differ),
+        or a prefixed one such as 上桃溪 once those are nearly used up."""
+        return self._with_fallback(self._two_syllables)
 
     def village_stem(self) -> str:
         """A village stem: mostly like :meth:`stem`, some like 下王宅 or 前陈;
@@ -65,9 +66,13 @@ class NameBook:
         villages), a prefixed stem such as 上桃溪. A city of a few hundred
         villages never reaches the fallback, so its names do not change."""
         if self.rng.random() < 0.7:
-            name = self._unique(self._two_syllables, tries=200)
-        else:
-            name = self._unique(self._direction_surname, tries=200)
+            return self._with_fallback(self._two_syllables)
+        return self._with_fallback(self._direction_surname)
+
+    def _with_fallback(self, make) -> str:
+        """A name from ``make``; after 200 repeats in a row (only in a city of
+        thousands of villages) a prefixed two-syllable one: 上桃溪, 新塘坞."""
+        name = self._unique(make, tries=200)
         if name is None:
             name = self._unique(lambda: self.rng.choice(PREFIXES) + self._two_syllables())
         return self._required(name)
