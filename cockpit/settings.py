@@ -74,6 +74,23 @@ def _parse_str(name: str, raw: str) -> str:
     return raw.strip()
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _parse_weekly_at(name: str, raw: str) -> str:
+    """``mon 07:00``: a weekday and a local (Asia/Shanghai) time; ``off``."""
+    value = " ".join(raw.strip().lower().split())
+    if value == "off":
+        return value
+    day, _, clock = value.partition(" ")
+    hour, _, minute = clock.partition(":")
+    if day in WEEKDAYS and hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60:
+        return f"{day} {int(hour):02d}:{int(minute):02d}"
+    raise SettingsError(
+        f"{name} must look like 'mon 07:00' (weekday, 24-hour local time) or 'off', not {raw!r}"
+    )
+
+
 def _setting(env: str, default: Any, help: str, parse: Callable[[str, str], Any] = _parse_str):
     return field(default=default, metadata={"env": env, "help": help, "parse": parse})
 
@@ -149,6 +166,24 @@ class Settings:
         0,
         "Rotate the wall screen through the root's child regions every N seconds; 0: off.",
         _parse_int(0, 86400),
+    )
+    weekly_pack_at: str = _setting(
+        "COCKPIT_WEEKLY_PACK_AT",
+        "mon 07:00",
+        "When the scheduler builds last week's pack for the root region into the archive: "
+        "a weekday and a Beijing time such as 'mon 07:00', or 'off'.",
+        _parse_weekly_at,
+    )
+    export_dir: str = _setting(
+        "COCKPIT_EXPORT_DIR",
+        str(PROJECT_ROOT / "exports"),
+        "Folder of the weekly packs the scheduler archives (created when missing).",
+    )
+    browser: str = _setting(
+        "COCKPIT_BROWSER",
+        "",
+        "Chromium used to draw exported charts and print PDFs. Empty: BROWSER_PATH, then "
+        "chromium on PATH. Without one, exports say so and everything else works.",
     )
     debug: bool = _setting("COCKPIT_DEBUG", False, "Dash debug mode (never on a wall screen).", _parse_bool)
 

@@ -8,13 +8,14 @@ never fail on an empty DataFrame: they show "暂无数据" instead.
 from cockpit.figures.categories import top_categories_bar
 from cockpit.figures.handling import handling_distribution_bar
 from cockpit.figures.region_map import MAP_METRICS, region_map
-from cockpit.figures.theme import DARK, LIGHT, empty_figure, get_theme
+from cockpit.figures.theme import DARK, LIGHT, PRINT, empty_figure, get_theme
 from cockpit.figures.trends import share_trend, warnings_trend
 
 __all__ = [
     "DARK",
     "LIGHT",
     "MAP_METRICS",
+    "PRINT",
     "empty_figure",
     "get_theme",
     "handling_distribution_bar",

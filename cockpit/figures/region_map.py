@@ -60,7 +60,7 @@ def _colours(theme: Theme, metric: MapMetric) -> list[list]:
     if metric.higher_is_better:
         return [[0.0, bad], [0.5, mid], [1.0, good]]
     if metric.column == "received":
-        low, high = ("#c6e4ff", "#1660c8") if theme.name == "light" else ("#1b3a6b", "#35c6ff")
+        low, high = ("#c6e4ff", "#1660c8") if not theme.dark else ("#1b3a6b", "#35c6ff")
         return [[0.0, low], [1.0, high]]
     return [[0.0, good], [0.5, mid], [1.0, bad]]
 
@@ -143,8 +143,8 @@ def region_map(
         )
     hover += "<extra></extra>"
     title = f"{category}<br>{spec.label}" if category is not None else spec.label
-    line_colour = "#0a1630" if t.name == "dark" else "#ffffff"
-    no_data = "#34445f" if t.name == "dark" else "#dde3ec"
+    line_colour = "#0a1630" if t.dark else "#ffffff"
+    no_data = "#34445f" if t.dark else "#dde3ec"
     fig = go.Figure()
     # Base layer: every region, grey, so regions without data still show.
     fig.add_trace(

@@ -1,8 +1,10 @@
-"""The two looks every figure comes in: dark for the wall, light for the inspector.
+"""The looks every figure comes in: dark for the wall, light for the
+inspector, print for the weekly pack (white paper, larger type for images
+exported at 1400 px and printed on A4).
 
-Builders take ``theme="dark"`` or ``theme="light"`` and ask this module for
-colours, sizes and the base layout, so a chart looks the same wherever it is
-drawn (wall screen, inspector page, export).
+Builders take ``theme="dark"``, ``"light"`` or ``"print"`` and ask this module
+for colours, sizes and the base layout, so a chart looks the same wherever it
+is drawn (wall screen, inspector page, export).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class Theme:
     accent_soft: str
     font_size: int
     title_size: int
+    dark: bool = False
     red: str = COLOUR_HEX["red"]
     yellow: str = COLOUR_HEX["yellow"]
     green: str = COLOUR_HEX["green"]
@@ -44,6 +47,7 @@ DARK = Theme(
     accent_soft="rgba(53, 198, 255, 0.35)",
     font_size=18,
     title_size=20,
+    dark=True,
 )
 
 LIGHT = Theme(
@@ -58,7 +62,19 @@ LIGHT = Theme(
     title_size=15,
 )
 
-THEMES = {"dark": DARK, "light": LIGHT}
+PRINT = Theme(
+    name="print",
+    text="#111827",
+    muted="#4b5563",
+    grid="#e5e7eb",
+    paper="#ffffff",
+    accent="#1f6feb",
+    accent_soft="rgba(31, 111, 235, 0.30)",
+    font_size=20,
+    title_size=22,
+)
+
+THEMES = {"dark": DARK, "light": LIGHT, "print": PRINT}
 
 
 def get_theme(theme: str | Theme) -> Theme:

@@ -115,7 +115,7 @@ def share_trend(df: pd.DataFrame, theme: str | Theme = "light", freq: str = "day
             tickformat=",d",
         ),
         bargap=0.25,
-        hovermode="x unified" if t.name == "light" else "closest",
+        hovermode="closest" if t.dark else "x unified",
     )
     return fig
 
