@@ -9,7 +9,10 @@ it. In production run it as its own process::
     python -m cockpit.scheduler
 
 Jobs have fixed ids, ``coalesce`` and ``max_instances=1``; a job that fails is
-logged and simply runs again at its next interval.
+logged and simply runs again at its next interval. The weekly pack job
+(COCKPIT_WEEKLY_PACK_AT, Monday 07:00 Beijing time by default) is retried a
+few times a few minutes apart when it fails, since the next regular run is a
+week away.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +36,9 @@ from sqlalchemy import Engine, select
 
 from cockpit.refresh import refresh
 from cockpit.settings import Settings
+from cockpit.store.hierarchy import resolve_root
 from cockpit.store.schema import store_meta
+from cockpit.timewindow import TZ
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +118,56 @@ def add_jobs(scheduler: BaseScheduler, settings: Settings, engine: Engine) -> No
             **common,
         )
         log.info("live demo job on: every %d s", settings.demo_seconds)
+    if settings.weekly_pack_at != "off":
+        day, clock = settings.weekly_pack_at.split()
+        hour, minute = (int(part) for part in clock.split(":"))
+        scheduler.add_job(
+            weekly_pack_job(settings, engine),
+            "cron",
+            id="weekly-pack",
+            name="weekly pack of the root region",
+            day_of_week=day,
+            hour=hour,
+            minute=minute,
+            timezone=TZ,
+            **{**common, "misfire_grace_time": 6 * 3600},
+        )
+        log.info("weekly pack job on: %s Beijing time, into %s", settings.weekly_pack_at, settings.export_dir)
+
+
+PACK_RETRIES = (300, 900, 1800)  # seconds after a failure
+
+
+def weekly_pack_job(
+    settings: Settings,
+    engine: Engine,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> Callable[[], None]:
+    """Build last week's pack of the root region into the archive; on failure
+    log it and try again after 5, 15 and 30 minutes, then give up until next
+    week (the failure is in the log)."""
+    from cockpit.export.pack import build_last_week
+    from cockpit.export.render import shared_renderer
+
+    def job() -> None:
+        for attempt, wait in enumerate((*PACK_RETRIES, None), start=1):
+            try:
+                with engine.connect() as conn:
+                    root = resolve_root(conn, settings.root_region)
+                path = build_last_week(
+                    engine, root, Path(settings.export_dir), shared_renderer(settings.browser)
+                )
+            except Exception:
+                if wait is None:
+                    raise
+                log.exception("weekly pack failed (attempt %d); retrying in %d s", attempt, wait)
+                sleep(wait)
+            else:
+                log.info("weekly pack archived: %s", path)
+                return
+
+    return job
 
 
 def _demo_then_refresh(demo_tick: Callable, engine: Engine) -> Callable[[], None]:

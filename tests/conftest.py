@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -139,3 +140,18 @@ def city(request, database_urls) -> Iterator[Engine]:
         fixture_city.load(conn)
     yield engine
     engine.dispose()
+
+
+# The full sample city, built once per test run (about a minute) and shared by
+# every module that needs a store of real size. Read-only: copy it to change it.
+SAMPLE_NOW = datetime(2026, 11, 21, 4, 0, tzinfo=UTC)  # Saturday noon in Asia/Shanghai
+
+
+@pytest.fixture(scope="session")
+def sample_city(tmp_path_factory) -> dict:
+    from sample_db import generate
+
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('sample') / 'sample.sqlite3'}")
+    create_store(engine)
+    summary = generate(engine, now=SAMPLE_NOW, progress=lambda _: None)
+    return {"engine": engine, "summary": summary, "now": SAMPLE_NOW}

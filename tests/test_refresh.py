@@ -81,7 +81,7 @@ def test_only_one_process_holds_the_scheduler_lock(tmp_path):
 
 
 def test_the_demo_job_is_scheduled_only_on_a_sample_store(sqlite_engine):
-    settings = Settings(database_url=str(sqlite_engine.url), demo=True)
+    settings = Settings(database_url=str(sqlite_engine.url), demo=True, weekly_pack_at="off")
     assert demo_enabled(settings, sqlite_engine) is False
     scheduler = BackgroundScheduler(timezone=UTC)
     add_jobs(scheduler, settings, sqlite_engine)

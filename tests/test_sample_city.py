@@ -7,7 +7,7 @@ import json
 import random
 import sqlite3
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from shapely.geometry import shape
@@ -15,22 +15,21 @@ from sqlalchemy import select
 
 from cockpit.rules.catalogue import load_catalogue
 from cockpit.rules.engine import backtest
-from cockpit.store.engine import create_store, make_engine
+from cockpit.store.engine import make_engine
 from cockpit.store.schema import regions, store_meta, warnings
-from sample_db import demo_tick, generate
+from sample_db import demo_tick
 from sample_db.calibration import measure
 from sample_db.consistency import inconsistencies
 from sample_db.plans import sample_truth
 from sample_db.simulate import figures, simulate
+from tests.conftest import SAMPLE_NOW
 
-NOW = datetime(2026, 11, 21, 4, 0, tzinfo=UTC)  # noon in Asia/Shanghai
+NOW = SAMPLE_NOW  # noon in Asia/Shanghai
 
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory):
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('city') / 'sample.sqlite3'}")
-    create_store(engine)
-    summary = generate(engine, now=NOW, progress=lambda _: None)
+def city(sample_city):
+    engine, summary = sample_city["engine"], sample_city["summary"]
     with engine.connect() as conn:
         figures = measure(conn, NOW)
         region_rows = conn.execute(select(regions)).mappings().all()

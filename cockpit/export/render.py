@@ -203,7 +203,7 @@ def shared_renderer(browser: str = "") -> Renderer:
     """The process's renderer, started on first use and kept for the next pack."""
     global _shared
     with _shared_lock:
-        if _shared is None or (browser and _shared.browser != find_browser(browser)):
+        if _shared is None or _shared.browser != find_browser(browser):
             if _shared is not None:
                 _shared.close()
             _shared = Renderer(browser)
