@@ -110,6 +110,15 @@ def test_a_second_run_with_no_new_records_raises_nothing(store):
     assert len(raised(store)) == len(EXPECTED)
 
 
+def test_an_unchanged_open_record_is_raised_once_it_falls_late(store):
+    run(store)
+    assert ("DIS-01", "DC4") not in raised(store)  # due 25 November: not late at NOW
+    # Nothing changes; a refresh after the due date and any grace re-reads
+    # the open disclosure and finds it late.
+    run(store, now=local(12, 10, 9))
+    assert ("DIS-01", "DC4") in raised(store)
+
+
 def test_a_changed_record_is_read_again_but_not_raised_twice(store):
     run(store)
     with store.begin() as conn:

@@ -395,9 +395,22 @@ def _days(delta: timedelta) -> int:
     return max(1, delta.days) if delta > timedelta(0) else 0
 
 
-def _open_or_changed(since, table: Table, still_open: ColumnElement[bool]) -> ColumnElement[bool]:
-    """For a clock rule: rows changed since ``since``, or still open."""
-    return true() if since is None else or_(table.c.updated_at > since, still_open)
+def _open_or_changed(
+    since,
+    table: Table,
+    still_open: ColumnElement[bool],
+    started: ColumnElement,
+    now: datetime,
+    least: timedelta,
+) -> ColumnElement[bool]:
+    """For a clock rule: rows changed since ``since``, or still open and
+    started (due, used, asked, received: ``started``) at least ``least``
+    before ``now``: the shortest time the rule allows, so an open row read
+    again can already be late. Rows not yet due are not re-read on every
+    refresh (the generator writes disclosures 60 days ahead)."""
+    if since is None:
+        return true()
+    return or_(table.c.updated_at > since, and_(still_open, started < now - least))
 
 
 def _working_days_after(start: datetime, end: datetime, skip_weekends: bool) -> int:
@@ -668,7 +681,9 @@ def seal_used_without_approval(conn, since, window, params, now) -> list[Hit]:
     grace = timedelta(hours=params["grace_hours"])
     unapproved = seal_uses.c.approved_at.is_(None)
     query = select(seal_uses).where(
-        _open_or_changed(since, seal_uses, unapproved), _in(seal_uses.c.used_at, window), unapproved
+        _open_or_changed(since, seal_uses, unapproved, seal_uses.c.used_at, now, grace),
+        _in(seal_uses.c.used_at, window),
+        unapproved,
     )
     return [
         _seal_hit(row, hours=_hours(now - row.used_at))
@@ -743,7 +758,7 @@ def payout_late(conn, since, window, params, now) -> list[Hit]:
     extra = timedelta(days=params["batch_extra_days"])
     unpaid = payouts.c.paid_at.is_(None)
     query = select(payouts).where(
-        _open_or_changed(since, payouts, unpaid),
+        _open_or_changed(since, payouts, unpaid, payouts.c.due_at, now, grace),
         _in(payouts.c.due_at, window),
         payouts.c.amount > params["min_amount"],
     )
@@ -1000,7 +1015,8 @@ def disclosure_overdue(conn, since, window, params, now) -> list[Hit]:
     graces = {key: timedelta(days=params[f"{key}_grace_days"]) for key in DISCLOSURE_CATEGORIES}
     unpublished = disclosures.c.published_at.is_(None)
     query = select(disclosures).where(
-        _open_or_changed(since, disclosures, unpublished), _in(disclosures.c.due_at, window)
+        _open_or_changed(since, disclosures, unpublished, disclosures.c.due_at, now, timedelta(0)),
+        _in(disclosures.c.due_at, window),
     )
     hits = []
     for row in conn.execute(query.order_by(disclosures.c.id)):
@@ -1030,7 +1046,11 @@ def query_unanswered(conn, since, window, params, now) -> list[Hit]:
     limit, skip = params["limit_days"], bool(params["skip_weekends"])
     unanswered = public_queries.c.answered_at.is_(None)
     query = select(public_queries).where(
-        _open_or_changed(since, public_queries, unanswered), _in(public_queries.c.asked_at, window)
+        # A limit of N working days spans at least N calendar days.
+        _open_or_changed(
+            since, public_queries, unanswered, public_queries.c.asked_at, now, timedelta(days=limit)
+        ),
+        _in(public_queries.c.asked_at, window),
     )
     hits = []
     for row in conn.execute(query.order_by(public_queries.c.id)):
@@ -1079,7 +1099,10 @@ def petition_overdue(conn, since, window, params, now) -> list[Hit]:
     by_working_days = bool(params["working_days"])
     still_open = petitions.c.closed_at.is_(None)
     query = select(petitions).where(
-        _open_or_changed(since, petitions, still_open), _in(petitions.c.received_at, window)
+        _open_or_changed(
+            since, petitions, still_open, petitions.c.received_at, now, timedelta(days=min(limits.values()))
+        ),
+        _in(petitions.c.received_at, window),
     )
     hits = []
     for row in conn.execute(query.order_by(petitions.c.id)):
