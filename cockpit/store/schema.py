@@ -163,6 +163,7 @@ warnings = Table(
     Index("ix_warnings_village_raised", "village_code", "raised_at"),
     Index("ix_warnings_disposed", "disposed_at"),
     Index("ix_warnings_updated", "updated_at"),
+    Index("ix_warnings_rule_subject", "rule_code", "subject_id"),
 )
 
 warning_events = Table(
