@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 
 from cockpit import pages
 from cockpit.context import CockpitContext, install
+from cockpit.downloads import install_download_routes
 from cockpit.http_status import install_status_hook
 from cockpit.pages import shell
 from cockpit.settings import PROJECT_ROOT, Settings
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.config.external_stylesheets.append(app.get_asset_url(BOOTSTRAP))
     install(app.server, CockpitContext(settings=settings, engine=engine, root_code=root_code))
     install_status_hook(app.server)
+    install_download_routes(app)
     app.layout = shell.layout
     pages.register(app)
     return app

@@ -104,3 +104,24 @@ class RulesIds(StrEnum):
 
     SUMMARY = "rules-summary"  # the one-line count of rules, categories and thresholds
     TABLE = "rules-table"  # the catalogue with each rule's statistics
+
+
+class ExportIds(StrEnum):
+    """The weekly-pack export on the inspector's region and village pages."""
+
+    REGION = "export-region"  # dcc.Store: the code of the region the page shows
+    WEEK = "export-week"  # dcc.Dropdown: the ISO week (value: 2026-W46)
+    BUTTON = "export-button"  # 导出周报
+    DOWNLOAD = "export-download"  # dcc.Download
+    STATUS = "export-status"  # how long it took, or why there is no pack
+
+
+class WeeklyIds(StrEnum):
+    """The weekly pack page, /weekly."""
+
+    WEEK = "weekly-week"  # dcc.Dropdown: the ISO week (value: 2026-W46)
+    REGION = "weekly-region"  # dcc.Dropdown: the root region or a region under it
+    BUILD = "weekly-build"  # 生成并下载
+    DOWNLOAD = "weekly-download"  # dcc.Download
+    STATUS = "weekly-status"  # how long it took, or why there is no pack
+    ARCHIVE = "weekly-archive"  # the table of archived packs

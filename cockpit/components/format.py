@@ -50,3 +50,10 @@ def fmt_time(ts: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
         return format_local(ts, fmt)
     except ValueError:  # NaT
         return DASH
+
+
+def fmt_size(size: int) -> str:
+    """A file size: "850 KB", "1.6 MB"."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024)):,} KB"
+    return f"{size / (1024 * 1024):.1f} MB"

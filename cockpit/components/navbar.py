@@ -13,6 +13,7 @@ NAV_ITEMS = (
     ("analysis", "分析", urls.HOME),
     ("warnings", "预警队列", urls.WARNINGS),
     ("rules", "预警规则", urls.RULES),
+    ("weekly", "周报", urls.WEEKLY),
 )
 
 

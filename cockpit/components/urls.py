@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 SCREEN = "/screen"
 HOME = "/"
 WARNINGS = "/warnings"
 RULES = "/rules"
+WEEKLY = "/weekly"
+ARCHIVED_PACKS = "/exports/weekly"  # + /<file name>: a pack from the archive
 
 
 def _with_query(path: str, query: Mapping[str, str] | None) -> str:
@@ -32,6 +34,10 @@ def warning_href(warning_id: int) -> str:
 
 def warnings_href(filters: Mapping[str, str] | None = None) -> str:
     return _with_query(WARNINGS, filters)
+
+
+def archived_pack_href(name: str) -> str:
+    return f"{ARCHIVED_PACKS}/{quote(name)}"
 
 
 def with_query(path: str, query: Mapping[str, str] | None) -> str:

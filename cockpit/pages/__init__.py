@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dash
 
-from cockpit.pages import not_found_404, queue, region, rules, screen, shell
+from cockpit.pages import not_found_404, queue, region, rules, screen, shell, weekly
 from cockpit.pages.detail import petition, warning
 
 APP_TITLE = "监督驾驶舱"
@@ -54,6 +54,13 @@ def register(app: dash.Dash) -> None:
         layout=rules.layout,
     )
     dash.register_page(
+        "cockpit.pages.weekly",
+        path="/weekly",
+        name="周报",
+        title=_title("周报"),
+        layout=weekly.layout,
+    )
+    dash.register_page(
         "cockpit.pages.petition",
         path_template="/petition/<petition_id>",
         name="诉求",
@@ -78,3 +85,4 @@ def register(app: dash.Dash) -> None:
     screen.register_callbacks(app)
     region.register_callbacks(app)
     queue.register_callbacks(app)
+    weekly.register_callbacks(app)

@@ -8,13 +8,14 @@ from urllib.parse import parse_qsl, urlencode
 from dash import Dash, Input, Output, State, no_update
 
 from cockpit import figures
+from cockpit.components.export import EXPORT, download_pack, while_building
 from cockpit.components.kpi import kpi_row
 from cockpit.components.lists import red_warning_list
 from cockpit.components.ranking_table import ranking_table
 from cockpit.components.tables import petitions_table, warnings_table
 from cockpit.components.urls import region_href
 from cockpit.context import current
-from cockpit.ids import PageIds, RegionIds, ShellIds, VillageIds, WindowIds
+from cockpit.ids import ExportIds, PageIds, RegionIds, ShellIds, VillageIds, WindowIds
 from cockpit.pages.common import WINDOW_KEYS, connect, load_kpis, trend_freq, window_of
 from cockpit.pages.region.category import (
     CATEGORY_MAP_METRIC,
@@ -198,3 +199,12 @@ def register_callbacks(app: Dash) -> None:
         State(PageIds.NAV, "search"),
         prevent_initial_call=True,
     )(navigate_category)
+    app.callback(
+        Output(ExportIds.DOWNLOAD, "data"),
+        Output(ExportIds.STATUS, "children"),
+        Input(ExportIds.BUTTON, "n_clicks"),
+        State(ExportIds.WEEK, "value"),
+        State(ExportIds.REGION, "data"),
+        running=while_building(ExportIds.BUTTON, EXPORT),
+        prevent_initial_call=True,
+    )(download_pack)

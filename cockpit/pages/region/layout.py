@@ -9,6 +9,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from cockpit.components.breadcrumb import breadcrumb
+from cockpit.components.export import export_status
 from cockpit.components.messages import message_card, not_found
 from cockpit.components.navbar import page_frame
 from cockpit.components.urls import region_href
@@ -18,7 +19,7 @@ from cockpit.ids import RegionIds
 from cockpit.pages.common import connect, current_freshness, window_args, window_of
 from cockpit.pages.region import village
 from cockpit.pages.region.category import category_arg, category_choices, category_selector, link_args
-from cockpit.pages.region.parts import card, graph, region_header
+from cockpit.pages.region.parts import card, graph, region_header, with_export
 from cockpit.timewindow import WindowError
 from queries.regions import LEVEL_LABELS, child_regions, region_path
 from queries.scope import Scope
@@ -70,7 +71,8 @@ def layout(code: str | None = None, **query) -> html.Div:
     return page_frame(
         "analysis",
         fresh,
-        region_header(crumbs, region.name, region.level_label, selectors),
+        region_header(crumbs, region.name, region.level_label, with_export(region.code, selectors)),
+        export_status(),
         dcc.Store(id=RegionIds.PARAMS, data=params),
         html.Div(id=RegionIds.KPIS, className="kpi-row"),
         html.Div(

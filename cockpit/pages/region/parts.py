@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from cockpit.components.export import export_control
+from cockpit.pages.common import now
+
 # Charts are read, not explored: no toolbar over their labels. The map keeps
 # its zoom and pan buttons.
 CHART_CONFIG = {"displaylogo": False, "displayModeBar": False}
@@ -42,3 +45,8 @@ def region_header(breadcrumb, title: str, subtitle: str, selector) -> html.Div:
         ],
         className="region-header",
     )
+
+
+def with_export(region_code: str, selectors) -> html.Div:
+    """The header's right side: 导出周报 above the page's selectors."""
+    return html.Div([export_control(region_code, now()), selectors], className="region-tools")

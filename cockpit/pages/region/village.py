@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from cockpit.components.export import export_status
 from cockpit.components.window_selector import window_selector
 from cockpit.ids import VillageIds
-from cockpit.pages.region.parts import card, graph, region_header
+from cockpit.pages.region.parts import card, graph, region_header, with_export
 from cockpit.timewindow import Window
 from queries.regions import Region
 
 
 def layout(region: Region, crumbs, window: Window) -> list:
     return [
-        region_header(crumbs, region.name, region.level_label, window_selector(window)),
+        region_header(
+            crumbs, region.name, region.level_label, with_export(region.code, window_selector(window))
+        ),
+        export_status(),
         dcc.Store(id=VillageIds.PARAMS, data={"code": region.code, "window": window.query_args()}),
         html.Div(id=VillageIds.KPIS, className="kpi-row"),
         html.Div(
