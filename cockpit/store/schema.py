@@ -200,6 +200,17 @@ refresh_state = Table(
     Column("error", Text, nullable=True),
 )
 
+# One row per lease: which process holds a job that must run once at a time
+# across processes and machines (the refresh), until when (cockpit.lease).
+leases = Table(
+    "leases",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("holder", String(128), nullable=False),
+    Column("acquired_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
+
 # One row per warning rule: how far the rule engine has read the records.
 rule_state = Table(
     "rule_state",
