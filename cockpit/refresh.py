@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, insert, update
 from sqlalchemy.exc import IntegrityError
 
+from cockpit.lease import held
 from cockpit.rules.engine import evaluate
 from cockpit.rules.escalation import escalate
 from cockpit.store.schema import refresh_state
@@ -21,11 +22,19 @@ from queries.refresh import RefreshStatus, data_version
 log = logging.getLogger(__name__)
 
 JOB = "refresh"
+LEASE_TTL = timedelta(minutes=2)  # renewed every 40 s while a refresh runs
+LEASE_WAIT = timedelta(minutes=2)
 
 
-def refresh(engine: Engine, now: datetime | None = None) -> RefreshStatus:
+def refresh(engine: Engine, now: datetime | None = None, wait: timedelta = LEASE_WAIT) -> RefreshStatus:
     """Record what the cockpit's data looks like now, so open pages can tell
     whether to redraw and whether the data is stale.
+
+    0. Take the ``refresh`` lease (cockpit.lease): one refresh at a time per
+       store, across processes and machines. A refresh started while another
+       runs waits for it (up to ``wait``, then raises LeaseBusyError, which
+       the scheduler logs; the next run retries), so two refreshes started
+       together run one after the other.
 
     1. Run the warning engine (cockpit.rules.engine.evaluate) over the business
        records new or changed since its last run, in its own
@@ -47,6 +56,11 @@ def refresh(engine: Engine, now: datetime | None = None) -> RefreshStatus:
     Raises whatever the database raises; the scheduler logs it and the next
     run retries.
     """
+    with held(engine, JOB, ttl=LEASE_TTL, wait=wait):
+        return _refresh(engine, now)
+
+
+def _refresh(engine: Engine, now: datetime | None) -> RefreshStatus:
     started = time.perf_counter()
     now = now or datetime.now(UTC)
     raise_warnings(engine, now)

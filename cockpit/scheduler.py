@@ -8,6 +8,10 @@ it. In production run it as its own process::
     COCKPIT_SCHEDULER=off gunicorn -w 4 "app:create_server()"
     python -m cockpit.scheduler
 
+Across machines a file lock is not enough: the refresh itself takes a lease
+row in the store (cockpit.lease), so schedulers on two machines never
+refresh together and a dead one's lease expires after two minutes.
+
 Jobs have fixed ids, ``coalesce`` and ``max_instances=1``; a job that fails is
 logged and simply runs again at its next interval. The weekly pack job
 (COCKPIT_WEEKLY_PACK_AT, Monday 07:00 Beijing time by default) is retried a
