@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from cockpit.settings import Settings, SettingsError
 from cockpit.store import create_store, make_engine, missing_columns
+from cockpit.store.migrate import StoreSchemaError
 
 log = logging.getLogger("cockpit")
 
@@ -22,14 +23,18 @@ def configure_logging(level: int = logging.INFO) -> None:
 
 
 def open_store(settings: Settings) -> Engine:
-    """The engine for the configured store; on the default URL, the sample
-    store is generated first when it is missing."""
+    """The engine for the configured store, upgraded to the code's schema
+    (cockpit.store.migrate); on the default URL, the sample store is generated
+    first when it is missing."""
     if settings.is_default_sample:
         from sample_db.build import ensure_sample_store
 
         ensure_sample_store(settings)
     engine = make_engine(settings.database_url)
-    create_store(engine)
+    try:
+        create_store(engine)
+    except StoreSchemaError as error:
+        raise SystemExit(f"存储结构无法升级 / the store cannot be upgraded: {error}") from None
     stale = missing_columns(engine)
     if stale:
         raise SystemExit(

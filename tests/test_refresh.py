@@ -121,9 +121,9 @@ def test_a_failing_refresh_is_logged_and_retried_at_the_next_run(sqlite_engine, 
         while time.monotonic() < deadline and not caplog.records:
             time.sleep(0.1)
         # The table comes back (the database "returns"); the next run succeeds.
-        from cockpit.store import create_store
+        from cockpit.store.schema import refresh_state
 
-        create_store(sqlite_engine)
+        refresh_state.create(sqlite_engine)
         deadline = time.monotonic() + 10
         recovered = None
         while time.monotonic() < deadline and recovered is None:

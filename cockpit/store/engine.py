@@ -46,14 +46,20 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
 
 
 def create_store(engine: Engine) -> None:
-    """Create every table and index that does not exist yet."""
-    metadata.create_all(engine)
+    """Bring the store to the code's schema through the migrations
+    (cockpit.store.migrate.upgrade): an empty database gets every table, a
+    store made before migrations is adopted, a store at head is left alone.
+    Raises StoreSchemaError when the store cannot be taken over."""
+    from cockpit.store.migrate import upgrade
+
+    upgrade(engine)
 
 
 def missing_columns(engine: Engine) -> list[str]:
     """Columns the cockpit's tables need that the database's existing tables
-    lack ("table.column"), e.g. a store created by an older version. Tables
-    that do not exist at all are not listed: create_store adds those."""
+    lack ("table.column"), e.g. a store created by an older version or altered
+    by hand. Tables that do not exist at all are not listed. ``python -m
+    cockpit.store.migrate check`` compares everything (types, indexes too)."""
     inspector = inspect(engine)
     existing = set(inspector.get_table_names())
     missing = []
