@@ -14,6 +14,7 @@ from cockpit.lifecycle import COMPLEXITY_LIMIT_DAYS, PETITION, WARNING
 from cockpit.rules.catalogue import load_catalogue
 from cockpit.store.engine import make_engine
 from cockpit.store.hierarchy import rebuild_region_tree, resolve_root
+from cockpit.store.migrate import check
 from cockpit.store.schema import (
     metadata,
     petition_events,
@@ -41,6 +42,7 @@ from tests.conftest import ALL_DATABASES, _fresh_store
 NOW = datetime(2026, 11, 21, 4, 0, tzinfo=UTC)  # Saturday noon in Asia/Shanghai
 SIZES = Sizes(villages=40, petitions=3000, warnings=3000)
 CHUNK = 1000  # several chunks even at this size
+TINY = Sizes(villages=12, petitions=500, warnings=500)
 BIG = (petitions, petition_events, warnings, warning_events)
 
 
@@ -161,6 +163,7 @@ def test_it_creates_the_indexes_and_constraints_again(scale):
         }
         unique = {tuple(u["column_names"]) for u in found.get_unique_constraints(table.name)}
         assert unique == ({("external_id",)} if "external_id" in table.c else set())
+    assert check(scale["engine"]) == []  # the migrations' comparison of the whole schema
 
 
 def test_it_records_every_rule_as_evaluated(scale):
@@ -182,9 +185,9 @@ def digest(engine: Engine) -> str:
     return h.hexdigest()
 
 
-def build(tmp_path, name: str, **options) -> Engine:
+def build(tmp_path, name: str, sizes: Sizes = TINY, **options) -> Engine:
     engine = make_engine(f"sqlite:///{tmp_path / name}")
-    generate_scale(engine, Sizes(12, 500, 500), now=NOW, chunk_rows=200, progress=quiet, **options)
+    generate_scale(engine, sizes, now=NOW, progress=quiet, **{"chunk_rows": 200, **options})
     return engine
 
 
@@ -203,6 +206,15 @@ def test_without_events_the_rows_are_the_same(tmp_path):
                 a.execute(select(table).order_by(table.c.id)).all()
                 == b.execute(select(table).order_by(table.c.id)).all()
             )
+
+
+def test_it_copes_with_days_that_have_little_or_nothing(tmp_path):
+    """One day per chunk, a row or two a day: chunks where no warning was
+    reminded, reassigned or disposed yet."""
+    engine = build(tmp_path, "a.sqlite3", Sizes(3, 150, 120), chunk_rows=1)
+    with engine.connect() as conn:
+        assert count(conn, petitions) == 150 and count(conn, warnings) == 120
+        assert inconsistencies(conn) == []
 
 
 def test_it_refuses_a_store_with_data(tmp_path):

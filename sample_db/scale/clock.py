@@ -114,4 +114,14 @@ def local_text(at: np.ndarray, unit: str) -> np.ndarray:
     local = (at + LOCAL_OFFSET).astype("datetime64[s]")
     if unit == "iso":
         return np.strings.add(np.datetime_as_string(local, unit="s"), "+08:00")
-    return np.strings.replace(np.datetime_as_string(local, unit=unit), "T", " ")
+    return replace(np.datetime_as_string(local, unit=unit), "T", " ")
+
+
+def replace(text: np.ndarray, old: str, new: str) -> np.ndarray:
+    """np.strings.replace, which fails on an empty array (numpy 2.4)."""
+    return np.strings.replace(text, old, new) if len(text) else text
+
+
+def zfill(text: np.ndarray, width: int) -> np.ndarray:
+    """np.strings.zfill, which fails on an empty array (numpy 2.4)."""
+    return np.strings.zfill(text, width) if len(text) else text

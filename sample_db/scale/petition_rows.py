@@ -20,7 +20,7 @@ from cockpit.lifecycle import COMPLEXITY_LIMIT_DAYS, HANDLING_LEVEL_ORDER
 from sample_db.catalog import CATEGORIES, CHANNEL_WEIGHTS, FEEDBACK_NOTES, REAL_NAME_RATE
 from sample_db.names import GROUP_NUMERALS
 from sample_db.petitions import FEEDBACK_RATE, LEVEL_WEIGHTS, SATISFACTION_WEIGHTS, STUCK_EXTRA, STUCK_FOR
-from sample_db.scale.clock import DAY, HOUR, NULL_TIME, Day, History, times_of_day
+from sample_db.scale.clock import DAY, HOUR, NULL_TIME, Day, History, times_of_day, zfill
 from sample_db.scale.province import Villages
 from sample_db.timing import OFFICE_HOURS, ONLINE_HOURS
 
@@ -137,7 +137,7 @@ def petition_chunk(
     first_of_day = np.concatenate([[0], np.cumsum(counts)[:-1]])
     seq = np.arange(n) - first_of_day[day] + 1
     labels = np.array(["SQ" + d.label for d in days], dtype=object)[day]
-    external_id = labels + np.strings.zfill(seq.astype(str), id_width).astype(object)
+    external_id = labels + zfill(seq.astype(str), id_width).astype(object)
 
     v = model.villages
     village = rng.choice(len(v.codes), n, p=model.village_p)

@@ -36,7 +36,7 @@ from sample_db.ledger import (
 )
 from sample_db.names import PERSON_SURNAMES
 from sample_db.people import EMPLOYERS, FIRM_KINDS, FIRM_STEMS, GIVEN, RELATIONS, ROLES
-from sample_db.scale.clock import DAY, HOUR, LOCAL_OFFSET, local_text
+from sample_db.scale.clock import DAY, HOUR, LOCAL_OFFSET, local_text, zfill
 
 TIME_UNITS = {"%Y-%m-%d %H:%M": "m", "%Y-%m-%d": "D"}
 MONEY = ("amount", "amount_paid", "total", "bid", "daily")
@@ -119,7 +119,7 @@ def _escape(text: str) -> str:
 def subject_ids(rule: Rule, ids: np.ndarray) -> np.ndarray:
     """Subject record ids in the sample's style (LW00001234), one per warning id."""
     prefix = PREFIX[SUBJECT_TABLES[rule.subject]]
-    return np.strings.add(prefix, np.strings.zfill(ids.astype(str), 8)).astype(object)
+    return np.strings.add(prefix, zfill(ids.astype(str), 8)).astype(object)
 
 
 def titles(
@@ -311,7 +311,7 @@ def _words(
     if name == "state":
         return np.full(n, NOT_YET[rule.subject], dtype=object)
     if name == "other":
-        return np.strings.add("LW", np.strings.zfill(rng.integers(1, 10**8, n).astype(str), 8)).astype(object)
+        return np.strings.add("LW", zfill(rng.integers(1, 10**8, n).astype(str), 8)).astype(object)
     if name == "cadre_village":
         return village_names
     simple = {
