@@ -11,7 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -202,17 +206,33 @@ class CockpitBrowser:
         retrying while something (a sticky header, a layout still settling)
         is in the way."""
 
+        stale: list[StaleElementReferenceException] = []
+        covered: list[str] = []
+
         def clicked():
-            self.driver.execute_script(
-                "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element
-            )
             try:
+                self.driver.execute_script(
+                    "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element
+                )
                 element.click()
-            except ElementClickInterceptedException:
+            except ElementClickInterceptedException as error:
+                covered[:] = [error.msg or ""]
                 return False
+            except StaleElementReferenceException as error:
+                # Redrawn since it was found: stop at once and say so (wait()
+                # would otherwise keep retrying the detached element), so the
+                # caller can find it afresh.
+                stale.append(error)
             return True
 
-        self.wait(clicked, f"could not click {element.tag_name} {element.text!r}")
+        label = f"{element.tag_name} {element.text!r}"
+        try:
+            self.wait(clicked, f"could not click {label}")
+        except TimeoutException as error:
+            in_the_way = covered[-1] if covered else "nothing reported"
+            raise TimeoutException(f"could not click {label}; in the way: {in_the_way}") from error
+        if stale:
+            raise stale[0]
 
     def screenshot(self, name: str) -> None:
         """Save a screenshot when COCKPIT_SCREENSHOTS names a folder."""
