@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -115,6 +116,10 @@ def test_rows_agree_with_their_lifecycles(scale):
         assert row.raised_at <= row.updated_at <= NOW and row.raised_at < row.due_at
         assert row.disposed_at is None or row.raised_at <= row.disposed_at
         assert row.status in WARNING.codes and row.rule_version is not None
+        evidence = json.loads(row.evidence)
+        assert (evidence["rule_code"], evidence["rule_version"]) == (row.rule_code, row.rule_version)
+        assert evidence["records"][0]["external_id"] == row.subject_id and evidence["values"]
+        assert row.external_id == f"{row.rule_code}:{row.subject_type}:{row.subject_id}"
     assert len({r.external_id for r in p}) == len(p) and len({r.external_id for r in w}) == len(w)
     categories = {rule.category for rule in load_catalogue().values()}
     assert {r.category for r in w} <= categories

@@ -65,29 +65,32 @@ def generate_scale(
 ) -> dict:
     """Fill an empty store with a scale store of ``sizes`` up to ``now``.
 
-    1. Create the store (cockpit.store.create_store); refuse one with data.
+    1. Refuse a store with data; create the store (cockpit.store.create_store).
     2. Draw the province (sample_db.scale.province) and write its regions and
        region_tree.
     3. Drop the secondary indexes of petitions, warnings and (with
-       ``events``) their event tables.
+       ``events``) their event tables, and on PostgreSQL their foreign keys
+       and unique constraints, on MariaDB their unique constraints
+       (sample_db.scale.loaders).
     4. Spread the petitions over the 13 months' days; draw and load them a
        run of days (about ``chunk_rows`` rows) at a time, in order of
-       receipt, each chunk with its events, one transaction per chunk.
+       receipt, each chunk with its events, one transaction per chunk; a
+       second thread draws and encodes the next chunk meanwhile.
     5. The same for the warnings.
-    6. Create the indexes again, analyze the tables, move PostgreSQL's id
-       sequences on, check the references the loader did not check row by
-       row, write store_meta (generator=scale) and record every rule as
-       evaluated (cockpit.rules.engine.settle), so that a refresh does not
-       re-read the whole store.
+    6. Create the indexes and constraints again, analyze the tables, move
+       PostgreSQL's id sequences on, check the references the loader did not
+       check row by row, write store_meta (generator=scale) and record every
+       rule as evaluated (cockpit.rules.engine.settle), so that a refresh
+       does not re-read the whole store.
 
     The same seed, ``now``, sizes and chunk size give the same rows.
     Returns the counts and the seconds spent per table and step.
     """
     started = time.perf_counter()
     now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    create_store(engine)
-    if store_has_data(engine):
+    if store_has_data(engine):  # before create_store, which would migrate a store it should not touch
         raise StoreNotEmptyError("the store already has data; use an empty database")
+    create_store(engine)
     watch = Stopwatch()
     hierarchy = build_hierarchy(random.Random(seed), sizes.villages)
     villages = village_table(hierarchy)
@@ -122,19 +125,15 @@ def generate_scale(
                 _rng(seed, 10, i), petition_model, history, days, first, first_event, width, events
             )
 
-        counts |= _stream(
-            loader, watch, progress, (petitions, petition_events), history.chunks(arrivals, chunk_rows),
-            draw_petitions, sizes.petitions, events,
-        )  # fmt: skip
+        runs = history.chunks(arrivals, chunk_rows)
+        counts |= _stream(loader, watch, progress, (petitions, petition_events), runs, draw_petitions, sizes)
         raised = history.allot(_rng(seed, 4), sizes.warnings, history.weights(True, np.array(SYSTEM_HOURS)))
 
         def draw_warnings(i, days, first, first_event):
             return warning_chunk(_rng(seed, 20, i), warning_model, history, days, first, first_event, events)
 
-        counts |= _stream(
-            loader, watch, progress, (warnings, warning_events), history.chunks(raised, chunk_rows),
-            draw_warnings, sizes.warnings, events,
-        )  # fmt: skip
+        runs = history.chunks(raised, chunk_rows)
+        counts |= _stream(loader, watch, progress, (warnings, warning_events), runs, draw_warnings, sizes)
         progress("creating indexes")
         with watch.time("indexes"):
             loader.finish(big)
@@ -167,7 +166,7 @@ def generate_scale(
     return summary
 
 
-def _stream(loader, watch, progress, tables, runs, draw, total: int, events: bool) -> dict[str, int]:
+def _stream(loader, watch, progress, tables, runs, draw, sizes: Sizes) -> dict[str, int]:
     """Draw and encode the chunks of one table (and its events) in a
     background thread, while loading the previous chunk; one transaction
     per chunk. Returns the rows loaded per table."""
@@ -186,14 +185,14 @@ def _stream(loader, watch, progress, tables, runs, draw, total: int, events: boo
             done_events += 0 if chunk.events is None else len(chunk.events["id"])
             yield payloads, done, done_events
 
-    meter = Meter(progress, table.name, total)
+    meter = Meter(progress, table.name, getattr(sizes, table.name))
     done = done_events = 0
     for payloads, done, done_events in ahead(encoded()):
         for target, payload in payloads:
             with watch.time(target.name):
                 loader.send(target, payload)
         loader.commit()
-        meter.update(done, f"(events {done_events:,})" if events else "")
+        meter.update(done, f"(events {done_events:,})" if len(payloads) > 1 else "")
     return {table.name: done, events_table.name: done_events}
 
 

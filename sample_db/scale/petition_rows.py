@@ -208,7 +208,7 @@ def petition_chunk(
     }
     events = None
     if with_events:
-        steps = _Steps(rows["id"], level, place)
+        steps = _Steps(rows["id"], place)
         steps.add("received", received, np.zeros(n, dtype=int), "")
         steps.add("assigned", assigned, np.zeros(n, dtype=int), None)
         for k in (1, 2, 3):
@@ -304,7 +304,7 @@ class _Steps:
     """Collects petition events kind by kind, then orders them by petition
     and time."""
 
-    def __init__(self, ids: np.ndarray, final_level: np.ndarray, place: _Place):
+    def __init__(self, ids: np.ndarray, place: _Place):
         self.ids, self.place = ids, place
         self.parts: list[tuple] = []
 
