@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from dash import html
 
 from cockpit.components.format import DASH, fmt_hours, fmt_int, fmt_share
+from queries.kpis import Kpis
 
 TONES = ("neutral", "good", "warn", "bad", "red", "yellow", "green")
 
@@ -50,24 +50,6 @@ def warning_kpi(red: int, yellow: int, green: int) -> html.Div:
         ],
         className="kpi-card kpi-warnings",
     )
-
-
-@dataclass(frozen=True)
-class Kpis:
-    """The headline numbers of a region in a window (see pages.common.load_kpis)."""
-
-    received: int
-    received_today: int
-    open: int
-    overdue: int
-    share: float
-    in_progress: int
-    late: int
-    closed: int
-    median_hours: float
-    red: int
-    yellow: int
-    green: int
 
 
 def share_tone(share: float) -> str:

@@ -22,6 +22,7 @@ from cockpit.export.definitions import DEFINITIONS
 from cockpit.export.week import IsoWeek
 from cockpit.timewindow import Window
 from queries import petitions, warnings
+from queries.kpis import load_kpis
 from queries.regions import LEVEL_LABELS, Region, child_regions, get_region
 from queries.scope import Scope
 
@@ -164,47 +165,21 @@ def _numbered(charts: list[Chart]) -> list[Chart]:
 # --- KPIs --------------------------------------------------------------------
 
 
-def _week_kpis(conn: Connection, scope: Scope, window: Window) -> dict[str, float]:
-    received = petitions.count_received(conn, scope, window).iloc[0]
-    sla = petitions.share_closed_within_5_days(conn, scope, window).iloc[0]
-    timing = petitions.handling_time_summary(conn, scope, window).iloc[0]
-    counts = warnings.warning_status_counts(conn, scope, window).iloc[0]
-    return {
-        "received": int(received["received"]),
-        "share": float(sla["share"]),
-        "late": int(sla["late"]),
-        "in_progress": int(sla["in_progress"]),
-        "median_hours": float(timing["median_hours"]),
-        "raised": int(counts["raised"]),
-        "disposed": int(counts["green"]),
-        "red": int(counts["red"]),
-        "yellow": int(counts["yellow"]),
-    }
-
-
 def _kpis(conn: Connection, scope: Scope, window: Window, before: Window) -> list[Kpi]:
-    this, last = _week_kpis(conn, scope, window), _week_kpis(conn, scope, before)
-    backlog = petitions.open_backlog(conn, scope, window.now).iloc[0]
-    share_note = f"办理中 {this['in_progress']:,} 件未计入" if this["in_progress"] else ""
-    if this["in_progress"]:
-        share_note = f"{PROVISIONAL}：{share_note}"
+    """The cockpit's own KPIs (pages.common.load_kpis) for the week and the
+    week before; the backlog and red/yellow are states now, not compared."""
+    this, last = load_kpis(conn, scope, window), load_kpis(conn, scope, before)
+    share_note = f"{PROVISIONAL}：办理中 {this.in_progress:,} 件未计入" if this.in_progress else ""
     return [
-        Kpi("受理诉求", "件", "int", this["received"], last["received"]),
-        Kpi("5日办结率", "", "share", this["share"], last["share"], share_note),
-        Kpi("超5日办结或未结", "件", "int", this["late"], last["late"]),
-        Kpi("办理时长中位数", "小时", "hours", this["median_hours"], last["median_hours"]),
-        Kpi("新增预警", "条", "int", this["raised"], last["raised"]),
-        Kpi("处置完毕预警", "条", "int", this["disposed"], last["disposed"]),
-        Kpi(
-            "未办结诉求（当前）",
-            "件",
-            "int",
-            int(backlog["open"]),
-            None,
-            f"其中超期 {int(backlog['overdue']):,} 件",
-        ),
-        Kpi("红色预警（当前）", "条", "int", this["red"], None, "新预警，待处置"),
-        Kpi("黄色预警（当前）", "条", "int", this["yellow"], None, "处置中"),
+        Kpi("受理诉求", "件", "int", this.received, last.received),
+        Kpi("5日办结率", "", "share", this.share, last.share, share_note),
+        Kpi("超5日办结或未结", "件", "int", this.late, last.late),
+        Kpi("办理时长中位数", "小时", "hours", this.median_hours, last.median_hours),
+        Kpi("新增预警", "条", "int", this.raised, last.raised),
+        Kpi("处置完毕预警", "条", "int", this.green, last.green),
+        Kpi("未办结诉求（当前）", "件", "int", this.open, None, f"其中超期 {this.overdue:,} 件"),
+        Kpi("红色预警（当前）", "条", "int", this.red, None, "新预警，待处置"),
+        Kpi("黄色预警（当前）", "条", "int", this.yellow, None, "处置中"),
     ]
 
 

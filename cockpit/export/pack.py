@@ -68,14 +68,14 @@ def build_pack(
     mark = time.perf_counter()
     # Every chart as a PNG; the PDF takes SVG (vector, selectable text) except
     # for maps, which MapLibre draws as pixels anyway: those reuse the PNG.
-    pngs = renderer.images([Image(c.figure, "png", *c.size, PNG_SCALE) for c in pack.charts])
     vector = [c for c in pack.charts if not _is_map(c.slug)]
-    svgs = dict(
-        zip(
-            (c.slug for c in vector),
-            renderer.images([Image(c.figure, "svg", *c.size) for c in vector]),
-            strict=True,
-        )
+    drawn = renderer.images(
+        [Image(c.figure, "png", *c.size, PNG_SCALE) for c in pack.charts]
+        + [Image(c.figure, "svg", *c.size) for c in vector]
+    )  # one batch, so the two tabs stay busy
+    pngs, svgs = (
+        drawn[: len(pack.charts)],
+        dict(zip((c.slug for c in vector), drawn[len(pack.charts) :], strict=True)),
     )
     seconds["images"] = time.perf_counter() - mark
     drawings = {

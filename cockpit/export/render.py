@@ -100,11 +100,9 @@ class Renderer:
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, name="kaleido", daemon=True)
         thread.start()
-        # kaleido and choreographer find the browser through BROWSER_PATH.
-        os.environ.setdefault("BROWSER_PATH", browser)
 
         async def open_kaleido():
-            k = kaleido.Kaleido(n=TABS, timeout=self.timeout, mathjax=False)
+            k = kaleido.Kaleido(n=TABS, timeout=self.timeout, mathjax=False, path=browser)
             await k.open()
             return k
 

@@ -1,5 +1,6 @@
 """Helpers every page uses: a connection, the freshness of the data, the
-time window from a URL, the KPIs. No SQL here: only calls into ``queries``."""
+time window from a URL, the KPIs (queries.kpis). No SQL here: only calls
+into ``queries``."""
 
 from __future__ import annotations
 
@@ -9,13 +10,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection
 
-from cockpit.components.kpi import Kpis
 from cockpit.components.refresh import Freshness, freshness
 from cockpit.context import current
 from cockpit.timewindow import Window, window_from_args
-from queries import petitions, warnings
+from queries.kpis import load_kpis  # noqa: F401 - the pages take it from here
 from queries.refresh import refresh_status
-from queries.scope import Scope
 
 WINDOW_KEYS = ("window", "from", "to")
 DEFAULT_WINDOW = "last30"
@@ -67,25 +66,3 @@ def trend_freq(window: Window, scale: str = "root") -> str:
     if days <= weekly_up_to:
         return "week"
     return "month"
-
-
-def load_kpis(conn: Connection, scope: Scope, window: Window) -> Kpis:
-    received = petitions.count_received(conn, scope, window).iloc[0]
-    backlog = petitions.open_backlog(conn, scope, window.now).iloc[0]
-    sla = petitions.share_closed_within_5_days(conn, scope, window).iloc[0]
-    timing = petitions.handling_time_summary(conn, scope, window).iloc[0]
-    counts = warnings.warning_status_counts(conn, scope, window).iloc[0]
-    return Kpis(
-        received=int(received["received"]),
-        received_today=int(received["received_today"]),
-        open=int(backlog["open"]),
-        overdue=int(backlog["overdue"]),
-        share=float(sla["share"]),
-        in_progress=int(sla["in_progress"]),
-        late=int(sla["late"]),
-        closed=int(timing["closed"]),
-        median_hours=float(timing["median_hours"]),
-        red=int(counts["red"]),
-        yellow=int(counts["yellow"]),
-        green=int(counts["green"]),
-    )
