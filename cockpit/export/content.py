@@ -166,7 +166,7 @@ def _numbered(charts: list[Chart]) -> list[Chart]:
 
 
 def _kpis(conn: Connection, scope: Scope, window: Window, before: Window) -> list[Kpi]:
-    """The cockpit's own KPIs (pages.common.load_kpis) for the week and the
+    """The cockpit's own KPIs (queries.kpis.load_kpis) for the week and the
     week before; the backlog and red/yellow are states now, not compared."""
     this, last = load_kpis(conn, scope, window), load_kpis(conn, scope, before)
     share_note = f"{PROVISIONAL}：办理中 {this.in_progress:,} 件未计入" if this.in_progress else ""
