@@ -16,8 +16,10 @@ from sqlalchemy import Engine, event, insert, inspect, select, text
 
 from cockpit.store import create_store, metadata, store_meta
 from cockpit.store.migrate import (
+    BASELINE,
     StoreSchemaError,
     alembic_config,
+    baseline_metadata,
     check,
     context_options,
     current_revision,
@@ -27,6 +29,7 @@ from cockpit.store.migrate import (
 )
 from cockpit.store.schema import leases
 from cockpit.store.schema import warnings as warnings_table
+from cockpit.store.snapshots import SNAPSHOT_TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,8 +43,9 @@ def _emptied(engine: Engine) -> Engine:
 
 
 def _made_before_migrations(engine: Engine) -> Engine:
-    """A store as create_store made it before Alembic: the tables, no revision."""
-    metadata.create_all(_emptied(engine))
+    """A store as create_store made it before Alembic: the tables of the
+    baseline (no later table existed then), no revision."""
+    baseline_metadata().create_all(_emptied(engine))
     return engine
 
 
@@ -111,6 +115,40 @@ def test_a_store_made_before_migrations_is_stamped_not_rebuilt(engine):
         assert conn.execute(select(store_meta.c.value)).scalars().all() == ["yes"]
 
 
+def test_a_store_made_before_migrations_is_stamped_at_the_baseline_then_upgraded(engine):
+    _made_before_migrations(engine)
+    snapshots = {table.name for table in SNAPSHOT_TABLES}
+    assert snapshots.isdisjoint(inspect(engine).get_table_names())
+    upgrade(engine)
+    assert snapshots <= set(inspect(engine).get_table_names())
+    assert current_revision(engine) == head_revision() != BASELINE
+    assert check(engine) == []
+
+
+def test_a_store_at_the_baseline_is_upgraded_to_head_keeping_its_rows(engine):
+    upgrade(_emptied(engine), to=BASELINE)
+    assert current_revision(engine) == BASELINE
+    assert "snap_state" not in inspect(engine).get_table_names()
+    with engine.begin() as conn:
+        conn.execute(insert(store_meta).values(key="kept", value="yes"))
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    assert check(engine) == []
+    with engine.connect() as conn:
+        assert conn.execute(select(store_meta.c.value)).scalars().all() == ["yes"]
+
+
+def test_downgrading_to_the_baseline_drops_the_snapshot_tables_only(engine):
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), BASELINE)
+    tables = set(inspect(engine).get_table_names())
+    assert tables & {table.name for table in SNAPSHOT_TABLES} == set()
+    assert set(baseline_metadata().tables) <= tables
+    assert current_revision(engine) == BASELINE
+    upgrade(engine)
+    assert check(engine) == []
+
+
 def test_a_store_made_before_migrations_gets_the_tables_and_indexes_it_lacks(engine):
     # Before migrations, create_all added new tables at every start but never
     # an index to an existing table; a store from before the leases table.
@@ -139,10 +177,15 @@ def test_check_fails_on_a_store_missing_a_column(engine, capsys):
 
 def test_check_fails_on_a_store_behind_head(engine, capsys):
     _made_before_migrations(engine)
-    assert check(engine) == [
+    problems = check(engine)
+    assert problems[0] == (
         f"the store is at revision none, the code at {head_revision()}: "
         "run python -m cockpit.store.migrate upgrade"
-    ]
+    )
+    # and what the revisions after the baseline add: the snapshot tables
+    lacking = {f"the store lacks table {table.name}" for table in SNAPSHOT_TABLES}
+    assert lacking <= set(problems[1:])
+    assert all(" snap_" in problem for problem in problems[1:])
     assert main(["check", "--url", _url(engine)]) == 1
     upgrade(engine)
     capsys.readouterr()
