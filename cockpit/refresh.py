@@ -16,6 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from cockpit.lease import held
 from cockpit.rules.engine import evaluate
 from cockpit.rules.escalation import escalate
+from cockpit.snapshot import build as snapshot
+from cockpit.snapshot.build import SnapshotRun
 from cockpit.store.schema import refresh_state
 from queries.refresh import RefreshStatus, data_version
 
@@ -45,12 +47,15 @@ def refresh(engine: Engine, now: datetime | None = None, wait: timedelta = LEASE
        the owner, or hand the warning to the town's discipline committee),
        on every store, in its own transaction, failures logged and retried
        next run like step 1.
-    3. Compute the data version: a fingerprint of petitions, warnings and
+    3. Update the snapshot tables every view reads (cockpit.snapshot.build:
+       incremental, one transaction; the first run builds them in full),
+       failures logged and retried next run like step 1.
+    4. Compute the data version: a fingerprint of petitions, warnings and
        their events (queries.refresh.data_version).
-    4. Write it, with the time and how long it took, to ``refresh_state``
+    5. Write it, with the time and how long it took, to ``refresh_state``
        (update the job's row; insert it the first time). Safe when two copies
        run at once: the loser of the insert race updates instead.
-    5. Pages poll ``refresh_state``; when the version changes they re-query,
+    6. Pages poll ``refresh_state``; when the version changes they re-query,
        and when ``refreshed_at`` grows old they say the data is stale.
 
     Raises whatever the database raises; the scheduler logs it and the next
@@ -65,6 +70,7 @@ def _refresh(engine: Engine, now: datetime | None) -> RefreshStatus:
     now = now or datetime.now(UTC)
     raise_warnings(engine, now)
     escalate_warnings(engine, now)
+    update_snapshot(engine, now)
     with engine.begin() as conn:
         version = data_version(conn)
         values = {
@@ -110,6 +116,17 @@ def escalate_warnings(engine: Engine, now: datetime) -> int | None:
     if moved:
         log.info("escalation reminded or reassigned %d overdue warning(s)", moved)
     return moved
+
+
+def update_snapshot(engine: Engine, now: datetime) -> SnapshotRun | None:
+    """Bring the snapshot tables up to date (cockpit.snapshot.build), in
+    their own transaction; None when it failed (logged, rolled back: the
+    pages keep reading the previous snapshot and the next run retries)."""
+    try:
+        return snapshot.update_snapshot(engine, now)
+    except Exception:
+        log.exception("snapshot update failed; the previous snapshot stays and the next run retries it")
+        return None
 
 
 def _upsert(conn, values: dict) -> None:

@@ -22,6 +22,7 @@ from queries._common import (
     within,
 )
 from queries.scope import Scope, child_of_village, in_scope
+from queries.snapshot import snapshot_first
 
 SLA_SECONDS = 5 * 24 * 3600
 HOUR = 3600.0
@@ -73,6 +74,7 @@ def _with_share(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+@snapshot_first("count_received")
 def count_received(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
     """How many petitions came in during the window, and today?
 
@@ -93,6 +95,7 @@ def count_received(conn: Connection, scope: Scope, window: Window) -> pd.DataFra
     )
 
 
+@snapshot_first("open_backlog")
 def open_backlog(conn: Connection, scope: Scope, now: datetime) -> pd.DataFrame:
     """How many petitions are open right now, and how many of them are past
     their time limit (5 days general, 15 complex)?
@@ -106,6 +109,7 @@ def open_backlog(conn: Connection, scope: Scope, now: datetime) -> pd.DataFrame:
     return frame(conn.execute(query).all(), ["open", "overdue"], ints=["open", "overdue"])
 
 
+@snapshot_first("share_closed_within_5_days")
 def share_closed_within_5_days(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
     """What share of the window's petitions was closed within 5 days?
 
@@ -123,6 +127,7 @@ def share_closed_within_5_days(conn: Connection, scope: Scope, window: Window) -
     return _with_share(df)[["received", "closed_within", "late", "in_progress", "share"]]
 
 
+@snapshot_first("share_closed_within_5_days_trend")
 def share_closed_within_5_days_trend(
     conn: Connection, scope: Scope, window: Window, freq: str = "day"
 ) -> pd.DataFrame:
@@ -145,6 +150,12 @@ def share_closed_within_5_days_trend(
         ints=["received", "closed_within", "in_progress"],
     )
     daily["day"] = pd.to_datetime(daily["day"]).dt.date
+    return _roll_up_sla(daily, window, freq)
+
+
+def _roll_up_sla(daily: pd.DataFrame, window: Window, freq: str) -> pd.DataFrame:
+    """Days (columns day, received, closed_within, in_progress) summed into
+    every period the window touches, with the share."""
     periods = sorted({period_of(d, freq) for d in local_days(window)})
     daily["period"] = [period_of(d, freq) for d in daily["day"]]
     grouped = daily.groupby("period")[["received", "closed_within", "in_progress"]].sum()
@@ -153,6 +164,7 @@ def share_closed_within_5_days_trend(
     return _with_share(df)[["period", "received", "closed_within", "late", "in_progress", "share"]]
 
 
+@snapshot_first("top_categories")
 def top_categories(conn: Connection, scope: Scope, window: Window, limit: int = 10) -> pd.DataFrame:
     """Which items do residents petition about most (high-frequency items)?
 
@@ -181,6 +193,7 @@ def top_categories(conn: Connection, scope: Scope, window: Window, limit: int = 
     ]
 
 
+@snapshot_first("handling_time_distribution")
 def handling_time_distribution(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
     """How long did the window's closed petitions take?
 
@@ -203,6 +216,7 @@ def handling_time_distribution(conn: Connection, scope: Scope, window: Window) -
     return frame(rows, ["bucket", "label", "count"], ints=["count"])
 
 
+@snapshot_first("handling_time_summary")
 def handling_time_summary(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
     """How long does closing a petition take: median, 90th percentile, mean?
 
@@ -225,6 +239,7 @@ def handling_time_summary(conn: Connection, scope: Scope, window: Window) -> pd.
     )
 
 
+@snapshot_first("child_region_metrics")
 def child_region_metrics(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
     """How do the scope's direct child regions compare?
 
@@ -273,7 +288,7 @@ def child_region_metrics(conn: Connection, scope: Scope, window: Window) -> pd.D
     medians["median_hours"] = medians["p50"].astype(float) / HOUR
     df = base.merge(sla, on="code", how="left").merge(backlog, on="code", how="left")
     df = df.merge(medians[["code", "median_hours"]], on="code", how="left")
-    warning_counts = warning_counts_by_child(conn, scope, window)[["code", "red", "yellow", "green"]]
+    warning_counts = warning_counts_by_child.raw(conn, scope, window)[["code", "red", "yellow", "green"]]
     df = df.merge(warning_counts, on="code", how="left")
     counts = ["received", "closed_within", "in_progress", "open", "overdue", "red", "yellow", "green"]
     df[counts] = df[counts].fillna(0).astype("int64")

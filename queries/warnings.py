@@ -17,6 +17,7 @@ from cockpit.store.sqlfuncs import local_day
 from cockpit.timewindow import TZ, Window
 from queries._common import count_if, frame, local_days, period_of, to_local, within
 from queries.scope import Scope, child_of_village, in_scope
+from queries.snapshot import snapshot_first
 
 COLOUR_STATUS = {status.colour: status.code for status in WARNING.statuses}
 RED, YELLOW, GREEN = COLOUR_STATUS["red"], COLOUR_STATUS["yellow"], COLOUR_STATUS["green"]
@@ -68,6 +69,7 @@ def _count_statuses(
     return merged[["code"] * bool(keys) + STATUS_COUNT_COLUMNS]
 
 
+@snapshot_first("warning_status_counts")
 def warning_status_counts(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
     """How many warnings are red, yellow and green?
 
@@ -78,6 +80,7 @@ def warning_status_counts(conn: Connection, scope: Scope, window: Window) -> pd.
     return _count_statuses(conn, window, None, warnings, in_scope(warnings.c.village_code, scope))
 
 
+@snapshot_first("warning_counts_by_child")
 def warning_counts_by_child(
     conn: Connection, scope: Scope, window: Window, category: str | None = None
 ) -> pd.DataFrame:
@@ -123,6 +126,7 @@ def child_region_category_warnings(
     return _with_open(df)[["code", "name", *CATEGORY_COUNT_COLUMNS]]
 
 
+@snapshot_first("warning_categories")
 def warning_categories(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
     """Which warning categories weigh on the region?
 
@@ -218,6 +222,7 @@ def warning_queue(
     return _queue_frame(conn.execute(query.limit(limit)).mappings().all(), now)
 
 
+@snapshot_first("warning_queue_counts")
 def warning_queue_counts(
     conn: Connection,
     scope: Scope,
@@ -316,6 +321,7 @@ def village_warnings(conn: Connection, village_code: str, window: Window, limit:
     return _queue_frame(conn.execute(query).mappings().all(), window.now)
 
 
+@snapshot_first("warnings_raised_trend")
 def warnings_raised_trend(conn: Connection, scope: Scope, window: Window, freq: str = "day") -> pd.DataFrame:
     """How many warnings were raised and disposed per day (or ISO week, or
     month) of the window?

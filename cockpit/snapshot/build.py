@@ -1,0 +1,539 @@
+"""Maintaining the snapshot: a full build, or an incremental update in time
+proportional to what changed. Called by the refresh job under its lease.
+
+Each run is one transaction: the contributions, the aggregates, the open
+lists and ``snap_state`` change together or not at all, so a refresh killed
+midway leaves the previous snapshot whole, and a reader sees either the
+old snapshot or the new one (PostgreSQL and MariaDB read at REPEATABLE READ
+for the same reason; see queries.snapshot).
+
+Incremental: the petitions and warnings whose ``updated_at`` moved since the
+last run (minus LOOKBACK, for writers whose transactions commit late) are
+read; for each, its old contribution row is subtracted and its new one added
+at every region above its village, at day and at month grain. Re-reading an
+unchanged row adds nothing, so the look-back is harmless.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+    update,
+)
+
+from cockpit.lifecycle import PETITION, WARNING
+from cockpit.snapshot import contrib
+from cockpit.store.schema import petitions, region_tree, regions, warnings
+from cockpit.store.snapshots import (
+    AGGREGATE_TABLES,
+    BUCKET_COLUMNS,
+    CONTRIBUTION_TABLES,
+    DAY,
+    MONTH,
+    OPEN_TABLES,
+    PETITION_MEASURES,
+    WARNING_MEASURES,
+    snap_open_petitions,
+    snap_open_warnings,
+    snap_petition_hist,
+    snap_petition_stats,
+    snap_petitions,
+    snap_state,
+    snap_warning_stats,
+    snap_warnings,
+)
+
+log = logging.getLogger(__name__)
+
+NAME = "main"
+LOOKBACK = timedelta(minutes=5)
+CHUNK = 100_000  # raw rows read at once by a full build
+IN_BATCH = 1_000  # ids per IN (...) list
+
+
+@dataclass(frozen=True)
+class SnapshotRun:
+    """What one run did."""
+
+    kind: str  # "full" or "incremental"
+    version: int
+    petitions: int  # raw petitions read
+    warnings: int  # raw warnings read
+    rows_written: int  # aggregate rows inserted or updated
+    duration_ms: int
+
+
+def isolated(conn: Connection) -> Connection:
+    """The connection reading one consistent state for the whole
+    transaction (REPEATABLE READ; SQLite's transactions already are)."""
+    if conn.dialect.name in ("postgresql", "mysql", "mariadb"):
+        return conn.execution_options(isolation_level="REPEATABLE READ")
+    return conn
+
+
+def update_snapshot(engine: Engine, now: datetime, full: bool = False) -> SnapshotRun:
+    """Bring the snapshot up to date as of ``now``: a full build when there
+    is none yet, when the region hierarchy changed or when ``full``; else
+    an incremental update. One transaction."""
+    started = time.perf_counter()
+    with engine.connect() as raw_conn:
+        conn = isolated(raw_conn)
+        with conn.begin():
+            state = conn.execute(select(snap_state).where(snap_state.c.name == NAME)).mappings().first()
+            key = regions_key(conn)
+            if full or state is None or state["regions_key"] != key:
+                counts = _full_build(conn)
+                kind = "full"
+            else:
+                counts = _incremental(conn, state)
+                kind = "incremental"
+            version = _write_state(conn, state, now, key, kind, counts)
+    duration = round((time.perf_counter() - started) * 1000)
+    run = SnapshotRun(kind, version, counts.petitions, counts.warnings, counts.rows, duration)
+    log.log(logging.INFO if kind == "full" else logging.DEBUG, "snapshot %s", run)
+    return run
+
+
+def regions_key(conn: Connection) -> str:
+    """A fingerprint of the region hierarchy: a new region, a removed one or
+    a changed depth forces a full build (see docs/store.md, "Snapshots")."""
+    parts = [
+        *conn.execute(select(func.count(), func.min(regions.c.code), func.max(regions.c.code))).one(),
+        *conn.execute(select(func.count(), func.sum(region_tree.c.distance))).one(),
+    ]
+    return hashlib.sha1(repr([str(p) for p in parts]).encode()).hexdigest()[:16]
+
+
+@dataclass
+class _Counts:
+    petitions: int = 0
+    warnings: int = 0
+    rows: int = 0
+    petitions_mark: datetime | None = None
+    warnings_mark: datetime | None = None
+
+
+def _write_state(conn, state, now: datetime, key: str, kind: str, counts: _Counts) -> int:
+    values = {
+        "as_of": now,
+        "petitions_mark": counts.petitions_mark or (state and state["petitions_mark"]),
+        "warnings_mark": counts.warnings_mark or (state and state["warnings_mark"]),
+        "regions_key": key,
+        "updated_at": now,
+    }
+    if kind == "full" or state is None:
+        values["built_at"] = now
+    if state is None:
+        conn.execute(insert(snap_state).values(name=NAME, version=1, **values))
+        return 1
+    version = state["version"] + 1
+    conn.execute(update(snap_state).where(snap_state.c.name == NAME).values(version=version, **values))
+    return version
+
+
+# -- the full build -----------------------------------------------------------------------------
+
+_PETITION_COLUMNS = [petitions.c[name] for name in contrib.PETITION_INPUT]
+_WARNING_COLUMNS = [warnings.c[name] for name in contrib.WARNING_INPUT]
+
+
+def _full_build(conn: Connection) -> _Counts:
+    for table in (*AGGREGATE_TABLES, *OPEN_TABLES, *CONTRIBUTION_TABLES):
+        conn.execute(delete(table))
+    counts = _Counts()
+    for chunk in _chunks(conn, petitions, _PETITION_COLUMNS):
+        counts.petitions += len(chunk)
+        counts.petitions_mark = _later(counts.petitions_mark, chunk["updated_at"].max())
+        _bulk_insert(conn, snap_petitions, contrib.petition_contributions(chunk))
+    for chunk in _chunks(conn, warnings, _WARNING_COLUMNS):
+        counts.warnings += len(chunk)
+        counts.warnings_mark = _later(counts.warnings_mark, chunk["updated_at"].max())
+        _bulk_insert(conn, snap_warnings, contrib.warning_contributions(chunk))
+    tree = region_tree
+    sp = snap_petitions
+    for grain, period in ((DAY, sp.c.day), (MONTH, sp.c.month)):
+        buckets = [func.sum(case((sp.c.bucket == i, 1), else_=0)) for i in range(len(BUCKET_COLUMNS))]
+        counts.rows += _insert_grouped(
+            conn,
+            snap_petition_stats,
+            [tree.c.ancestor_code, literal(grain), period, sp.c.category],
+            [
+                func.count(),
+                func.sum(sp.c.closed),
+                func.sum(sp.c.closed_within),
+                func.coalesce(func.sum(sp.c.millis), 0),
+                *buckets,
+            ],
+            sp,
+            sp.c.village_code,
+        )
+        counts.rows += _insert_grouped(
+            conn,
+            snap_petition_hist,
+            [tree.c.ancestor_code, literal(grain), period, sp.c.bin],
+            [func.count()],
+            sp,
+            sp.c.village_code,
+            sp.c.bin.is_not(None),
+        )
+    sw = snap_warnings
+    for grain, raised_period, green_period in (
+        (DAY, sw.c.raised_day, sw.c.green_day),
+        (MONTH, sw.c.raised_month, sw.c.green_month),
+    ):
+        # A warning counts as raised in one period and, once green, as disposed in another.
+        events = union_all(
+            select(
+                sw.c.village_code,
+                sw.c.category,
+                raised_period.label("period"),
+                literal(1).label("raised"),
+                literal(0).label("green"),
+            ),
+            select(sw.c.village_code, sw.c.category, green_period, literal(0), literal(1)).where(
+                green_period.is_not(None)
+            ),
+        ).subquery()
+        counts.rows += _insert_grouped(
+            conn,
+            snap_warning_stats,
+            [tree.c.ancestor_code, literal(grain), events.c.period, events.c.category],
+            [func.sum(events.c.raised), func.sum(events.c.green)],
+            events,
+            events.c.village_code,
+        )
+    counts.rows += _insert_open_petitions(conn, None)
+    counts.rows += _insert_open_warnings(conn, None)
+    if conn.dialect.name == "postgresql":
+        for table in (*CONTRIBUTION_TABLES, *AGGREGATE_TABLES, *OPEN_TABLES):
+            conn.execute(text(f"ANALYZE {table.name}"))
+    return counts
+
+
+def _chunks(conn: Connection, table: Table, columns) -> Iterable[pd.DataFrame]:
+    """The raw table in id order, CHUNK rows at a time, with updated_at."""
+    last = 0
+    names = [c.name for c in columns] + ["updated_at"]
+    while True:
+        rows = conn.execute(
+            select(*columns, table.c.updated_at).where(table.c.id > last).order_by(table.c.id).limit(CHUNK)
+        ).all()
+        if not rows:
+            return
+        yield pd.DataFrame(rows, columns=names)
+        last = rows[-1][0]
+
+
+def _grouped(keys, measures, contributions: Table, village, *where):
+    return (
+        select(*keys, *measures)
+        .select_from(contributions.join(region_tree, region_tree.c.descendant_code == village))
+        .where(*where)
+        .group_by(*[k for k in keys if not _is_literal(k)])
+    )
+
+
+def _is_literal(element) -> bool:
+    return getattr(element, "__visit_name__", "") == "bindparam"
+
+
+def _insert_grouped(conn, target: Table, keys, measures, contributions: Table, village, *where) -> int:
+    query = _grouped(keys, measures, contributions, village, *where)
+    return max(conn.execute(insert(target).from_select(list(target.c.keys()), query)).rowcount or 0, 0)
+
+
+def _later(a: datetime | None, b) -> datetime | None:
+    if b is None or pd.isna(b):
+        return a
+    b = pd.Timestamp(b).to_pydatetime()
+    return b if a is None or b > a else a
+
+
+# -- the incremental update ---------------------------------------------------------------------
+
+
+def _incremental(conn: Connection, state) -> _Counts:
+    counts = _Counts()
+    changed = _changed(
+        conn, petitions, _PETITION_COLUMNS, state["petitions_mark"], snap_petitions.c.petition_id
+    )
+    counts.petitions = len(changed)
+    counts.petitions_mark = _later(None, changed["updated_at"].max()) if len(changed) else None
+    if len(changed):
+        ids = changed["id"].astype("int64").tolist()
+        new = contrib.petition_contributions(changed)
+        old = _read_in(conn, snap_petitions, snap_petitions.c.petition_id, ids)
+        delta = _signed(old, new)
+        ancestors = _ancestors(conn, set(delta["village_code"]))
+        counts.rows += _apply_petitions(conn, delta, ancestors)
+        _replace(conn, snap_petitions, snap_petitions.c.petition_id, ids, new)
+        _delete_in(conn, snap_open_petitions, snap_open_petitions.c.petition_id, ids)
+        counts.rows += _insert_open_petitions(conn, ids)
+    changed = _changed(conn, warnings, _WARNING_COLUMNS, state["warnings_mark"], snap_warnings.c.warning_id)
+    counts.warnings = len(changed)
+    counts.warnings_mark = _later(None, changed["updated_at"].max()) if len(changed) else None
+    if len(changed):
+        ids = changed["id"].astype("int64").tolist()
+        new = contrib.warning_contributions(changed)
+        old = _read_in(conn, snap_warnings, snap_warnings.c.warning_id, ids)
+        delta = _signed(old, new)
+        ancestors = _ancestors(conn, set(delta["village_code"]))
+        counts.rows += _apply_warnings(conn, delta, ancestors)
+        _replace(conn, snap_warnings, snap_warnings.c.warning_id, ids, new)
+        _delete_in(conn, snap_open_warnings, snap_open_warnings.c.warning_id, ids)
+        counts.rows += _insert_open_warnings(conn, ids)
+    return counts
+
+
+def _changed(conn: Connection, table: Table, columns, mark: datetime | None, key) -> pd.DataFrame:
+    """Rows changed since ``mark`` (less LOOKBACK), and rows newer than any
+    in the snapshot whatever their updated_at (an import of old records)."""
+    query = select(*columns, table.c.updated_at)
+    if mark is not None:
+        newest = conn.execute(select(func.max(key))).scalar() or 0
+        query = query.where(or_(table.c.updated_at > mark - LOOKBACK, table.c.id > newest))
+    rows = conn.execute(query).all()
+    return pd.DataFrame(rows, columns=[c.name for c in columns] + ["updated_at"])
+
+
+def _batches(ids: Sequence) -> Iterable[list]:
+    ids = list(ids)
+    for start in range(0, len(ids), IN_BATCH):
+        yield ids[start : start + IN_BATCH]
+
+
+def _read_in(conn: Connection, table: Table, key, ids: Sequence[int]) -> pd.DataFrame:
+    frames = [
+        pd.DataFrame(conn.execute(select(table).where(key.in_(batch))).all(), columns=list(table.c.keys()))
+        for batch in _batches(ids)
+    ]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(table.c.keys()))
+
+
+def _delete_in(conn: Connection, table: Table, key, ids: Sequence[int]) -> None:
+    for batch in _batches(ids):
+        conn.execute(delete(table).where(key.in_(batch)))
+
+
+def _replace(conn: Connection, table: Table, key, ids: Sequence[int], rows: pd.DataFrame) -> None:
+    _delete_in(conn, table, key, ids)
+    _bulk_insert(conn, table, rows)
+
+
+def _signed(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """Old contributions with sign -1, new ones with +1."""
+    old = old.assign(sign=-1) if len(old) else old.assign(sign=pd.Series(dtype="int64"))
+    frames = [f for f in (old, new.assign(sign=1)) if len(f)]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _ancestors(conn: Connection, villages: set[str]) -> pd.DataFrame:
+    rows = []
+    for batch in _batches(sorted(villages)):
+        rows.extend(
+            conn.execute(
+                select(region_tree.c.descendant_code, region_tree.c.ancestor_code).where(
+                    region_tree.c.descendant_code.in_(batch)
+                )
+            ).all()
+        )
+    return pd.DataFrame(rows, columns=["village_code", "region_code"])
+
+
+def _by_grain(df: pd.DataFrame, day: str, month: str) -> pd.DataFrame:
+    """Each row twice: at day grain (period = its day) and month grain."""
+    days = df.assign(grain=DAY, period=df[day])
+    months = df.assign(grain=MONTH, period=df[month])
+    return pd.concat([days, months], ignore_index=True)
+
+
+def _apply_petitions(conn: Connection, delta: pd.DataFrame, ancestors: pd.DataFrame) -> int:
+    sign = delta["sign"].to_numpy()
+    measures = pd.DataFrame(
+        {
+            "received": sign,
+            "closed": sign * delta["closed"].astype("int64").to_numpy(),
+            "closed_within": sign * delta["closed_within"].astype("int64").to_numpy(),
+            "millis": sign * pd.to_numeric(delta["millis"]).fillna(0).astype("int64").to_numpy(),
+        }
+    )
+    bucket = pd.to_numeric(delta["bucket"]).fillna(-1).astype("int64").to_numpy()
+    for i, name in enumerate(BUCKET_COLUMNS):
+        measures[name] = sign * (bucket == i)
+    keyed = pd.concat([delta[["village_code", "category", "day", "month"]], measures], axis=1)
+    expanded = _by_grain(keyed.merge(ancestors, on="village_code"), "day", "month")
+    stats = _sum(expanded, ["region_code", "grain", "period", "category"], PETITION_MEASURES)
+    written = _upsert_add(conn, snap_petition_stats, stats, PETITION_MEASURES)
+    closed = delta[delta["bin"].notna()]
+    hist = pd.DataFrame(
+        {
+            "village_code": closed["village_code"],
+            "day": closed["day"],
+            "month": closed["month"],
+            "bin": pd.to_numeric(closed["bin"]).astype("int64"),
+            "n": closed["sign"].astype("int64"),
+        }
+    )
+    expanded = _by_grain(hist.merge(ancestors, on="village_code"), "day", "month")
+    hist = _sum(expanded, ["region_code", "grain", "period", "bin"], ["n"])
+    return written + _upsert_add(conn, snap_petition_hist, hist, ["n"])
+
+
+def _apply_warnings(conn: Connection, delta: pd.DataFrame, ancestors: pd.DataFrame) -> int:
+    sign = delta["sign"].to_numpy()
+    raised = pd.DataFrame(
+        {
+            "village_code": delta["village_code"],
+            "category": delta["category"],
+            "day": delta["raised_day"],
+            "month": delta["raised_month"],
+            "raised": sign,
+            "green": 0,
+        }
+    )
+    disposed = delta[delta["green_day"].notna()]
+    green = pd.DataFrame(
+        {
+            "village_code": disposed["village_code"],
+            "category": disposed["category"],
+            "day": disposed["green_day"],
+            "month": disposed["green_month"],
+            "raised": 0,
+            "green": disposed["sign"].astype("int64"),
+        }
+    )
+    both = pd.concat([raised, green], ignore_index=True)
+    expanded = _by_grain(both.merge(ancestors, on="village_code"), "day", "month")
+    stats = _sum(expanded, ["region_code", "grain", "period", "category"], WARNING_MEASURES)
+    return _upsert_add(conn, snap_warning_stats, stats, WARNING_MEASURES)
+
+
+def _sum(df: pd.DataFrame, keys: list[str], measures: Sequence[str]) -> pd.DataFrame:
+    """Sums per key, without the groups where every sum is zero (nothing changed)."""
+    if df.empty:
+        return pd.DataFrame(columns=[*keys, *measures])
+    grouped = df.groupby(keys, sort=False)[list(measures)].sum().reset_index()
+    return grouped[(grouped[list(measures)] != 0).any(axis=1)]
+
+
+def _upsert_add(conn: Connection, table: Table, rows: pd.DataFrame, measures: Sequence[str]) -> int:
+    """Add ``rows``' measures to the rows with the same key, inserting the
+    ones not there yet. One statement per 1,000 rows on every database."""
+    if rows.empty:
+        return 0
+    records = _records(rows[list(table.c.keys())])
+    dialect = conn.dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as upsert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as upsert
+        statement = upsert(table)
+        statement = statement.on_conflict_do_update(
+            index_elements=[c.name for c in table.primary_key.columns],
+            set_={m: table.c[m] + statement.excluded[m] for m in measures},
+        )
+    elif dialect in ("mysql", "mariadb"):
+        from sqlalchemy.dialects.mysql import insert as upsert
+
+        statement = upsert(table)
+        statement = statement.on_duplicate_key_update(
+            {m: table.c[m] + statement.inserted[m] for m in measures}
+        )
+    else:  # pragma: no cover - the cockpit supports the three above
+        raise NotImplementedError(dialect)
+    for start in range(0, len(records), 1000):
+        conn.execute(statement, records[start : start + 1000])
+    return len(records)
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    """Plain Python values (no numpy scalars, None for missing) for the drivers."""
+    out = df.astype(object).where(df.notna(), None)
+    records = out.to_dict("records")
+    for record in records:
+        for key, value in record.items():
+            if isinstance(value, np.integer):
+                record[key] = int(value)
+    return records
+
+
+def _bulk_insert(conn: Connection, table: Table, rows: pd.DataFrame) -> None:
+    """Insert ``rows`` (columns named as the table's) in the connection's
+    transaction: COPY on PostgreSQL, batched INSERTs elsewhere."""
+    if rows.empty:
+        return
+    names = list(table.c.keys())
+    records = _records(rows[names])
+    if conn.dialect.name == "postgresql":
+        cursor = conn.connection.dbapi_connection.cursor()
+        with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+            for record in records:
+                copy.write_row([record[n] for n in names])
+        return
+    for start in range(0, len(records), 5000):
+        conn.execute(insert(table), records[start : start + 5000])
+
+
+def _insert_open_petitions(conn: Connection, ids: Sequence[int] | None) -> int:
+    """The open list rows of petitions ``ids`` (all when None) that are open
+    by status or have no closing time, at every region above their village."""
+    p = petitions
+    is_open = p.c.status.in_(PETITION.open_codes)
+    unclosed = p.c.closed_at.is_(None)
+    query = (
+        select(
+            region_tree.c.ancestor_code,
+            p.c.id,
+            p.c.category,
+            p.c.received_at,
+            p.c.due_at,
+            case((is_open, 1), else_=0),
+            case((unclosed, 1), else_=0),
+        )
+        .join(region_tree, region_tree.c.descendant_code == p.c.village_code)
+        .where(is_open | unclosed)
+    )
+    return _insert_for(conn, snap_open_petitions, query, p.c.id, ids)
+
+
+def _insert_open_warnings(conn: Connection, ids: Sequence[int] | None) -> int:
+    w = warnings
+    query = (
+        select(region_tree.c.ancestor_code, w.c.id, w.c.status, w.c.category, w.c.owner_kind, w.c.due_at)
+        .join(region_tree, region_tree.c.descendant_code == w.c.village_code)
+        .where(w.c.status.in_(WARNING.open_codes))
+    )
+    return _insert_for(conn, snap_open_warnings, query, w.c.id, ids)
+
+
+def _insert_for(conn: Connection, table: Table, query, key, ids: Sequence[int] | None) -> int:
+    columns = list(table.c.keys())
+    if ids is None:
+        return max(conn.execute(insert(table).from_select(columns, query)).rowcount or 0, 0)
+    written = 0
+    for batch in _batches(ids):
+        written += max(
+            conn.execute(insert(table).from_select(columns, query.where(key.in_(batch)))).rowcount or 0, 0
+        )
+    return written

@@ -1,0 +1,179 @@
+"""What one petition or one warning adds to the snapshot: pure functions.
+
+The incremental refresh and the full build both turn raw rows into
+contribution rows here and nowhere else, so the two cannot disagree. Local
+days are Asia/Shanghai (UTC+8 all year), as in cockpit.store.sqlfuncs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from cockpit.lifecycle import WARNING
+
+SLA_SECONDS = 5 * 24 * 3600
+LOCAL_OFFSET = pd.Timedelta(hours=8)
+
+# Handling-time buckets (upper bounds in days) as queries.petitions.HANDLING_BUCKETS:
+# a petition falls in the first bucket whose upper bound its time does not exceed.
+BUCKET_UPPER_SECONDS = (1 * 86400, 2 * 86400, 3 * 86400, 5 * 86400, 10 * 86400, 15 * 86400)
+
+# Histogram of handling times for the median and the 90th percentile: segments of
+# equal-width bins (start, width, count), in seconds, then one open bin from 60 days.
+HIST_SEGMENTS = (
+    (0, 1800, 48),  # 30 minutes up to 1 day
+    (86400, 7200, 48),  # 2 hours up to 5 days
+    (432000, 43200, 20),  # 12 hours up to 15 days
+    (1296000, 259200, 15),  # 3 days up to 60 days
+)
+HIST_OVERFLOW_START = 60 * 86400
+HIST_BINS = sum(count for _start, _width, count in HIST_SEGMENTS) + 1
+
+
+def bin_edges(index: int) -> tuple[float, float | None]:
+    """[lower, upper) of histogram bin ``index`` in seconds; upper None for the last."""
+    first = 0
+    for start, width, count in HIST_SEGMENTS:
+        if index < first + count:
+            lower = start + (index - first) * width
+            return float(lower), float(lower + width)
+        first += count
+    return float(HIST_OVERFLOW_START), None
+
+
+def bins_of(seconds: np.ndarray) -> np.ndarray:
+    """The histogram bin of each handling time (negative times count as 0)."""
+    seconds = np.maximum(np.asarray(seconds, dtype="float64"), 0.0)
+    out = np.full(seconds.shape, HIST_BINS - 1, dtype="int64")
+    first = 0
+    for start, width, count in HIST_SEGMENTS:
+        inside = (seconds >= start) & (seconds < start + width * count)
+        out[inside] = first + ((seconds[inside] - start) // width).astype("int64")
+        first += count
+    return out
+
+
+def buckets_of(seconds: np.ndarray) -> np.ndarray:
+    """The handling-time bucket index (0..6) of each handling time."""
+    return np.searchsorted(np.array(BUCKET_UPPER_SECONDS, dtype="float64"), seconds, side="left")
+
+
+def histogram_percentile(counts: Mapping[int, int], p: float) -> float:
+    """The ``p`` quantile (0 < p < 1) in seconds of a histogram {bin: count}.
+
+    The value where the cumulative count reaches p * n, with the bin's
+    values taken as spread evenly across it (linear interpolation); in the
+    open last bin, its lower edge. NaN for an empty histogram.
+    """
+    total = sum(counts.values())
+    if total <= 0:
+        return math.nan
+    target = p * total
+    below = 0
+    for index in sorted(counts):
+        count = counts[index]
+        if count <= 0:
+            continue
+        if below + count >= target:
+            lower, upper = bin_edges(index)
+            if upper is None:
+                return lower
+            return lower + (target - below) / count * (upper - lower)
+        below += count
+    lower, _upper = bin_edges(max(counts))
+    return lower
+
+
+def _local_days(utc: pd.Series) -> tuple[pd.Series, pd.Series]:
+    local = pd.to_datetime(utc, utc=True).dt.tz_localize(None) + LOCAL_OFFSET
+    day = local.dt.normalize()
+    month = day - pd.to_timedelta(day.dt.day - 1, unit="D")
+    return day.dt.date, month.dt.date
+
+
+PETITION_INPUT = ["id", "village_code", "category", "received_at", "closed_at"]
+PETITION_CONTRIBUTION = [
+    "petition_id",
+    "village_code",
+    "category",
+    "day",
+    "month",
+    "closed",
+    "closed_within",
+    "millis",
+    "bucket",
+    "bin",
+]
+
+
+def petition_contributions(rows: pd.DataFrame) -> pd.DataFrame:
+    """Contribution rows (columns PETITION_CONTRIBUTION) of raw petition rows
+    (columns PETITION_INPUT, aware datetimes).
+
+    closed: closed_at is set; closed_within: closed and handling time <= 5
+    days; millis: handling time in whole milliseconds (rounded), bucket and
+    bin: its handling bucket and histogram bin (all NULL while open).
+    """
+    if rows.empty:
+        return pd.DataFrame(columns=PETITION_CONTRIBUTION)
+    received = pd.to_datetime(rows["received_at"], utc=True)
+    closed_at = pd.to_datetime(rows["closed_at"], utc=True)
+    seconds = (closed_at - received).dt.total_seconds().to_numpy()
+    closed = ~np.isnan(seconds)
+    day, month = _local_days(received)
+    out = pd.DataFrame(
+        {
+            "petition_id": rows["id"].astype("int64").to_numpy(),
+            "village_code": rows["village_code"].to_numpy(),
+            "category": rows["category"].to_numpy(),
+            "day": day.to_numpy(),
+            "month": month.to_numpy(),
+            "closed": closed.astype("int64"),
+            "closed_within": (closed & (np.nan_to_num(seconds, nan=np.inf) <= SLA_SECONDS)).astype("int64"),
+        }
+    )
+    safe = np.where(closed, seconds, 0.0)
+    out["millis"] = pd.array(np.round(safe * 1000).astype("int64"), dtype="Int64")
+    out["bucket"] = pd.array(buckets_of(safe), dtype="Int64")
+    out["bin"] = pd.array(bins_of(safe), dtype="Int64")
+    out.loc[~closed, ["millis", "bucket", "bin"]] = pd.NA
+    return out
+
+
+WARNING_INPUT = ["id", "village_code", "category", "status", "raised_at", "disposed_at"]
+WARNING_CONTRIBUTION = [
+    "warning_id",
+    "village_code",
+    "category",
+    "raised_day",
+    "raised_month",
+    "green_day",
+    "green_month",
+]
+GREEN = next(status.code for status in WARNING.statuses if status.colour == "green")
+
+
+def warning_contributions(rows: pd.DataFrame) -> pd.DataFrame:
+    """Contribution rows (WARNING_CONTRIBUTION) of raw warning rows
+    (WARNING_INPUT): the local day and month it was raised, and of its
+    disposal when it is green (disposed) now, else NULL."""
+    if rows.empty:
+        return pd.DataFrame(columns=WARNING_CONTRIBUTION)
+    raised_day, raised_month = _local_days(rows["raised_at"])
+    green = (rows["status"] == GREEN).to_numpy() & rows["disposed_at"].notna().to_numpy()
+    green_day, green_month = _local_days(rows["disposed_at"].where(green))
+    return pd.DataFrame(
+        {
+            "warning_id": rows["id"].astype("int64").to_numpy(),
+            "village_code": rows["village_code"].to_numpy(),
+            "category": rows["category"].to_numpy(),
+            "raised_day": raised_day.to_numpy(),
+            "raised_month": raised_month.to_numpy(),
+            "green_day": green_day.where(green, None).to_numpy(),
+            "green_month": green_month.where(green, None).to_numpy(),
+        }
+    )

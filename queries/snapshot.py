@@ -1,0 +1,503 @@
+"""The views' figures read from the snapshot tables (cockpit.store.snapshots)
+instead of the raw petitions and warnings.
+
+Each function here answers the same question, with the same columns, as the
+function of the same name in queries.petitions or queries.warnings (whose
+docstrings and docs/metrics.md define the figures); those functions call
+these when ``usable`` says the snapshot can answer (see ``snapshot_first``).
+Only a region's own rows are read: ``region_code = scope`` for a region,
+``region_code IN (its children)`` to compare children.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import ColumnElement, Connection, Table, and_, func, or_, select
+
+from cockpit.snapshot.contrib import histogram_percentile
+from cockpit.store.schema import region_tree, regions
+from cockpit.store.snapshots import (
+    BUCKET_COLUMNS,
+    DAY,
+    MONTH,
+    snap_open_petitions,
+    snap_open_warnings,
+    snap_petition_hist,
+    snap_petition_stats,
+    snap_petitions,
+    snap_state,
+    snap_warning_stats,
+)
+from cockpit.timewindow import TZ, Window, local_midnight
+from queries._common import count_if, frame, local_days, share
+from queries.scope import Scope
+
+SNAPSHOT = "main"
+HOUR_MS = 3_600_000.0
+SLA = timedelta(days=5)
+# Up to this many closed petitions, the median and 90th percentile are exact
+# (read from the contribution rows); above it, from the histogram.
+EXACT_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class SnapshotState:
+    version: int
+    as_of: datetime
+
+
+def snapshot_state(conn: Connection) -> SnapshotState | None:
+    """The snapshot's version and the time it holds data up to, or None
+    before the first refresh built it."""
+    row = conn.execute(
+        select(snap_state.c.version, snap_state.c.as_of).where(snap_state.c.name == SNAPSHOT)
+    ).first()
+    return None if row is None else SnapshotState(row.version, row.as_of)
+
+
+def _is_midnight(ts: datetime) -> bool:
+    local = ts.astimezone(TZ)
+    return local == local_midnight(local.date())
+
+
+def usable(state: SnapshotState | None, at: Window | datetime) -> bool:
+    """Can the snapshot answer for this window (or this ``now``)?
+
+    A window must start at a local midnight and end at one, or at or after
+    the snapshot's time (it holds whole local days, up to its time); a bare
+    ``now`` must be at or after the snapshot's time. Otherwise the raw tables
+    answer (a test's odd window, a request for the past).
+    """
+    if state is None:
+        return False
+    if isinstance(at, Window):
+        return _is_midnight(at.start) and (_is_midnight(at.end) or at.end >= state.as_of)
+    return at >= state.as_of
+
+
+def snapshot_first(name: str) -> Callable:
+    """Decorate a raw query function so that it reads the snapshot reader
+    ``name`` (in this module) whenever the snapshot can answer. The raw
+    function stays reachable as ``fn.raw`` (the benchmark and the exactness
+    tests compare the two). Arguments: (conn, scope, window or now, ...)."""
+
+    def decorate(raw: Callable) -> Callable:
+        @functools.wraps(raw)
+        def wrapper(conn: Connection, scope: Scope, at, *args, **kwargs):
+            if usable(_state(conn), at):
+                reader = globals()[name]
+                result = reader(conn, scope, at, *args, **kwargs)
+                if result is not None:
+                    return result
+            return raw(conn, scope, at, *args, **kwargs)
+
+        wrapper.raw = raw
+        return wrapper
+
+    return decorate
+
+
+def _state(conn: Connection) -> SnapshotState | None:
+    return snapshot_state(conn)
+
+
+# -- periods ------------------------------------------------------------------------------------
+
+
+def _month_end(month: date) -> date:
+    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+def periods(table: Table, window: Window) -> ColumnElement[bool]:
+    """The rows of ``table`` that add up to the window: its whole local
+    months at month grain, its other days at day grain."""
+    days = local_days(window)
+    first, last = days[0], days[-1]
+    month = first.replace(day=1) if first.day == 1 else _month_end(first) + timedelta(days=1)
+    months = []
+    while _month_end(month) <= last:
+        months.append(month)
+        month = _month_end(month) + timedelta(days=1)
+    g, p = table.c.grain, table.c.period
+    if not months:
+        return and_(g == DAY, p >= first, p <= last)
+    return or_(
+        and_(g == MONTH, p >= months[0], p <= months[-1]),
+        and_(g == DAY, p >= first, p < months[0]),
+        and_(g == DAY, p > _month_end(months[-1]), p <= last),
+    )
+
+
+def _children(conn: Connection, scope: Scope) -> pd.DataFrame:
+    rows = conn.execute(
+        select(regions.c.code, regions.c.name)
+        .where(regions.c.parent_code == scope.region_code)
+        .order_by(regions.c.sort_order, regions.c.code)
+    ).all()
+    return pd.DataFrame(rows, columns=["code", "name"])
+
+
+# -- petitions ----------------------------------------------------------------------------------
+
+ps = snap_petition_stats
+op = snap_open_petitions
+
+
+def _petition_sums(conn, region_where, window: Window, group=()) -> pd.DataFrame:
+    measures = ["received", "closed", "closed_within", "millis", *BUCKET_COLUMNS]
+    query = (
+        select(*group, *[func.coalesce(func.sum(ps.c[m]), 0).label(m) for m in measures])
+        .where(region_where, periods(ps, window))
+        .group_by(*group)
+    )
+    names = [c.name for c in group] + measures
+    return frame(conn.execute(query).all(), names, ints=measures)
+
+
+def _in_progress(conn, region_where, window: Window, group=()) -> pd.DataFrame:
+    """Open (no closing time) petitions received in the window, under 5 days old at ``now``."""
+    since = max(window.start, window.now - SLA)
+    query = (
+        select(*group, func.count().label("in_progress"))
+        .where(region_where, op.c.unclosed == 1, op.c.received_at >= since, op.c.received_at < window.end)
+        .group_by(*group)
+    )
+    return frame(conn.execute(query).all(), [c.name for c in group] + ["in_progress"], ints=["in_progress"])
+
+
+def _with_share(df: pd.DataFrame) -> pd.DataFrame:
+    from queries.petitions import _with_share as with_share
+
+    return with_share(df)
+
+
+def count_received(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
+    received = _petition_sums(conn, ps.c.region_code == scope.region_code, window)["received"].iloc[0]
+    today = window.now.astimezone(TZ).date()
+    today_count = conn.execute(
+        select(func.coalesce(func.sum(ps.c.received), 0)).where(
+            ps.c.region_code == scope.region_code, ps.c.grain == DAY, ps.c.period == today
+        )
+    ).scalar()
+    return frame(
+        [(received, today_count)], ["received", "received_today"], ints=["received", "received_today"]
+    )
+
+
+def open_backlog(conn: Connection, scope: Scope, now: datetime) -> pd.DataFrame:
+    query = select(
+        func.coalesce(func.sum(op.c.open), 0), count_if(and_(op.c.open == 1, op.c.due_at < now))
+    ).where(op.c.region_code == scope.region_code)
+    return frame(conn.execute(query).all(), ["open", "overdue"], ints=["open", "overdue"])
+
+
+def _sla(sums: pd.DataFrame, progress: pd.DataFrame, on: list[str]) -> pd.DataFrame:
+    df = sums.merge(progress, on=on, how="left") if on else pd.concat([sums, progress], axis=1)
+    df["in_progress"] = df["in_progress"].fillna(0).astype("int64")
+    return _with_share(df)
+
+
+def share_closed_within_5_days(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
+    where = ps.c.region_code == scope.region_code
+    sums = _petition_sums(conn, where, window)
+    progress = _in_progress(conn, op.c.region_code == scope.region_code, window)
+    return _sla(sums, progress, [])[["received", "closed_within", "late", "in_progress", "share"]]
+
+
+def share_closed_within_5_days_trend(
+    conn: Connection, scope: Scope, window: Window, freq: str = "day"
+) -> pd.DataFrame:
+    from queries.petitions import _roll_up_sla
+
+    day_window = window
+    query = (
+        select(ps.c.period, func.sum(ps.c.received), func.sum(ps.c.closed_within))
+        .where(ps.c.region_code == scope.region_code, ps.c.grain == DAY)
+        .where(ps.c.period >= local_days(day_window)[0], ps.c.period <= local_days(day_window)[-1])
+        .group_by(ps.c.period)
+    )
+    daily = frame(
+        conn.execute(query).all(), ["day", "received", "closed_within"], ints=["received", "closed_within"]
+    )
+    since = max(window.start, window.now - SLA)
+    open_rows = conn.execute(
+        select(op.c.received_at).where(
+            op.c.region_code == scope.region_code,
+            op.c.unclosed == 1,
+            op.c.received_at >= since,
+            op.c.received_at < window.end,
+        )
+    ).scalars()
+    progress = pd.Series([ts.astimezone(TZ).date() for ts in open_rows], dtype="object").value_counts()
+    daily["day"] = pd.to_datetime(daily["day"]).dt.date
+    daily = daily.set_index("day")
+    daily = daily.reindex(daily.index.union(progress.index), fill_value=0)
+    daily["in_progress"] = progress.reindex(daily.index, fill_value=0).astype("int64")
+    return _roll_up_sla(daily.rename_axis("day").reset_index(), window, freq)
+
+
+def top_categories(conn: Connection, scope: Scope, window: Window, limit: int = 10) -> pd.DataFrame:
+    where = ps.c.region_code == scope.region_code
+    sums = _petition_sums(conn, where, window, (ps.c.category,))
+    sums = sums[sums["received"] > 0]
+    total = int(sums["received"].sum())
+    progress = _in_progress(conn, op.c.region_code == scope.region_code, window, (op.c.category,))
+    df = _sla(sums, progress, ["category"])
+    df = df.sort_values(["received", "category"], ascending=[False, True], ignore_index=True).head(limit)
+    df["share_of_received"] = [share(r, total) for r in df["received"]]
+    return df.rename(columns={"share": "share_5d"})[
+        ["category", "received", "share_of_received", "closed_within", "share_5d"]
+    ].reset_index(drop=True)
+
+
+def handling_time_distribution(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
+    from queries.petitions import HANDLING_BUCKETS
+
+    sums = _petition_sums(conn, ps.c.region_code == scope.region_code, window).iloc[0]
+    rows = [
+        (key, label, int(sums[column]))
+        for (key, label, _lower, _upper), column in zip(HANDLING_BUCKETS, BUCKET_COLUMNS, strict=True)
+    ]
+    return frame(rows, ["bucket", "label", "count"], ints=["count"])
+
+
+def _percentiles(
+    conn, codes: list[str], closed: dict[str, int], window: Window
+) -> dict[str, tuple[float, float]]:
+    """(median, p90) in hours per region code: exact from the contribution
+    rows for regions with at most EXACT_LIMIT closed petitions in the
+    window, else from the histogram."""
+    days = local_days(window)
+    out: dict[str, tuple[float, float]] = {}
+    small = [c for c in codes if 0 < closed.get(c, 0) <= EXACT_LIMIT]
+    large = [c for c in codes if closed.get(c, 0) > EXACT_LIMIT]
+    if small:
+        sp = snap_petitions
+        rows = conn.execute(
+            select(region_tree.c.ancestor_code, sp.c.millis)
+            .join(region_tree, region_tree.c.descendant_code == sp.c.village_code)
+            .where(
+                region_tree.c.ancestor_code.in_(small),
+                sp.c.day >= days[0],
+                sp.c.day <= days[-1],
+                sp.c.closed == 1,
+            )
+        ).all()
+        values: dict[str, list[int]] = {}
+        for code, millis in rows:
+            values.setdefault(code, []).append(int(millis))
+        for code, millis in values.items():
+            hours = np.array(millis, dtype="float64") / HOUR_MS
+            out[code] = (float(np.percentile(hours, 50)), float(np.percentile(hours, 90)))
+    if large:
+        h = snap_petition_hist
+        rows = conn.execute(
+            select(h.c.region_code, h.c.bin, func.sum(h.c.n))
+            .where(h.c.region_code.in_(large), periods(h, window))
+            .group_by(h.c.region_code, h.c.bin)
+        ).all()
+        hists: dict[str, dict[int, int]] = {}
+        for code, index, n in rows:
+            hists.setdefault(code, {})[int(index)] = int(n)
+        for code, hist in hists.items():
+            out[code] = (
+                histogram_percentile(hist, 0.5) / 3600.0,
+                histogram_percentile(hist, 0.9) / 3600.0,
+            )
+    return out
+
+
+def handling_time_summary(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
+    sums = _petition_sums(conn, ps.c.region_code == scope.region_code, window).iloc[0]
+    closed = int(sums["closed"])
+    median, p90 = _percentiles(conn, [scope.region_code], {scope.region_code: closed}, window).get(
+        scope.region_code, (math.nan, math.nan)
+    )
+    mean = int(sums["millis"]) / closed / HOUR_MS if closed else math.nan
+    return frame(
+        [(closed, median, p90, mean)],
+        ["closed", "median_hours", "p90_hours", "mean_hours"],
+        ints=["closed"],
+        floats=["median_hours", "p90_hours", "mean_hours"],
+    )
+
+
+def child_region_metrics(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
+    base = _children(conn, scope)
+    codes = base["code"].tolist()
+    sums = _petition_sums(conn, ps.c.region_code.in_(codes), window, (ps.c.region_code.label("code"),))
+    progress = _in_progress(conn, op.c.region_code.in_(codes), window, (op.c.region_code.label("code"),))
+    backlog = frame(
+        conn.execute(
+            select(
+                op.c.region_code,
+                func.sum(op.c.open),
+                count_if(and_(op.c.open == 1, op.c.due_at < window.now)),
+            )
+            .where(op.c.region_code.in_(codes))
+            .group_by(op.c.region_code)
+        ).all(),
+        ["code", "open", "overdue"],
+        ints=["open", "overdue"],
+    )
+    closed = dict(zip(sums["code"], sums["closed"], strict=True))
+    medians = _percentiles(conn, codes, closed, window)
+    df = base.merge(sums[["code", "received", "closed_within"]], on="code", how="left")
+    df = df.merge(progress, on="code", how="left").merge(backlog, on="code", how="left")
+    df["median_hours"] = [medians.get(c, (math.nan, math.nan))[0] for c in df["code"]]
+    warning_counts = warning_counts_by_child(conn, scope, window)[["code", "red", "yellow", "green"]]
+    df = df.merge(warning_counts, on="code", how="left")
+    counts = ["received", "closed_within", "in_progress", "open", "overdue", "red", "yellow", "green"]
+    df[counts] = df[counts].fillna(0).astype("int64")
+    df["median_hours"] = df["median_hours"].astype("float64")
+    df = _with_share(df).rename(columns={"share": "share_5d"})
+    return df[
+        [
+            "code",
+            "name",
+            "received",
+            "closed_within",
+            "late",
+            "in_progress",
+            "share_5d",
+            "open",
+            "overdue",
+            "median_hours",
+            "red",
+            "yellow",
+            "green",
+        ]
+    ]
+
+
+# -- warnings -----------------------------------------------------------------------------------
+
+ws = snap_warning_stats
+ow = snap_open_warnings
+
+
+def _warning_counts(conn, window: Window, region_where, open_where, group_stats=(), group_open=()):
+    from queries.warnings import GREEN, RED, STATUS_COUNT_COLUMNS, YELLOW  # noqa: F401
+
+    names = ["code"] * bool(group_stats)
+    open_now = frame(
+        conn.execute(
+            select(
+                *group_open,
+                count_if(ow.c.status == RED).label("red"),
+                count_if(ow.c.status == YELLOW).label("yellow"),
+                count_if(ow.c.due_at < window.now).label("overdue"),
+            )
+            .where(open_where)
+            .group_by(*group_open)
+        ).all(),
+        [*names, "red", "yellow", "overdue"],
+    )
+    counted = frame(
+        conn.execute(
+            select(
+                *group_stats, func.coalesce(func.sum(ws.c.green), 0), func.coalesce(func.sum(ws.c.raised), 0)
+            )
+            .where(region_where, periods(ws, window))
+            .group_by(*group_stats)
+        ).all(),
+        [*names, "green", "raised"],
+    )
+    if names:
+        merged = open_now.merge(counted, on="code", how="outer")
+    else:
+        merged = pd.concat([open_now, counted], axis=1)
+    merged[STATUS_COUNT_COLUMNS] = merged[STATUS_COUNT_COLUMNS].fillna(0).astype("int64")
+    return merged[[*names, *STATUS_COUNT_COLUMNS]]
+
+
+def warning_status_counts(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
+    code = scope.region_code
+    return _warning_counts(conn, window, ws.c.region_code == code, ow.c.region_code == code)
+
+
+def warning_counts_by_child(
+    conn: Connection, scope: Scope, window: Window, category: str | None = None
+) -> pd.DataFrame:
+    codes = _children(conn, scope)["code"].tolist()
+    region_where = ws.c.region_code.in_(codes)
+    open_where = ow.c.region_code.in_(codes)
+    if category:
+        region_where = and_(region_where, ws.c.category == category)
+        open_where = and_(open_where, ow.c.category == category)
+    df = _warning_counts(conn, window, region_where, open_where, (ws.c.region_code,), (ow.c.region_code,))
+    from queries.warnings import STATUS_COUNT_COLUMNS
+
+    return df[df[STATUS_COUNT_COLUMNS].sum(axis=1) > 0].reset_index(drop=True)
+
+
+def warning_categories(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
+    from queries.warnings import CATEGORY_COUNT_COLUMNS, _with_open
+
+    code = scope.region_code
+    df = _warning_counts(
+        conn, window, ws.c.region_code == code, ow.c.region_code == code, (ws.c.category,), (ow.c.category,)
+    ).rename(columns={"code": "category"})
+    df = _with_open(df)[["category", *CATEGORY_COUNT_COLUMNS]]
+    df = df[df[CATEGORY_COUNT_COLUMNS].sum(axis=1) > 0]
+    return df.sort_values(["open", "raised", "category"], ascending=[False, False, True], ignore_index=True)
+
+
+def warnings_raised_trend(conn: Connection, scope: Scope, window: Window, freq: str = "day") -> pd.DataFrame:
+    from queries._common import period_of
+
+    days = local_days(window)
+    rows = conn.execute(
+        select(ws.c.period, func.sum(ws.c.raised), func.sum(ws.c.green))
+        .where(ws.c.region_code == scope.region_code, ws.c.grain == DAY, ws.c.period >= days[0])
+        .where(ws.c.period <= days[-1])
+        .group_by(ws.c.period)
+    ).all()
+    periods_ = sorted({period_of(d, freq) for d in days})
+    out = pd.DataFrame({"period": periods_, "raised": 0, "disposed": 0}).set_index("period")
+    for day, raised, green in rows:
+        key = period_of(pd.Timestamp(day).date(), freq)
+        out.loc[key, "raised"] += int(raised)
+        out.loc[key, "disposed"] += int(green)
+    return out.reset_index().astype({"raised": "int64", "disposed": "int64"})
+
+
+def warning_queue_counts(
+    conn: Connection,
+    scope: Scope,
+    now: datetime,
+    category: str | None = None,
+    owner_kind: str | None = None,
+    overdue_only: bool = False,
+) -> dict[str, int] | None:
+    """None (the raw tables answer) when filtering the disposed queue by
+    owner kind: the snapshot does not keep disposed warnings' owners."""
+    from cockpit.lifecycle import WARNING
+    from queries.warnings import GREEN
+
+    if owner_kind and not overdue_only:
+        return None
+    where = [ow.c.region_code == scope.region_code]
+    if category:
+        where.append(ow.c.category == category)
+    if owner_kind:
+        where.append(ow.c.owner_kind == owner_kind)
+    if overdue_only:
+        where.append(ow.c.due_at < now)
+    counts = dict(conn.execute(select(ow.c.status, func.count()).where(*where).group_by(ow.c.status)).all())
+    if not overdue_only:
+        green = select(func.coalesce(func.sum(ws.c.green), 0)).where(
+            ws.c.region_code == scope.region_code, ws.c.grain == MONTH
+        )
+        if category:
+            green = green.where(ws.c.category == category)
+        counts[GREEN] = conn.execute(green).scalar()
+    return {code: int(counts.get(code, 0)) for code in WARNING.codes}

@@ -1,0 +1,451 @@
+"""The snapshot (cockpit.snapshot, queries.snapshot) against the raw tables.
+
+Every view's figure read from the snapshot must equal the same figure
+computed by GROUP BY over the raw petitions and warnings (the ``.raw``
+function), after a full build and after any sequence of inserts, state
+changes and late closes applied incrementally; on SQLite, PostgreSQL and
+MariaDB. A refresh killed midway must leave the previous snapshot readable.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import subprocess
+import sys
+import textwrap
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import insert, select, update
+
+from cockpit.lifecycle import TransitionError
+from cockpit.snapshot import contrib
+from cockpit.snapshot.build import update_snapshot
+from cockpit.store.factories import (
+    Step,
+    WarningStep,
+    apply_petition_step,
+    apply_warning_step,
+    build_petition,
+    build_warning,
+    write_petitions,
+    write_warnings,
+)
+from cockpit.store.schema import petition_events, petitions, warning_events, warnings
+from cockpit.store.snapshots import snap_state
+from cockpit.timewindow import custom_window, preset_window
+from queries import petitions as pq
+from queries import snapshot
+from queries import warnings as wq
+from queries.scope import Scope
+from tests import fixture_city as fc
+
+WINDOWED = [
+    pq.count_received,
+    pq.share_closed_within_5_days,
+    pq.share_closed_within_5_days_trend,
+    pq.top_categories,
+    pq.handling_time_distribution,
+    pq.handling_time_summary,
+    pq.child_region_metrics,
+    wq.warning_status_counts,
+    wq.warning_counts_by_child,
+    wq.warning_categories,
+    wq.warnings_raised_trend,
+]
+AT_NOW = [pq.open_backlog, wq.warning_queue_counts]
+SCOPES = [code for code, _name, _level, _parent in fc.REGIONS]
+CATEGORIES = ["道路", "低保", "环境", "村务"]
+WARNING_CATEGORIES = ["村级用工", "三资支出", "惠民资金"]
+
+
+def _windows(now):
+    today = now.astimezone(fc.TZ).date()
+    return [
+        preset_window("last30", now),
+        preset_window("year", now),
+        preset_window("today", now),
+        preset_window("month", now),
+        custom_window(date(2026, 8, 15), today, now=now),
+        custom_window(date(2026, 9, 1), date(2026, 10, 31), now=now),
+        custom_window(today - timedelta(days=20), today - timedelta(days=3), now=now),
+    ]
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, dict):
+        return a == b
+    try:
+        pd.testing.assert_frame_equal(
+            a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False, atol=1e-6, rtol=0
+        )
+    except AssertionError:
+        return False
+    return True
+
+
+def assert_matches_raw(engine, now, scopes=SCOPES, windows=None) -> int:
+    """Every figure for every region and window, snapshot vs raw; the number compared."""
+    compared = 0
+    with engine.connect() as conn:
+        assert snapshot.usable(snapshot.snapshot_state(conn), now)
+        for code in scopes:
+            scope = Scope(code)
+            for window in windows or _windows(now):
+                for fn in WINDOWED:
+                    got, want = fn(conn, scope, window), fn.raw(conn, scope, window)
+                    assert _same(got, want), f"{fn.__name__} {code} {window.label}:\n{got}\n!=\n{want}"
+                    compared += 1
+            for fn in AT_NOW:
+                for extra in ({}, {"overdue_only": True}) if fn is wq.warning_queue_counts else ({},):
+                    got, want = fn(conn, scope, now, **extra), fn.raw(conn, scope, now, **extra)
+                    assert _same(got, want), f"{fn.__name__} {code} {extra}: {got} != {want}"
+                    compared += 1
+    return compared
+
+
+def test_a_full_build_of_the_hand_worked_city_matches_the_raw_figures(engine):
+    with engine.begin() as conn:
+        fc.load(conn)
+    run = update_snapshot(engine, fc.NOW)
+    assert (run.kind, run.version, run.petitions, run.warnings) == ("full", 1, 12, 7)
+    assert assert_matches_raw(engine, fc.NOW) > 500
+    # And the snapshot really answers: the hand-worked figure, from the snapshot tables.
+    with engine.connect() as conn:
+        assert pq.count_received(conn, Scope(fc.CITY), fc.window()).iloc[0].to_dict() == {
+            "received": 10,
+            "received_today": 1,
+        }
+
+
+def _move(conn, table, events, fk, apply, record_id, step) -> None:
+    row = dict(conn.execute(select(table).where(table.c.id == record_id)).mappings().one())
+    event = apply(row, step)
+    conn.execute(
+        update(table).where(table.c.id == record_id).values({k: v for k, v in row.items() if k != "id"})
+    )
+    conn.execute(insert(events).values({**event, fk: record_id}))
+
+
+def _random_round(conn, rng: random.Random, start, end, serial: list[int]) -> None:
+    """New petitions and warnings received in [start, end), and steps for
+    old ones at times in the round: assignments, closes (some long after
+    receipt: late closes), reopenings, disposals, reassignments."""
+    span = (end - start).total_seconds()
+
+    def at():
+        return start + timedelta(seconds=rng.uniform(0, span))
+
+    villages = [fc.V1, fc.V2, fc.V3, fc.V4]
+    built = []
+    for _ in range(rng.randint(5, 15)):
+        serial[0] += 1
+        received = at()
+        steps = []
+        if rng.random() < 0.4:
+            done = received + timedelta(hours=rng.uniform(0.1, 200))
+            if done < end:
+                steps = [Step("resolved", done), Step("closed", done)]
+        built.append(
+            build_petition(
+                external_id=f"R{serial[0]}",
+                village_code=rng.choice(villages),
+                received_at=received,
+                category=rng.choice(CATEGORIES),
+                unit="村委会",
+                complexity=rng.choice(["general", "general", "complex"]),
+                steps=steps,
+            )
+        )
+    write_petitions(conn, built)
+    built = [
+        build_warning(
+            external_id=f"RW{serial[0]}-{i}",
+            rule_code="R-99",
+            category=rng.choice(WARNING_CATEGORIES),
+            title="随机",
+            village_code=rng.choice(villages),
+            raised_at=(raised := at()),
+            due_at=raised + timedelta(days=rng.choice([1, 3, 7])),
+            owner_kind="town_commission",
+            owner_name="镇纪委",
+            subject_id=f"S{serial[0]}-{i}",
+        )
+        for i in range(rng.randint(3, 8))
+    ]
+    write_warnings(conn, built)
+    rows = conn.execute(select(petitions.c.id, petitions.c.status, petitions.c.updated_at)).all()
+    for record_id, status, updated in rng.sample(rows, min(len(rows), 12)):
+        when = max(at(), updated + timedelta(seconds=1))
+        if when >= end:
+            continue
+        kind = {
+            "received": ["assigned", "resolved"],
+            "assigned": ["resolved", "escalated"],
+            "resolved": ["closed", "reopened"],
+            "closed": ["reopened", "feedback"],
+        }[status]
+        for step_kind in [rng.choice(kind)] + (
+            ["closed"] if status != "closed" and rng.random() < 0.5 else []
+        ):
+            try:
+                step = Step(step_kind, when, satisfaction=4 if step_kind == "feedback" else None)
+                _move(conn, petitions, petition_events, "petition_id", apply_petition_step, record_id, step)
+            except (TransitionError, ValueError):
+                break
+    rows = conn.execute(select(warnings.c.id, warnings.c.status, warnings.c.updated_at)).all()
+    for record_id, status, updated in rng.sample(rows, min(len(rows), 8)):
+        when = max(at(), updated + timedelta(seconds=1))
+        if when >= end:
+            continue
+        kind = {
+            "new": ["accepted", "disposed", "reassigned"],
+            "pending": ["disposed", "reminded"],
+            "disposed": ["reopened"],
+        }[status]
+        choice = rng.choice(kind)
+        step = WarningStep(
+            choice,
+            when,
+            disposition="rectified" if choice == "disposed" else None,
+            owner_kind="county_commission" if choice == "reassigned" else None,
+            owner_name="县纪委" if choice == "reassigned" else None,
+        )
+        try:
+            _move(conn, warnings, warning_events, "warning_id", apply_warning_step, record_id, step)
+        except (TransitionError, ValueError):
+            continue
+
+
+def test_incremental_updates_match_the_raw_figures_after_any_sequence(engine):
+    rng = random.Random(engine.dialect.name)  # a different sequence on each database
+    with engine.begin() as conn:
+        fc.load(conn)
+    now = fc.NOW  # after every row of the fixture: the raw figures never see the future
+    update_snapshot(engine, now)
+    serial = [0]
+    kinds = []
+    for _ in range(4):
+        later = now + timedelta(days=rng.uniform(1, 12), hours=rng.uniform(0, 23))
+        with engine.begin() as conn:
+            _random_round(conn, rng, now, later, serial)
+        now = later
+        run = update_snapshot(engine, now)
+        kinds.append(run.kind)
+        windows = [w for i, w in enumerate(_windows(now)) if i != 2]  # not 今日 (mostly empty)
+        assert assert_matches_raw(engine, now, [fc.CITY, fc.EAST, fc.JIA, fc.V1, fc.BING], windows) > 250
+    assert kinds == ["incremental"] * 4
+    # Run again with nothing changed: nothing moves.
+    with engine.connect() as conn:
+        before = pq.child_region_metrics(conn, Scope(fc.CITY), preset_window("year", now))
+    update_snapshot(engine, now)
+    with engine.connect() as conn:
+        assert _same(pq.child_region_metrics(conn, Scope(fc.CITY), preset_window("year", now)), before)
+    # A full rebuild of the same data gives the same figures.
+    assert update_snapshot(engine, now, full=True).kind == "full"
+    assert_matches_raw(engine, now)
+
+
+def test_a_row_written_with_an_old_updated_at_is_still_picked_up(engine):
+    with engine.begin() as conn:
+        fc.load(conn)
+    update_snapshot(engine, fc.NOW)
+    old = fc.local(11, 2, 9)  # long before the watermark
+    with engine.begin() as conn:
+        write_petitions(
+            conn,
+            [
+                build_petition(
+                    external_id="LATE", village_code=fc.V3, received_at=old, category="道路", unit="村委会"
+                )
+            ],
+        )
+    update_snapshot(engine, fc.NOW)
+    with engine.connect() as conn:
+        got = pq.count_received(conn, Scope(fc.CITY), fc.window())["received"].iloc[0]
+    assert got == 11
+
+
+def test_figures_for_odd_windows_or_a_past_now_come_from_the_raw_tables(engine):
+    with engine.begin() as conn:
+        fc.load(conn)
+    update_snapshot(engine, fc.NOW)
+    window = fc.window()
+    odd = type(window)(window.start + timedelta(hours=3), window.end, window.now)
+    with engine.connect() as conn:
+        state = snapshot.snapshot_state(conn)
+        assert not snapshot.usable(state, odd)
+        assert not snapshot.usable(state, fc.NOW - timedelta(hours=1))
+        assert snapshot.usable(state, window) and snapshot.usable(state, fc.NOW)
+        assert _same(
+            pq.count_received(conn, Scope(fc.CITY), odd), pq.count_received.raw(conn, Scope(fc.CITY), odd)
+        )
+
+
+def test_histogram_percentiles_of_large_regions(engine, monkeypatch):
+    """Above EXACT_LIMIT closed petitions the median and 90th percentile come
+    from the histogram: equal to the histogram worked out from the raw
+    durations, and within a bin's width of the exact figure."""
+    rng = random.Random(5)
+    with engine.begin() as conn:
+        fc.load(conn)
+        built = []
+        for i in range(400):
+            received = fc.local(11, 1) + timedelta(hours=rng.uniform(0, 400))
+            done = received + timedelta(hours=rng.lognormvariate(3, 1))
+            built.append(
+                build_petition(
+                    external_id=f"H{i}",
+                    village_code=rng.choice([fc.V1, fc.V2, fc.V4]),
+                    received_at=received,
+                    category="道路",
+                    unit="村委会",
+                    steps=[Step("resolved", done), Step("closed", done)],
+                )
+            )
+        write_petitions(conn, built)
+    now = fc.local(12, 31, 12)
+    update_snapshot(engine, now)
+    monkeypatch.setattr(snapshot, "EXACT_LIMIT", 0)
+    window = custom_window(date(2026, 11, 1), date(2026, 12, 31), now=now)
+    with engine.connect() as conn:
+        for code in (fc.CITY, fc.EAST, fc.V1):
+            got = pq.handling_time_summary(conn, Scope(code), window).iloc[0]
+            exact = pq.handling_time_summary.raw(conn, Scope(code), window).iloc[0]
+            received = [
+                (r.received_at, r.closed_at)
+                for r in conn.execute(
+                    select(petitions.c.received_at, petitions.c.closed_at).where(
+                        petitions.c.closed_at.is_not(None),
+                        petitions.c.received_at >= window.start,
+                        petitions.c.received_at < window.end,
+                        petitions.c.village_code.in_(_villages_under(code)),
+                    )
+                )
+            ]
+            seconds = np.array([(c - r).total_seconds() for r, c in received])
+            bins = contrib.bins_of(seconds)
+            hist = {int(b): int((bins == b).sum()) for b in set(bins.tolist())}
+            assert got["closed"] == exact["closed"] == len(seconds)
+            for p, column in ((0.5, "median_hours"), (0.9, "p90_hours")):
+                reference = contrib.histogram_percentile(hist, p) / 3600
+                assert math.isclose(got[column], reference, abs_tol=1e-9)
+                lower, upper = contrib.bin_edges(int(contrib.bins_of(np.array([got[column] * 3600]))[0]))
+                assert abs(got[column] - exact[column]) <= (upper - lower) / 3600 * 1.5
+            assert math.isclose(got["mean_hours"], exact["mean_hours"], abs_tol=1e-6)
+
+
+def _villages_under(code: str) -> list[str]:
+    parents = {c: parent for c, _n, _l, parent in fc.REGIONS}
+    villages = [c for c, _n, level, _p in fc.REGIONS if level == "village"]
+    out = []
+    for village in villages:
+        node = village
+        while node is not None and node != code:
+            node = parents[node]
+        if node == code:
+            out.append(village)
+    return out
+
+
+def test_histogram_bins_and_percentiles():
+    assert contrib.HIST_BINS == 132
+    assert contrib.bin_edges(0) == (0.0, 1800.0)
+    assert contrib.bin_edges(48) == (86400.0, 93600.0)
+    assert contrib.bin_edges(131) == (60 * 86400.0, None)
+    seconds = np.array(
+        [-5, 0, 1799, 1800, 86399, 86400, 431999, 432000, 1295999, 1296000, 5183999, 5184000, 9e9]
+    )
+    assert contrib.bins_of(seconds).tolist() == [0, 0, 0, 1, 47, 48, 95, 96, 115, 116, 130, 131, 131]
+    assert contrib.buckets_of(np.array([0, 86400, 86401, 432000, 432001, 1296000, 1296001])).tolist() == [
+        0,
+        0,
+        1,
+        3,
+        4,
+        5,
+        6,
+    ]
+    # One petition in bin 0: the median is the middle of the bin.
+    assert contrib.histogram_percentile({0: 1}, 0.5) == 900.0
+    # Four in bin 1 and none else: the quartiles spread across it.
+    assert contrib.histogram_percentile({1: 4}, 0.5) == 1800 + 900
+    assert contrib.histogram_percentile({1: 2, 3: 2}, 0.5) == 3600.0
+    assert contrib.histogram_percentile({131: 3}, 0.5) == 60 * 86400
+    assert math.isnan(contrib.histogram_percentile({}, 0.5))
+
+
+KILLED = textwrap.dedent(
+    """
+    import os, signal, sys
+    from datetime import datetime
+    from cockpit.snapshot import build
+    from cockpit.store import make_engine
+
+    real = build._upsert_add
+    calls = []
+
+    def dying(*args, **kwargs):
+        written = real(*args, **kwargs)
+        calls.append(written)
+        if len(calls) == 2:  # the petition aggregates are written, the rest is not
+            print("killing", flush=True)
+            os.kill(os.getpid(), signal.SIGKILL)
+        return written
+
+    build._upsert_add = dying
+    build.update_snapshot(make_engine(sys.argv[1]), datetime.fromisoformat(sys.argv[2]))
+    print("not killed")
+    """
+)
+
+
+def test_a_refresh_killed_midway_leaves_the_previous_snapshot_readable(engine):
+    with engine.begin() as conn:
+        fc.load(conn)
+    update_snapshot(engine, fc.NOW)
+    scope, window = Scope(fc.CITY), fc.window()
+    with engine.connect() as conn:
+        before = {fn.__name__: fn(conn, scope, window) for fn in WINDOWED}
+    with engine.begin() as conn:
+        write_petitions(
+            conn,
+            [
+                build_petition(
+                    external_id="NEW",
+                    village_code=fc.V1,
+                    received_at=fc.local(11, 19),
+                    category="道路",
+                    unit="村委会",
+                )
+            ],
+        )
+        row = dict(conn.execute(select(warnings).where(warnings.c.external_id == "W1")).mappings().one())
+        apply_warning_step(row, WarningStep("disposed", fc.local(11, 19, 12), disposition="rectified"))
+        conn.execute(update(warnings).where(warnings.c.id == row["id"]).values(row))
+    later = fc.NOW + timedelta(minutes=1)
+    url = engine.url.render_as_string(hide_password=False)
+    engine.dispose()  # SQLite: let the child write
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    result = subprocess.run(
+        [sys.executable, "-c", KILLED, url, later.isoformat()],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == -9, result.stdout + result.stderr
+    assert "killing" in result.stdout
+    with engine.connect() as conn:
+        assert conn.execute(select(snap_state.c.version)).scalar() == 1
+        for fn in WINDOWED:
+            assert _same(fn(conn, scope, window), before[fn.__name__]), fn.__name__
+        assert pq.count_received(conn, scope, window)["received"].iloc[0] == 10
+    # The next refresh applies the change whole.
+    assert update_snapshot(engine, later).version == 2
+    with engine.connect() as conn:
+        assert pq.count_received(conn, scope, window)["received"].iloc[0] == 11
+    assert_matches_raw(engine, later)
