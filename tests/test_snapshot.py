@@ -449,3 +449,21 @@ def test_a_refresh_killed_midway_leaves_the_previous_snapshot_readable(engine):
     with engine.connect() as conn:
         assert pq.count_received(conn, scope, window)["received"].iloc[0] == 11
     assert_matches_raw(engine, later)
+
+
+def test_the_command_builds_and_reports_the_snapshot(sqlite_engine, capsys):
+    from cockpit.snapshot.__main__ import main
+
+    with sqlite_engine.begin() as conn:
+        fc.load(conn)
+    url = sqlite_engine.url.render_as_string(hide_password=False)
+    assert main(["status", "--url", url]) == 0
+    assert capsys.readouterr().out == "no snapshot yet: the next refresh builds it\n"
+    assert main(["update", "--url", url]) == 0
+    assert capsys.readouterr().out.startswith("full: version 1, 12 petitions and 7 warnings read, ")
+    assert main(["update", "--url", url]) == 0
+    assert capsys.readouterr().out.startswith("incremental: version 2, ")
+    assert main(["rebuild", "--url", url]) == 0
+    assert capsys.readouterr().out.startswith("full: version 3, 12 petitions")
+    assert main(["status", "--url", url]) == 0
+    assert capsys.readouterr().out.startswith("snapshot version 3, data as of ")

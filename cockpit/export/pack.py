@@ -30,6 +30,7 @@ from cockpit.export import pdf, xlsx
 from cockpit.export.content import Pack, collect
 from cockpit.export.render import Image, Renderer
 from cockpit.export.week import IsoWeek
+from cockpit.store.engine import consistent
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def build_pack(
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     with engine.connect() as conn:
-        pack = collect(conn, region_code, week, now)
+        pack = collect(consistent(conn), region_code, week, now)
     seconds["collect"] = time.perf_counter() - started
 
     mark = time.perf_counter()

@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 
 from cockpit.components.refresh import Freshness, freshness
 from cockpit.context import current
+from cockpit.store.engine import consistent
 from cockpit.timewindow import Window, window_from_args
 from queries.kpis import load_kpis  # noqa: F401 - the pages take it from here
 from queries.refresh import refresh_status
@@ -22,8 +23,10 @@ DEFAULT_WINDOW = "last30"
 
 @contextmanager
 def connect() -> Iterator[Connection]:
+    """A connection for one callback or layout: all its queries read the
+    same state (one snapshot, never half of a refresh)."""
     with current().engine.connect() as conn:
-        yield conn
+        yield consistent(conn)
 
 
 def now() -> datetime:

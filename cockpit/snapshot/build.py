@@ -43,6 +43,7 @@ from sqlalchemy import (
 
 from cockpit.lifecycle import PETITION, WARNING
 from cockpit.snapshot import contrib
+from cockpit.store.engine import consistent
 from cockpit.store.schema import petitions, region_tree, regions, warnings
 from cockpit.store.snapshots import (
     AGGREGATE_TABLES,
@@ -83,21 +84,13 @@ class SnapshotRun:
     duration_ms: int
 
 
-def isolated(conn: Connection) -> Connection:
-    """The connection reading one consistent state for the whole
-    transaction (REPEATABLE READ; SQLite's transactions already are)."""
-    if conn.dialect.name in ("postgresql", "mysql", "mariadb"):
-        return conn.execution_options(isolation_level="REPEATABLE READ")
-    return conn
-
-
 def update_snapshot(engine: Engine, now: datetime, full: bool = False) -> SnapshotRun:
     """Bring the snapshot up to date as of ``now``: a full build when there
     is none yet, when the region hierarchy changed or when ``full``; else
     an incremental update. One transaction."""
     started = time.perf_counter()
     with engine.connect() as raw_conn:
-        conn = isolated(raw_conn)
+        conn = consistent(raw_conn)
         with conn.begin():
             state = conn.execute(select(snap_state).where(snap_state.c.name == NAME)).mappings().first()
             key = regions_key(conn)

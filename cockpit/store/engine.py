@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 
 from cockpit.store.schema import metadata
@@ -36,6 +36,17 @@ def make_engine(url: str, **kwargs) -> Engine:
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
     return engine
+
+
+def consistent(conn: Connection) -> Connection:
+    """``conn`` set to read one consistent state for its whole transaction:
+    REPEATABLE READ on PostgreSQL and MySQL/MariaDB (a page's several
+    queries, or a snapshot refresh, never see a commit land halfway through).
+    SQLite's transactions already read one state. Call before the first
+    statement."""
+    if conn.dialect.name in ("postgresql", "mysql", "mariadb"):
+        return conn.execution_options(isolation_level="REPEATABLE READ")
+    return conn
 
 
 def _sqlite_on_connect(dbapi_connection, _record) -> None:
