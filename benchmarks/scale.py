@@ -42,7 +42,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
-from sqlalchemy import Engine, func, select, text, update
+from sqlalchemy import Engine, bindparam, func, select, text, update
 
 from cockpit.main import open_store
 from cockpit.settings import Settings
@@ -164,21 +164,21 @@ def change_petitions(engine: Engine, count: int, now: datetime, seed: int) -> No
     """``count`` petitions, spread over the id range, changed as late
     changes are: open ones closed now, closed ones closed an hour later."""
     rng = random.Random(seed)
+    p = petitions
+    statement = (
+        update(p)
+        .where(p.c.id == bindparam("b_id"))
+        .values(status="closed", closed_at=bindparam("closed_at"), updated_at=bindparam("updated_at"))
+    )
     with engine.begin() as conn:
-        low, high = conn.execute(select(func.min(petitions.c.id), func.max(petitions.c.id))).one()
+        low, high = conn.execute(select(func.min(p.c.id), func.max(p.c.id))).one()
         ids = sorted(rng.sample(range(low, high + 1), count))
-        for start in range(0, len(ids), 500):
-            batch = ids[start : start + 500]
-            conn.execute(
-                update(petitions)
-                .where(petitions.c.id.in_(batch), petitions.c.closed_at.is_(None))
-                .values(status="closed", closed_at=now, updated_at=now)
-            )
-            conn.execute(
-                update(petitions)
-                .where(petitions.c.id.in_(batch), petitions.c.updated_at < now)
-                .values(closed_at=petitions.c.closed_at + timedelta(hours=1), updated_at=now)
-            )
+        rows = conn.execute(select(p.c.id, p.c.closed_at).where(p.c.id.in_(ids))).all()
+        changes = [
+            {"b_id": i, "closed_at": closed + timedelta(hours=1) if closed else now, "updated_at": now}
+            for i, closed in rows
+        ]
+        conn.execute(statement, changes)
 
 
 def measure_refresh(engine: Engine, now: datetime, changes: int) -> dict:
@@ -273,6 +273,9 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=1000)
     parser.add_argument("--now", help="ISO time the figures are computed at (default: now)")
     parser.add_argument("--json", help="also write the figures here")
+    parser.add_argument(
+        "--steps", default="views,refresh,memory,sizes", help="which steps to run (comma-separated)"
+    )
     args = parser.parse_args()
     settings = Settings.from_env()
     if args.url:
@@ -288,12 +291,14 @@ def main() -> None:
     run = update_snapshot(engine, now)
     print(f"snapshot brought up to date: {run}", flush=True)
     regions = regions_to_measure(engine, settings)
-    views = measure_views(engine, regions, now, args.repeat, args.raw_repeat)
-    refresh = measure_refresh(engine, now, args.changes)
-    later = now + timedelta(minutes=30)
-    memory = measure_app_memory(settings, regions, later)
-    print(f"app process: peak memory {memory['max_rss_mb']:.0f} MB (pages {memory['pages']})")
-    sizes = table_sizes(engine)
+    steps = set(args.steps.split(","))
+    views = measure_views(engine, regions, now, args.repeat, args.raw_repeat) if "views" in steps else None
+    refresh = measure_refresh(engine, now, args.changes) if "refresh" in steps else None
+    memory = None
+    if "memory" in steps:
+        memory = measure_app_memory(settings, regions, now + timedelta(minutes=30))
+        print(f"app process: peak memory {memory['max_rss_mb']:.0f} MB (pages {memory['pages']})")
+    sizes = table_sizes(engine) if "sizes" in steps else None
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(

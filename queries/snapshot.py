@@ -291,11 +291,9 @@ def _percentiles(
                 sp.c.closed == 1,
             )
         ).all()
-        values: dict[str, list[int]] = {}
-        for code, millis in rows:
-            values.setdefault(code, []).append(int(millis))
-        for code, millis in values.items():
-            hours = np.array(millis, dtype="float64") / HOUR_MS
+        exact = pd.DataFrame(rows, columns=["code", "millis"])
+        for code, part in exact.groupby("code"):
+            hours = part["millis"].to_numpy(dtype="float64") / HOUR_MS
             out[code] = (float(np.percentile(hours, 50)), float(np.percentile(hours, 90)))
     if large:
         h = snap_petition_hist
@@ -304,14 +302,10 @@ def _percentiles(
             .where(h.c.region_code.in_(large), periods(h, window))
             .group_by(h.c.region_code, h.c.bin)
         ).all()
-        hists: dict[str, dict[int, int]] = {}
-        for code, index, n in rows:
-            hists.setdefault(code, {})[int(index)] = int(n)
-        for code, hist in hists.items():
-            out[code] = (
-                histogram_percentile(hist, 0.5) / 3600.0,
-                histogram_percentile(hist, 0.9) / 3600.0,
-            )
+        binned = pd.DataFrame(rows, columns=["code", "bin", "n"])
+        for code, part in binned.groupby("code"):
+            hist = dict(zip(part["bin"].astype(int), part["n"].astype(int), strict=True))
+            out[code] = (histogram_percentile(hist, 0.5) / 3600.0, histogram_percentile(hist, 0.9) / 3600.0)
     return out
 
 
@@ -461,13 +455,11 @@ def warnings_raised_trend(conn: Connection, scope: Scope, window: Window, freq: 
         .where(ws.c.period <= days[-1])
         .group_by(ws.c.period)
     ).all()
+    df = frame(rows, ["day", "raised", "disposed"], ints=["raised", "disposed"])
+    df["period"] = [period_of(pd.Timestamp(d).date(), freq) for d in df["day"]]
     periods_ = sorted({period_of(d, freq) for d in days})
-    out = pd.DataFrame({"period": periods_, "raised": 0, "disposed": 0}).set_index("period")
-    for day, raised, green in rows:
-        key = period_of(pd.Timestamp(day).date(), freq)
-        out.loc[key, "raised"] += int(raised)
-        out.loc[key, "disposed"] += int(green)
-    return out.reset_index().astype({"raised": "int64", "disposed": "int64"})
+    out = df.groupby("period")[["raised", "disposed"]].sum().reindex(periods_, fill_value=0)
+    return out.rename_axis("period").reset_index().astype({"raised": "int64", "disposed": "int64"})
 
 
 def warning_queue_counts(

@@ -151,6 +151,9 @@ _WARNING_COLUMNS = [warnings.c[name] for name in contrib.WARNING_INPUT]
 
 
 def _full_build(conn: Connection) -> _Counts:
+    if conn.dialect.name == "postgresql":
+        # The GROUP BYs below sort tens of millions of rows at national scale.
+        conn.execute(text("SET LOCAL work_mem = '256MB'"))
     for table in (*AGGREGATE_TABLES, *OPEN_TABLES, *CONTRIBUTION_TABLES):
         conn.execute(delete(table))
     counts = _Counts()
