@@ -35,6 +35,7 @@ from cockpit.store.snapshots import (
     snap_state,
     snap_warning_stats,
 )
+from cockpit.store.sqlfuncs import local_day
 from cockpit.timewindow import TZ, Window, local_midnight
 from queries._common import count_if, frame, local_days, share
 from queries.scope import Scope
@@ -193,9 +194,9 @@ def count_received(conn: Connection, scope: Scope, window: Window) -> pd.DataFra
 
 
 def open_backlog(conn: Connection, scope: Scope, now: datetime) -> pd.DataFrame:
-    query = select(
-        func.coalesce(func.sum(op.c.open), 0), count_if(and_(op.c.open == 1, op.c.due_at < now))
-    ).where(op.c.region_code == scope.region_code)
+    query = select(func.count(), count_if(op.c.due_at < now)).where(
+        op.c.region_code == scope.region_code, op.c.open == 1
+    )
     return frame(conn.execute(query).all(), ["open", "overdue"], ints=["open", "overdue"])
 
 
@@ -227,16 +228,11 @@ def share_closed_within_5_days_trend(
     daily = frame(
         conn.execute(query).all(), ["day", "received", "closed_within"], ints=["received", "closed_within"]
     )
-    since = max(window.start, window.now - SLA)
-    open_rows = conn.execute(
-        select(op.c.received_at).where(
-            op.c.region_code == scope.region_code,
-            op.c.unclosed == 1,
-            op.c.received_at >= since,
-            op.c.received_at < window.end,
-        )
-    ).scalars()
-    progress = pd.Series([ts.astimezone(TZ).date() for ts in open_rows], dtype="object").value_counts()
+    day = local_day(op.c.received_at).label("day")
+    progress = _in_progress(conn, op.c.region_code == scope.region_code, window, (day,))
+    progress = pd.Series(
+        progress["in_progress"].to_numpy(), index=pd.to_datetime(progress["day"]).dt.date, dtype="int64"
+    )
     daily["day"] = pd.to_datetime(daily["day"]).dt.date
     daily = daily.set_index("day")
     daily = daily.reindex(daily.index.union(progress.index), fill_value=0)
@@ -331,12 +327,8 @@ def child_region_metrics(conn: Connection, scope: Scope, window: Window) -> pd.D
     progress = _in_progress(conn, op.c.region_code.in_(codes), window, (op.c.region_code.label("code"),))
     backlog = frame(
         conn.execute(
-            select(
-                op.c.region_code,
-                func.sum(op.c.open),
-                count_if(and_(op.c.open == 1, op.c.due_at < window.now)),
-            )
-            .where(op.c.region_code.in_(codes))
+            select(op.c.region_code, func.count(), count_if(op.c.due_at < window.now))
+            .where(op.c.region_code.in_(codes), op.c.open == 1)
             .group_by(op.c.region_code)
         ).all(),
         ["code", "open", "overdue"],

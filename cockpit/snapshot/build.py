@@ -101,10 +101,21 @@ def update_snapshot(engine: Engine, now: datetime, full: bool = False) -> Snapsh
                 counts = _incremental(conn, state)
                 kind = "incremental"
             version = _write_state(conn, state, now, key, kind, counts)
+    if kind == "full" and engine.dialect.name == "postgresql":
+        _vacuum(engine)
     duration = round((time.perf_counter() - started) * 1000)
     run = SnapshotRun(kind, version, counts.petitions, counts.warnings, counts.rows, duration)
     log.log(logging.INFO if kind == "full" else logging.DEBUG, "snapshot %s", run)
     return run
+
+
+def _vacuum(engine: Engine) -> None:
+    """Set PostgreSQL's visibility map on the open lists after a full build,
+    so their counts are read from the indexes alone (autovacuum keeps it up
+    afterwards). VACUUM cannot run inside a transaction."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for table in OPEN_TABLES:
+            conn.execute(text(f"VACUUM (ANALYZE) {table.name}"))
 
 
 def regions_key(conn: Connection) -> str:

@@ -101,7 +101,8 @@ snap_open_petitions = Table(
     Column("open", SmallInteger, nullable=False),
     Column("unclosed", SmallInteger, nullable=False),
     Index("ix_snap_open_petitions_petition", "petition_id"),
-    Index("ix_snap_open_petitions_due", "region_code", "due_at"),
+    Index("ix_snap_open_petitions_open", "region_code", "open", "due_at"),
+    Index("ix_snap_open_petitions_unclosed", "region_code", "unclosed", "received_at"),
 )
 
 snap_warnings = Table(
@@ -139,7 +140,7 @@ snap_open_warnings = Table(
     Column("owner_kind", SHORT, nullable=False),
     Column("due_at", UTCDateTime, nullable=False),
     Index("ix_snap_open_warnings_warning", "warning_id"),
-    Index("ix_snap_open_warnings_due", "region_code", "due_at"),
+    Index("ix_snap_open_warnings_status", "region_code", "status", "due_at"),
 )
 
 CONTRIBUTION_TABLES = (snap_petitions, snap_warnings)

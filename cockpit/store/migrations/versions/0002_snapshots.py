@@ -103,7 +103,10 @@ def upgrade() -> None:
         sa.Column("unclosed", sa.SmallInteger(), nullable=False),
     )
     op.create_index("ix_snap_open_petitions_petition", "snap_open_petitions", ["petition_id"])
-    op.create_index("ix_snap_open_petitions_due", "snap_open_petitions", ["region_code", "due_at"])
+    op.create_index("ix_snap_open_petitions_open", "snap_open_petitions", ["region_code", "open", "due_at"])
+    op.create_index(
+        "ix_snap_open_petitions_unclosed", "snap_open_petitions", ["region_code", "unclosed", "received_at"]
+    )
     op.create_table(
         "snap_warnings",
         sa.Column("warning_id", sa.Integer(), primary_key=True, autoincrement=False),
@@ -133,7 +136,7 @@ def upgrade() -> None:
         sa.Column("due_at", UTCDateTime(), nullable=False),
     )
     op.create_index("ix_snap_open_warnings_warning", "snap_open_warnings", ["warning_id"])
-    op.create_index("ix_snap_open_warnings_due", "snap_open_warnings", ["region_code", "due_at"])
+    op.create_index("ix_snap_open_warnings_status", "snap_open_warnings", ["region_code", "status", "due_at"])
 
 
 def downgrade() -> None:
