@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Table, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Table, and_, case, func, or_, select
 
 from cockpit.snapshot.contrib import histogram_percentile
 from cockpit.store.schema import region_tree, regions
@@ -28,6 +28,7 @@ from cockpit.store.snapshots import (
     DAY,
     MONTH,
     snap_open_petitions,
+    snap_open_warning_days,
     snap_open_warnings,
     snap_petition_hist,
     snap_petition_stats,
@@ -370,30 +371,71 @@ ws = snap_warning_stats
 ow = snap_open_warnings
 
 
-def _warning_counts(conn, window: Window, region_where, open_where, group_stats=(), group_open=()):
-    from queries.warnings import GREEN, RED, STATUS_COUNT_COLUMNS, YELLOW  # noqa: F401
+def _open_warning_counts(conn, now: datetime, region, category: str | None, by: str | None) -> pd.DataFrame:
+    """red, yellow and overdue (open and due before ``now``) for ``region``
+    (a code, or a list of codes when by="region"), grouped by region or
+    category or not at all. Whole days from snap_open_warning_days; the
+    warnings due today, before or after ``now``, from the open list."""
+    from queries.warnings import RED, YELLOW
 
-    names = ["code"] * bool(group_stats)
-    open_now = frame(
+    d = snap_open_warning_days
+    today = now.astimezone(TZ).date()
+    today_start = local_midnight(today)
+
+    def scoped(table):
+        where = table.c.region_code.in_(region) if isinstance(region, list) else table.c.region_code == region
+        if category:
+            where = and_(where, table.c.category == category)
+        keys = {"region": [table.c.region_code.label("code")], "category": [table.c.category.label("code")]}
+        return where, keys.get(by, [])
+
+    where, keys = scoped(d)
+    days = frame(
         conn.execute(
             select(
-                *group_open,
-                count_if(ow.c.status == RED).label("red"),
-                count_if(ow.c.status == YELLOW).label("yellow"),
-                count_if(ow.c.due_at < window.now).label("overdue"),
+                *keys,
+                func.coalesce(func.sum(case((d.c.status == RED, d.c.n), else_=0)), 0).label("red"),
+                func.coalesce(func.sum(case((d.c.status == YELLOW, d.c.n), else_=0)), 0).label("yellow"),
+                func.coalesce(func.sum(case((d.c.due_day < today, d.c.n), else_=0)), 0).label("overdue"),
             )
-            .where(open_where)
-            .group_by(*group_open)
+            .where(where)
+            .group_by(*keys)
         ).all(),
-        [*names, "red", "yellow", "overdue"],
+        ["code"] * bool(keys) + ["red", "yellow", "overdue"],
+        ints=["red", "yellow", "overdue"],
     )
+    where, keys = scoped(ow)
+    due_today = frame(
+        conn.execute(
+            select(*keys, func.count().label("today"))
+            .where(where, ow.c.status.in_([RED, YELLOW]), ow.c.due_at >= today_start, ow.c.due_at < now)
+            .group_by(*keys)
+        ).all(),
+        ["code"] * bool(keys) + ["today"],
+        ints=["today"],
+    )
+    if keys:
+        days = days.merge(due_today, on="code", how="outer").fillna(0)
+    else:
+        days["today"] = int(due_today["today"].sum())
+    days["overdue"] = (days["overdue"] + days["today"]).astype("int64")
+    return days.drop(columns="today")
+
+
+def _warning_counts(conn, window: Window, region, category: str | None = None, by: str | None = None):
+    from queries.warnings import STATUS_COUNT_COLUMNS
+
+    open_now = _open_warning_counts(conn, window.now, region, category, by)
+    where = ws.c.region_code.in_(region) if isinstance(region, list) else ws.c.region_code == region
+    if category:
+        where = and_(where, ws.c.category == category)
+    keys = {"region": [ws.c.region_code], "category": [ws.c.category]}.get(by, [])
+    names = ["code"] * bool(keys)
     counted = frame(
         conn.execute(
-            select(
-                *group_stats, func.coalesce(func.sum(ws.c.green), 0), func.coalesce(func.sum(ws.c.raised), 0)
-            )
-            .where(region_where, periods(ws, window))
-            .group_by(*group_stats)
+            select(*keys, func.coalesce(func.sum(ws.c.green), 0), func.coalesce(func.sum(ws.c.raised), 0))
+            .where(where, periods(ws, window))
+            .group_by(*keys)
         ).all(),
         [*names, "green", "raised"],
     )
@@ -406,32 +448,23 @@ def _warning_counts(conn, window: Window, region_where, open_where, group_stats=
 
 
 def warning_status_counts(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
-    code = scope.region_code
-    return _warning_counts(conn, window, ws.c.region_code == code, ow.c.region_code == code)
+    return _warning_counts(conn, window, scope.region_code)
 
 
 def warning_counts_by_child(
     conn: Connection, scope: Scope, window: Window, category: str | None = None
 ) -> pd.DataFrame:
-    codes = _children(conn, scope)["code"].tolist()
-    region_where = ws.c.region_code.in_(codes)
-    open_where = ow.c.region_code.in_(codes)
-    if category:
-        region_where = and_(region_where, ws.c.category == category)
-        open_where = and_(open_where, ow.c.category == category)
-    df = _warning_counts(conn, window, region_where, open_where, (ws.c.region_code,), (ow.c.region_code,))
     from queries.warnings import STATUS_COUNT_COLUMNS
 
+    codes = _children(conn, scope)["code"].tolist()
+    df = _warning_counts(conn, window, codes, category, by="region")
     return df[df[STATUS_COUNT_COLUMNS].sum(axis=1) > 0].reset_index(drop=True)
 
 
 def warning_categories(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
     from queries.warnings import CATEGORY_COUNT_COLUMNS, _with_open
 
-    code = scope.region_code
-    df = _warning_counts(
-        conn, window, ws.c.region_code == code, ow.c.region_code == code, (ws.c.category,), (ow.c.category,)
-    ).rename(columns={"code": "category"})
+    df = _warning_counts(conn, window, scope.region_code, by="category").rename(columns={"code": "category"})
     df = _with_open(df)[["category", *CATEGORY_COUNT_COLUMNS]]
     df = df[df[CATEGORY_COUNT_COLUMNS].sum(axis=1) > 0]
     return df.sort_values(["open", "raised", "category"], ascending=[False, False, True], ignore_index=True)
@@ -467,16 +500,35 @@ def warning_queue_counts(
     from cockpit.lifecycle import WARNING
     from queries.warnings import GREEN
 
-    if owner_kind and not overdue_only:
-        return None
-    where = [ow.c.region_code == scope.region_code]
-    if category:
-        where.append(ow.c.category == category)
     if owner_kind:
-        where.append(ow.c.owner_kind == owner_kind)
-    if overdue_only:
-        where.append(ow.c.due_at < now)
-    counts = dict(conn.execute(select(ow.c.status, func.count()).where(*where).group_by(ow.c.status)).all())
+        if not overdue_only:
+            return None  # the disposed queue's owners are not in the snapshot
+        where = [ow.c.region_code == scope.region_code, ow.c.owner_kind == owner_kind, ow.c.due_at < now]
+        if category:
+            where.append(ow.c.category == category)
+        counts = dict(
+            conn.execute(select(ow.c.status, func.count()).where(*where).group_by(ow.c.status)).all()
+        )
+    else:
+        d = snap_open_warning_days
+        where = [d.c.region_code == scope.region_code] + ([d.c.category == category] if category else [])
+        if overdue_only:
+            # Whole days before today, then today's warnings due before now.
+            where.append(d.c.due_day < now.astimezone(TZ).date())
+        counts = dict(
+            conn.execute(select(d.c.status, func.sum(d.c.n)).where(*where).group_by(d.c.status)).all()
+        )
+        if overdue_only:
+            today = [
+                ow.c.region_code == scope.region_code,
+                ow.c.status.in_(WARNING.open_codes),
+                ow.c.due_at >= local_midnight(now.astimezone(TZ).date()),
+                ow.c.due_at < now,
+            ] + ([ow.c.category == category] if category else [])
+            for status, n in conn.execute(
+                select(ow.c.status, func.count()).where(*today).group_by(ow.c.status)
+            ):
+                counts[status] = int(counts.get(status, 0) or 0) + int(n)
     if not overdue_only:
         green = select(func.coalesce(func.sum(ws.c.green), 0)).where(
             ws.c.region_code == scope.region_code, ws.c.grain == MONTH

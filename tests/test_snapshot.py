@@ -57,6 +57,13 @@ WINDOWED = [
     wq.warnings_raised_trend,
 ]
 AT_NOW = [pq.open_backlog, wq.warning_queue_counts]
+QUEUE_FILTERS = (
+    {},
+    {"overdue_only": True},
+    {"category": "村级用工"},
+    {"category": "三资支出", "overdue_only": True},
+    {"owner_kind": "town_commission", "overdue_only": True},
+)
 SCOPES = [code for code, _name, _level, _parent in fc.REGIONS]
 CATEGORIES = ["道路", "低保", "环境", "村务"]
 WARNING_CATEGORIES = ["村级用工", "三资支出", "惠民资金"]
@@ -100,7 +107,7 @@ def assert_matches_raw(engine, now, scopes=SCOPES, windows=None) -> int:
                     assert _same(got, want), f"{fn.__name__} {code} {window.label}:\n{got}\n!=\n{want}"
                     compared += 1
             for fn in AT_NOW:
-                for extra in ({}, {"overdue_only": True}) if fn is wq.warning_queue_counts else ({},):
+                for extra in QUEUE_FILTERS if fn is wq.warning_queue_counts else ({},):
                     got, want = fn(conn, scope, now, **extra), fn.raw(conn, scope, now, **extra)
                     assert _same(got, want), f"{fn.__name__} {code} {extra}: {got} != {want}"
                     compared += 1

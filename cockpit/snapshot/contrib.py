@@ -144,7 +144,7 @@ def petition_contributions(rows: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-WARNING_INPUT = ["id", "village_code", "category", "status", "raised_at", "disposed_at"]
+WARNING_INPUT = ["id", "village_code", "category", "status", "raised_at", "disposed_at", "due_at"]
 WARNING_CONTRIBUTION = [
     "warning_id",
     "village_code",
@@ -153,6 +153,8 @@ WARNING_CONTRIBUTION = [
     "raised_month",
     "green_day",
     "green_month",
+    "open_status",
+    "due_day",
 ]
 GREEN = next(status.code for status in WARNING.statuses if status.colour == "green")
 
@@ -160,12 +162,15 @@ GREEN = next(status.code for status in WARNING.statuses if status.colour == "gre
 def warning_contributions(rows: pd.DataFrame) -> pd.DataFrame:
     """Contribution rows (WARNING_CONTRIBUTION) of raw warning rows
     (WARNING_INPUT): the local day and month it was raised, and of its
-    disposal when it is green (disposed) now, else NULL."""
+    disposal when it is green (disposed) now, else NULL; while it is open,
+    its status and the local day it is due, else NULL."""
     if rows.empty:
         return pd.DataFrame(columns=WARNING_CONTRIBUTION)
     raised_day, raised_month = _local_days(rows["raised_at"])
     green = (rows["status"] == GREEN).to_numpy() & rows["disposed_at"].notna().to_numpy()
     green_day, green_month = _local_days(rows["disposed_at"].where(green))
+    is_open = rows["status"].isin(WARNING.open_codes).to_numpy()
+    due_day, _due_month = _local_days(rows["due_at"])
     return pd.DataFrame(
         {
             "warning_id": rows["id"].astype("int64").to_numpy(),
@@ -175,5 +180,7 @@ def warning_contributions(rows: pd.DataFrame) -> pd.DataFrame:
             "raised_month": raised_month.to_numpy(),
             "green_day": green_day.where(green, None).to_numpy(),
             "green_month": green_month.where(green, None).to_numpy(),
+            "open_status": rows["status"].where(is_open, None).to_numpy(),
+            "due_day": due_day.where(is_open, None).to_numpy(),
         }
     )

@@ -115,6 +115,8 @@ snap_warnings = Table(
     Column("raised_month", Date, nullable=False),
     Column("green_day", Date, nullable=True),
     Column("green_month", Date, nullable=True),
+    Column("open_status", SHORT, nullable=True),
+    Column("due_day", Date, nullable=True),
 )
 
 WARNING_MEASURES = ("raised", "green")
@@ -128,6 +130,18 @@ snap_warning_stats = Table(
     Column("category", CATEGORY, primary_key=True),
     Column("raised", Integer, nullable=False),
     Column("green", Integer, nullable=False),
+)
+
+# Open warnings counted by status, category and local due day: red, yellow
+# and (with the open list for the due day in progress) overdue, per region.
+snap_open_warning_days = Table(
+    "snap_open_warning_days",
+    metadata,
+    Column("region_code", CODE, primary_key=True),
+    Column("status", SHORT, primary_key=True),
+    Column("category", CATEGORY, primary_key=True),
+    Column("due_day", Date, primary_key=True),
+    Column("n", Integer, nullable=False),
 )
 
 snap_open_warnings = Table(
@@ -144,6 +158,6 @@ snap_open_warnings = Table(
 )
 
 CONTRIBUTION_TABLES = (snap_petitions, snap_warnings)
-AGGREGATE_TABLES = (snap_petition_stats, snap_petition_hist, snap_warning_stats)
+AGGREGATE_TABLES = (snap_petition_stats, snap_petition_hist, snap_warning_stats, snap_open_warning_days)
 OPEN_TABLES = (snap_open_petitions, snap_open_warnings)
 SNAPSHOT_TABLES = (snap_state, *CONTRIBUTION_TABLES, *AGGREGATE_TABLES, *OPEN_TABLES)

@@ -36,6 +36,7 @@ TABLES = (
     "snap_open_petitions",
     "snap_warnings",
     "snap_warning_stats",
+    "snap_open_warning_days",
     "snap_open_warnings",
 )
 
@@ -116,6 +117,8 @@ def upgrade() -> None:
         sa.Column("raised_month", sa.Date(), nullable=False),
         sa.Column("green_day", sa.Date(), nullable=True),
         sa.Column("green_month", sa.Date(), nullable=True),
+        sa.Column("open_status", sa.String(32), nullable=True),
+        sa.Column("due_day", sa.Date(), nullable=True),
     )
     op.create_table(
         "snap_warning_stats",
@@ -125,6 +128,14 @@ def upgrade() -> None:
         sa.Column("category", sa.String(64), primary_key=True),
         sa.Column("raised", sa.Integer(), nullable=False),
         sa.Column("green", sa.Integer(), nullable=False),
+    )
+    op.create_table(
+        "snap_open_warning_days",
+        sa.Column("region_code", sa.String(32), primary_key=True),
+        sa.Column("status", sa.String(32), primary_key=True),
+        sa.Column("category", sa.String(64), primary_key=True),
+        sa.Column("due_day", sa.Date(), primary_key=True),
+        sa.Column("n", sa.Integer(), nullable=False),
     )
     op.create_table(
         "snap_open_warnings",
