@@ -19,6 +19,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
+import pytest
 from sqlalchemy import insert, select, update
 
 from cockpit.lifecycle import TransitionError
@@ -474,3 +475,41 @@ def test_the_command_builds_and_reports_the_snapshot(sqlite_engine, capsys):
     assert capsys.readouterr().out.startswith("full: version 3, 12 petitions")
     assert main(["status", "--url", url]) == 0
     assert capsys.readouterr().out.startswith("snapshot version 3, data as of ")
+
+
+def test_a_page_reading_during_a_refresh_sees_one_snapshot_throughout(engine):
+    """A page's connection (cockpit.pages.common.connect) reads at REPEATABLE
+    READ: a refresh committing between two of its queries changes nothing it
+    reads; the next page sees the new snapshot."""
+    from cockpit.store.engine import consistent
+
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite: one writer; the pysqlite driver does not open read transactions")
+    with engine.begin() as conn:
+        fc.load(conn)
+    update_snapshot(engine, fc.NOW)
+    scope, window = Scope(fc.CITY), fc.window()
+    with engine.connect() as raw:
+        page = consistent(raw)
+        first = pq.count_received(page, scope, window)["received"].iloc[0]
+        with engine.begin() as conn:
+            write_petitions(
+                conn,
+                [
+                    build_petition(
+                        external_id="MID",
+                        village_code=fc.V2,
+                        received_at=fc.local(11, 19),
+                        category="道路",
+                        unit="村委会",
+                    )
+                ],
+            )
+        update_snapshot(engine, fc.NOW + timedelta(minutes=1))
+        assert pq.count_received(page, scope, window)["received"].iloc[0] == first == 10
+        assert snapshot.snapshot_state(page).version == 1
+        assert pq.share_closed_within_5_days(page, scope, window)["received"].iloc[0] == 10
+    with engine.connect() as raw:
+        page = consistent(raw)
+        assert snapshot.snapshot_state(page).version == 2
+        assert pq.count_received(page, scope, window)["received"].iloc[0] == 11
