@@ -265,6 +265,22 @@ def table_sizes(engine: Engine) -> list[dict]:
     return out
 
 
+def markdown(views: list[dict]) -> str:
+    """The views' figures as the table in docs/performance.md."""
+    lines = [
+        "| view | region | window | p50 ms | p95 ms | raw GROUP BY p50 ms | × faster |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for row in views:
+        raw = f"{row['raw_p50_ms']:,.1f}" if row["raw_p50_ms"] is not None else "(list)"
+        ratio = f"{row['ratio']:,.0f}" if row["ratio"] else ""
+        lines.append(
+            f"| {row['view']} | {row['region']} | {row['window']} "
+            f"| {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {raw} | {ratio} |"
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="store URL (default: COCKPIT_DATABASE_URL or the sample)")
@@ -299,6 +315,8 @@ def main() -> None:
         memory = measure_app_memory(settings, regions, now + timedelta(minutes=30))
         print(f"app process: peak memory {memory['max_rss_mb']:.0f} MB (pages {memory['pages']})")
     sizes = table_sizes(engine) if "sizes" in steps else None
+    if views:
+        print(markdown(views))
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(
