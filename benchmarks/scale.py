@@ -43,6 +43,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from sqlalchemy import Engine, bindparam, func, select, text, update
+from sqlalchemy.exc import OperationalError
 
 from cockpit.main import open_store
 from cockpit.settings import Settings
@@ -119,6 +120,29 @@ def regions_to_measure(engine: Engine, settings: Settings) -> list[tuple[str, st
     return out
 
 
+RAW_TIMEOUT_S = 120
+
+
+def _raw_p50(conn, call, repeat: int) -> float:
+    """p50 of the raw GROUP BY; a run past RAW_TIMEOUT_S is cancelled
+    (PostgreSQL) and counted as that long: the ratio is then a lower bound."""
+    if conn.dialect.name != "postgresql":
+        return statistics.median(_samples(call, repeat, warm=False))
+    samples = []
+    for _ in range(repeat):
+        conn.execute(text(f"SET statement_timeout = {RAW_TIMEOUT_S * 1000}"))
+        started = time.perf_counter()
+        try:
+            call()
+            samples.append((time.perf_counter() - started) * 1000)
+        except OperationalError:
+            conn.rollback()
+            samples.append(RAW_TIMEOUT_S * 1000.0)
+        finally:
+            conn.execute(text("SET statement_timeout = 0"))
+    return statistics.median(samples)
+
+
 def measure_views(engine: Engine, regions, now: datetime, repeat: int, raw_repeat: int) -> list[dict]:
     rows = []
     print(
@@ -135,11 +159,8 @@ def measure_views(engine: Engine, regions, now: datetime, repeat: int, raw_repea
                     raw_fn = getattr(fn, "raw", None)
                     raw = None
                     if raw_fn is not None and raw_repeat:
-                        raw = statistics.median(
-                            _samples(
-                                _call(raw_fn, conn, scope, window, now, kind, kwargs), raw_repeat, warm=False
-                            )
-                        )
+                        raw_call = _call(raw_fn, conn, scope, window, now, kind, kwargs)
+                        raw = _raw_p50(conn, raw_call, raw_repeat)
                     row = {
                         "view": fn.__name__,
                         "region": label,

@@ -93,7 +93,7 @@ def snapshot_first(name: str) -> Callable:
     def decorate(raw: Callable) -> Callable:
         @functools.wraps(raw)
         def wrapper(conn: Connection, scope: Scope, at, *args, **kwargs):
-            if usable(_state(conn), at):
+            if usable(snapshot_state(conn), at):
                 reader = globals()[name]
                 result = reader(conn, scope, at, *args, **kwargs)
                 if result is not None:
@@ -104,10 +104,6 @@ def snapshot_first(name: str) -> Callable:
         return wrapper
 
     return decorate
-
-
-def _state(conn: Connection) -> SnapshotState | None:
-    return snapshot_state(conn)
 
 
 # -- periods ------------------------------------------------------------------------------------
@@ -285,7 +281,7 @@ def _percentiles(
                 region_tree.c.ancestor_code.in_(small),
                 sp.c.day >= days[0],
                 sp.c.day <= days[-1],
-                sp.c.closed == 1,
+                sp.c.millis.is_not(None),  # closed; read from the index alone
             )
         ).all()
         exact = pd.DataFrame(rows, columns=["code", "millis"])

@@ -111,11 +111,12 @@ def update_snapshot(engine: Engine, now: datetime, full: bool = False) -> Snapsh
 
 
 def _vacuum(engine: Engine) -> None:
-    """Set PostgreSQL's visibility map on the open lists after a full build,
-    so their counts are read from the indexes alone (autovacuum keeps it up
+    """Set PostgreSQL's visibility map on the open lists and the petition
+    contributions after a full build, so their counts and exact percentiles
+    are read from the indexes alone (autovacuum keeps it up
     afterwards). VACUUM cannot run inside a transaction."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        for table in OPEN_TABLES:
+        for table in (snap_petitions, *OPEN_TABLES):
             conn.execute(text(f"VACUUM (ANALYZE) {table.name}"))
 
 
@@ -244,6 +245,11 @@ def _full_build(conn: Connection) -> _Counts:
     if conn.dialect.name == "postgresql":
         for table in (*CONTRIBUTION_TABLES, *AGGREGATE_TABLES, *OPEN_TABLES):
             conn.execute(text(f"ANALYZE {table.name}"))
+    # Not every driver reports how many rows an INSERT ... SELECT wrote.
+    counts.rows = sum(
+        conn.execute(select(func.count()).select_from(table)).scalar()
+        for table in (*AGGREGATE_TABLES, *OPEN_TABLES)
+    )
     return counts
 
 

@@ -59,7 +59,7 @@ snap_petitions = Table(
     Column("millis", BigInteger, nullable=True),
     Column("bucket", SmallInteger, nullable=True),
     Column("bin", SmallInteger, nullable=True),
-    Index("ix_snap_petitions_village_day", "village_code", "day"),
+    Index("ix_snap_petitions_village_day", "village_code", "day", "millis"),
 )
 
 # The handling-time buckets of queries.petitions.HANDLING_BUCKETS, in order.

@@ -66,7 +66,7 @@ def upgrade() -> None:
         sa.Column("bucket", sa.SmallInteger(), nullable=True),
         sa.Column("bin", sa.SmallInteger(), nullable=True),
     )
-    op.create_index("ix_snap_petitions_village_day", "snap_petitions", ["village_code", "day"])
+    op.create_index("ix_snap_petitions_village_day", "snap_petitions", ["village_code", "day", "millis"])
     op.create_table(
         "snap_petition_stats",
         sa.Column("region_code", sa.String(32), primary_key=True),
