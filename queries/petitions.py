@@ -289,28 +289,23 @@ def child_region_metrics(conn: Connection, scope: Scope, window: Window) -> pd.D
     df = base.merge(sla, on="code", how="left").merge(backlog, on="code", how="left")
     df = df.merge(medians[["code", "median_hours"]], on="code", how="left")
     warning_counts = warning_counts_by_child.raw(conn, scope, window)[["code", "red", "yellow", "green"]]
-    df = df.merge(warning_counts, on="code", how="left")
+    return _finish_child_metrics(df.merge(warning_counts, on="code", how="left"))
+
+
+CHILD_METRIC_COLUMNS = [
+    "code", "name", "received", "closed_within", "late", "in_progress", "share_5d", "open", "overdue",
+    "median_hours", "red", "yellow", "green",
+]  # fmt: skip
+
+
+def _finish_child_metrics(df: pd.DataFrame) -> pd.DataFrame:
+    """child_region_metrics' columns from the children merged with their
+    counts (missing counts are zeros) and medians."""
     counts = ["received", "closed_within", "in_progress", "open", "overdue", "red", "yellow", "green"]
     df[counts] = df[counts].fillna(0).astype("int64")
     df["median_hours"] = df["median_hours"].astype("float64")
     df = _with_share(df).rename(columns={"share": "share_5d"})
-    return df[
-        [
-            "code",
-            "name",
-            "received",
-            "closed_within",
-            "late",
-            "in_progress",
-            "share_5d",
-            "open",
-            "overdue",
-            "median_hours",
-            "red",
-            "yellow",
-            "green",
-        ]
-    ]
+    return df[CHILD_METRIC_COLUMNS]
 
 
 def village_petitions(conn: Connection, village_code: str, window: Window, limit: int = 500) -> pd.DataFrame:

@@ -337,28 +337,9 @@ def child_region_metrics(conn: Connection, scope: Scope, window: Window) -> pd.D
     df = df.merge(progress, on="code", how="left").merge(backlog, on="code", how="left")
     df["median_hours"] = [medians.get(c, (math.nan, math.nan))[0] for c in df["code"]]
     warning_counts = warning_counts_by_child(conn, scope, window)[["code", "red", "yellow", "green"]]
-    df = df.merge(warning_counts, on="code", how="left")
-    counts = ["received", "closed_within", "in_progress", "open", "overdue", "red", "yellow", "green"]
-    df[counts] = df[counts].fillna(0).astype("int64")
-    df["median_hours"] = df["median_hours"].astype("float64")
-    df = _with_share(df).rename(columns={"share": "share_5d"})
-    return df[
-        [
-            "code",
-            "name",
-            "received",
-            "closed_within",
-            "late",
-            "in_progress",
-            "share_5d",
-            "open",
-            "overdue",
-            "median_hours",
-            "red",
-            "yellow",
-            "green",
-        ]
-    ]
+    from queries.petitions import _finish_child_metrics
+
+    return _finish_child_metrics(df.merge(warning_counts, on="code", how="left"))
 
 
 # -- warnings -----------------------------------------------------------------------------------

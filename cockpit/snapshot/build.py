@@ -300,35 +300,37 @@ def _later(a: datetime | None, b) -> datetime | None:
 
 def _incremental(conn: Connection, state) -> _Counts:
     counts = _Counts()
-    changed = _changed(
-        conn, petitions, _PETITION_COLUMNS, state["petitions_mark"], snap_petitions.c.petition_id
-    )
-    counts.petitions = len(changed)
-    counts.petitions_mark = _later(None, changed["updated_at"].max()) if len(changed) else None
-    if len(changed):
-        ids = changed["id"].astype("int64").tolist()
-        new = contrib.petition_contributions(changed)
-        old = _read_in(conn, snap_petitions, snap_petitions.c.petition_id, ids)
-        delta = _signed(old, new)
-        ancestors = _ancestors(conn, set(delta["village_code"]))
-        counts.rows += _apply_petitions(conn, delta, ancestors)
-        _replace(conn, snap_petitions, snap_petitions.c.petition_id, ids, new)
-        _delete_in(conn, snap_open_petitions, snap_open_petitions.c.petition_id, ids)
-        counts.rows += _insert_open_petitions(conn, ids)
-    changed = _changed(conn, warnings, _WARNING_COLUMNS, state["warnings_mark"], snap_warnings.c.warning_id)
-    counts.warnings = len(changed)
-    counts.warnings_mark = _later(None, changed["updated_at"].max()) if len(changed) else None
-    if len(changed):
-        ids = changed["id"].astype("int64").tolist()
-        new = contrib.warning_contributions(changed)
-        old = _read_in(conn, snap_warnings, snap_warnings.c.warning_id, ids)
-        delta = _signed(old, new)
-        ancestors = _ancestors(conn, set(delta["village_code"]))
-        counts.rows += _apply_warnings(conn, delta, ancestors)
-        _replace(conn, snap_warnings, snap_warnings.c.warning_id, ids, new)
-        _delete_in(conn, snap_open_warnings, snap_open_warnings.c.warning_id, ids)
-        counts.rows += _insert_open_warnings(conn, ids)
+    counts.petitions, counts.petitions_mark, rows = _update_changed(
+        conn, petitions, _PETITION_COLUMNS, state["petitions_mark"], snap_petitions,
+        contrib.petition_contributions, _apply_petitions, snap_open_petitions, _insert_open_petitions,
+    )  # fmt: skip
+    counts.rows += rows
+    counts.warnings, counts.warnings_mark, rows = _update_changed(
+        conn, warnings, _WARNING_COLUMNS, state["warnings_mark"], snap_warnings,
+        contrib.warning_contributions, _apply_warnings, snap_open_warnings, _insert_open_warnings,
+    )  # fmt: skip
+    counts.rows += rows
     return counts
+
+
+def _update_changed(
+    conn, raw: Table, columns, mark, contributions: Table, make, apply, open_list: Table, insert_open
+):
+    """One raw table's changes since ``mark``: subtract the old contributions,
+    add the new ones, replace the contribution and open-list rows. Returns
+    (rows read, the new mark or None, rows written)."""
+    key = contributions.primary_key.columns.values()[0]
+    changed = _changed(conn, raw, columns, mark, key)
+    if changed.empty:
+        return 0, None, 0
+    ids = changed["id"].astype("int64").tolist()
+    new = make(changed)
+    delta = _signed(_read_in(conn, contributions, key, ids), new)
+    written = apply(conn, delta, _ancestors(conn, set(delta["village_code"])))
+    _replace(conn, contributions, key, ids, new)
+    _delete_in(conn, open_list, open_list.c[key.name], ids)
+    written += insert_open(conn, ids)
+    return len(changed), _later(None, changed["updated_at"].max()), written
 
 
 def _changed(conn: Connection, table: Table, columns, mark: datetime | None, key) -> pd.DataFrame:
