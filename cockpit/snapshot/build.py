@@ -34,7 +34,6 @@ from sqlalchemy import (
     func,
     insert,
     literal,
-    or_,
     select,
     text,
     union_all,
@@ -335,13 +334,19 @@ def _update_changed(
 
 def _changed(conn: Connection, table: Table, columns, mark: datetime | None, key) -> pd.DataFrame:
     """Rows changed since ``mark`` (less LOOKBACK), and rows newer than any
-    in the snapshot whatever their updated_at (an import of old records)."""
+    in the snapshot whatever their updated_at (an import of old records).
+    Two queries, each on its index (updated_at, the primary key): OR-ed in
+    one, PostgreSQL scans the whole table."""
+    names = [c.name for c in columns] + ["updated_at"]
     query = select(*columns, table.c.updated_at)
-    if mark is not None:
-        newest = conn.execute(select(func.max(key))).scalar() or 0
-        query = query.where(or_(table.c.updated_at > mark - LOOKBACK, table.c.id > newest))
-    rows = conn.execute(query).all()
-    return pd.DataFrame(rows, columns=[c.name for c in columns] + ["updated_at"])
+    if mark is None:
+        return pd.DataFrame(conn.execute(query).all(), columns=names)
+    newest = conn.execute(select(func.max(key))).scalar() or 0
+    rows = {}
+    for condition in (table.c.updated_at > mark - LOOKBACK, table.c.id > newest):
+        for row in conn.execute(query.where(condition)):
+            rows[row[0]] = row
+    return pd.DataFrame(list(rows.values()), columns=names)
 
 
 def _batches(ids: Sequence) -> Iterable[list]:
@@ -478,33 +483,36 @@ def _sum(df: pd.DataFrame, keys: list[str], measures: Sequence[str]) -> pd.DataF
 
 def _upsert_add(conn: Connection, table: Table, rows: pd.DataFrame, measures: Sequence[str]) -> int:
     """Add ``rows``' measures to the rows with the same key, inserting the
-    ones not there yet. One statement per 1,000 rows on every database."""
+    ones not there yet: one multi-row INSERT ... ON CONFLICT (ON DUPLICATE
+    KEY) statement per UPSERT_BATCH rows, on every database."""
     if rows.empty:
         return 0
     records = _records(rows[list(table.c.keys())])
-    dialect = conn.dialect.name
+    for start in range(0, len(records), UPSERT_BATCH):
+        conn.execute(_adding(conn.dialect.name, table, records[start : start + UPSERT_BATCH], measures))
+    return len(records)
+
+
+UPSERT_BATCH = 1000
+
+
+def _adding(dialect: str, table: Table, batch: list[dict], measures: Sequence[str]):
     if dialect in ("postgresql", "sqlite"):
         if dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert as upsert
         else:
             from sqlalchemy.dialects.sqlite import insert as upsert
-        statement = upsert(table)
-        statement = statement.on_conflict_do_update(
+        statement = upsert(table).values(batch)
+        return statement.on_conflict_do_update(
             index_elements=[c.name for c in table.primary_key.columns],
             set_={m: table.c[m] + statement.excluded[m] for m in measures},
         )
-    elif dialect in ("mysql", "mariadb"):
+    if dialect in ("mysql", "mariadb"):
         from sqlalchemy.dialects.mysql import insert as upsert
 
-        statement = upsert(table)
-        statement = statement.on_duplicate_key_update(
-            {m: table.c[m] + statement.inserted[m] for m in measures}
-        )
-    else:  # pragma: no cover - the cockpit supports the three above
-        raise NotImplementedError(dialect)
-    for start in range(0, len(records), 1000):
-        conn.execute(statement, records[start : start + 1000])
-    return len(records)
+        statement = upsert(table).values(batch)
+        return statement.on_duplicate_key_update({m: table.c[m] + statement.inserted[m] for m in measures})
+    raise NotImplementedError(dialect)  # pragma: no cover - the cockpit supports the three above
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
