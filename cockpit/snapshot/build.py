@@ -483,36 +483,33 @@ def _sum(df: pd.DataFrame, keys: list[str], measures: Sequence[str]) -> pd.DataF
 
 def _upsert_add(conn: Connection, table: Table, rows: pd.DataFrame, measures: Sequence[str]) -> int:
     """Add ``rows``' measures to the rows with the same key, inserting the
-    ones not there yet: one multi-row INSERT ... ON CONFLICT (ON DUPLICATE
-    KEY) statement per UPSERT_BATCH rows, on every database."""
+    ones not there yet. One statement per 1,000 rows on every database."""
     if rows.empty:
         return 0
     records = _records(rows[list(table.c.keys())])
-    for start in range(0, len(records), UPSERT_BATCH):
-        conn.execute(_adding(conn.dialect.name, table, records[start : start + UPSERT_BATCH], measures))
-    return len(records)
-
-
-UPSERT_BATCH = 1000
-
-
-def _adding(dialect: str, table: Table, batch: list[dict], measures: Sequence[str]):
+    dialect = conn.dialect.name
     if dialect in ("postgresql", "sqlite"):
         if dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert as upsert
         else:
             from sqlalchemy.dialects.sqlite import insert as upsert
-        statement = upsert(table).values(batch)
-        return statement.on_conflict_do_update(
+        statement = upsert(table)
+        statement = statement.on_conflict_do_update(
             index_elements=[c.name for c in table.primary_key.columns],
             set_={m: table.c[m] + statement.excluded[m] for m in measures},
         )
-    if dialect in ("mysql", "mariadb"):
+    elif dialect in ("mysql", "mariadb"):
         from sqlalchemy.dialects.mysql import insert as upsert
 
-        statement = upsert(table).values(batch)
-        return statement.on_duplicate_key_update({m: table.c[m] + statement.inserted[m] for m in measures})
-    raise NotImplementedError(dialect)  # pragma: no cover - the cockpit supports the three above
+        statement = upsert(table)
+        statement = statement.on_duplicate_key_update(
+            {m: table.c[m] + statement.inserted[m] for m in measures}
+        )
+    else:  # pragma: no cover - the cockpit supports the three above
+        raise NotImplementedError(dialect)
+    for start in range(0, len(records), 1000):
+        conn.execute(statement, records[start : start + 1000])
+    return len(records)
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
