@@ -46,6 +46,7 @@ from sqlalchemy import Engine, bindparam, func, select, text, update
 from sqlalchemy.exc import OperationalError
 
 from cockpit.main import open_store
+from cockpit.rules.catalogue import load_catalogue
 from cockpit.settings import Settings
 from cockpit.snapshot.build import update_snapshot
 from cockpit.store.hierarchy import resolve_root
@@ -70,6 +71,11 @@ VIEWS: list[tuple[Callable, str, dict]] = [
     (wq.warning_categories, "window", {}),
     (wq.warnings_raised_trend, "window", {"freq": "week"}),
     (wq.warning_queue_counts, "now", {}),
+    (wq.warning_queue_counts, "now", {"owner_kind": "town_commission"}),
+    # Over all time (no window): measured once per region, window "all".
+    (wq.warning_filter_options, "all", {}),
+    (wq.rule_statistics, "all", {}),
+    (wq.rule_hit_rates, "all", {"subjects": {r.code: r.subject for r in load_catalogue().values()}}),
 ]
 # Lists of records: read from the raw tables through their indexes, LIMIT n.
 LISTS: list[tuple[Callable, str, dict]] = [
@@ -154,6 +160,9 @@ def measure_views(engine: Engine, regions, now: datetime, repeat: int, raw_repea
             for preset in ("last30", "year"):
                 window = preset_window(preset, now)
                 for fn, kind, kwargs in VIEWS + LISTS:
+                    if kind == "all" and preset != "last30":
+                        continue
+                    name = fn.__name__ + (" by owner" if "owner_kind" in kwargs else "")
                     call = _call(fn, conn, scope, window, now, kind, kwargs)
                     snap = _samples(call, repeat)
                     raw_fn = getattr(fn, "raw", None)
@@ -162,9 +171,9 @@ def measure_views(engine: Engine, regions, now: datetime, repeat: int, raw_repea
                         raw_call = _call(raw_fn, conn, scope, window, now, kind, kwargs)
                         raw = _raw_p50(conn, raw_call, raw_repeat)
                     row = {
-                        "view": fn.__name__,
+                        "view": name,
                         "region": label,
-                        "window": preset,
+                        "window": "all" if kind == "all" else preset,
                         "p50_ms": statistics.median(snap),
                         "p95_ms": _p95(snap),
                         "raw_p50_ms": raw,
@@ -174,7 +183,7 @@ def measure_views(engine: Engine, regions, now: datetime, repeat: int, raw_repea
                     raw_text = f"{raw:11.1f}" if raw is not None else f"{'(list)':>11}"
                     ratio = f"{row['ratio']:7.0f}×" if row["ratio"] else f"{'':>8}"
                     print(
-                        f"{fn.__name__:36} {label:8} {preset:7} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f}"
+                        f"{name:36} {label:8} {row['window']:7} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f}"
                         f" {raw_text} {ratio}",
                         flush=True,
                     )

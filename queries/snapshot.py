@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Table, and_, case, func, or_, select
 
-from cockpit.snapshot.contrib import histogram_percentile
+from cockpit.snapshot.contrib import STATUS_OF_COLOUR, histogram_percentile
 from cockpit.store.schema import region_tree, regions
 from cockpit.store.snapshots import (
     BUCKET_COLUMNS,
@@ -33,6 +33,8 @@ from cockpit.store.snapshots import (
     snap_petition_hist,
     snap_petition_stats,
     snap_petitions,
+    snap_record_counts,
+    snap_rule_stats,
     snap_state,
     snap_warning_stats,
 )
@@ -84,21 +86,24 @@ def usable(state: SnapshotState | None, at: Window | datetime) -> bool:
     return at >= state.as_of
 
 
-def snapshot_first(name: str) -> Callable:
+def snapshot_first(name: str, *, timed: bool = True) -> Callable:
     """Decorate a raw query function so that it reads the snapshot reader
     ``name`` (in this module) whenever the snapshot can answer. The raw
     function stays reachable as ``fn.raw`` (the benchmark and the exactness
-    tests compare the two). Arguments: (conn, scope, window or now, ...)."""
+    tests compare the two). Arguments: (conn, scope, window or now, ...);
+    with ``timed`` False, (conn, scope, ...) for figures over all time,
+    which any built snapshot can answer."""
 
     def decorate(raw: Callable) -> Callable:
         @functools.wraps(raw)
-        def wrapper(conn: Connection, scope: Scope, at, *args, **kwargs):
-            if usable(snapshot_state(conn), at):
+        def wrapper(conn: Connection, scope: Scope, *args, **kwargs):
+            state = snapshot_state(conn)
+            if usable(state, args[0]) if timed else state is not None:
                 reader = globals()[name]
-                result = reader(conn, scope, at, *args, **kwargs)
+                result = reader(conn, scope, *args, **kwargs)
                 if result is not None:
                     return result
-            return raw(conn, scope, at, *args, **kwargs)
+            return raw(conn, scope, *args, **kwargs)
 
         wrapper.raw = raw
         return wrapper
@@ -346,6 +351,8 @@ def child_region_metrics(conn: Connection, scope: Scope, window: Window) -> pd.D
 
 ws = snap_warning_stats
 ow = snap_open_warnings
+rs = snap_rule_stats
+_COLOURS = ("red", "yellow", "green")  # snap_rule_stats' counts by status now
 
 
 def _open_warning_counts(conn, now: datetime, region, category: str | None, by: str | None) -> pd.DataFrame:
@@ -472,14 +479,20 @@ def warning_queue_counts(
     owner_kind: str | None = None,
     overdue_only: bool = False,
 ) -> dict[str, int] | None:
-    """None (the raw tables answer) when filtering the disposed queue by
-    owner kind: the snapshot does not keep disposed warnings' owners."""
+    """Filtered by owner kind: the counts by status now from
+    snap_rule_stats, or with ``overdue_only`` from the open list."""
     from cockpit.lifecycle import WARNING
     from queries.warnings import GREEN
 
+    if owner_kind and not overdue_only:
+        rs = snap_rule_stats
+        where = [rs.c.region_code == scope.region_code, rs.c.owner_kind == owner_kind]
+        if category:
+            where.append(rs.c.category == category)
+        sums = conn.execute(select(*(func.coalesce(func.sum(rs.c[c]), 0) for c in _COLOURS)).where(*where))
+        sums = sums.one()
+        return {STATUS_OF_COLOUR[c]: int(n) for c, n in zip(_COLOURS, sums, strict=True)}
     if owner_kind:
-        if not overdue_only:
-            return None  # the disposed queue's owners are not in the snapshot
         where = [ow.c.region_code == scope.region_code, ow.c.owner_kind == owner_kind, ow.c.due_at < now]
         if category:
             where.append(ow.c.category == category)
@@ -514,3 +527,55 @@ def warning_queue_counts(
             green = green.where(ws.c.category == category)
         counts[GREEN] = conn.execute(green).scalar()
     return {code: int(counts.get(code, 0)) for code in WARNING.codes}
+
+
+# -- totals over all time: the /rules page and the queue's filters --------------------------------
+
+
+def warning_filter_options(conn: Connection, scope: Scope) -> dict[str, list[str]]:
+    where = [rs.c.region_code == scope.region_code, rs.c.hits > 0]
+    options = {}
+    for key, column in (("categories", rs.c.category), ("owner_kinds", rs.c.owner_kind)):
+        options[key] = list(conn.execute(select(column).where(*where).distinct().order_by(column)).scalars())
+    return options
+
+
+def _rule_sums(conn: Connection, scope: Scope, *columns) -> list:
+    """Per rule_code: ``columns`` summed or maxed over the region's rows."""
+    return conn.execute(
+        select(rs.c.rule_code, *columns)
+        .where(rs.c.region_code == scope.region_code, rs.c.hits > 0)
+        .group_by(rs.c.rule_code)
+        .order_by(rs.c.rule_code)
+    ).all()
+
+
+def rule_statistics(conn: Connection, scope: Scope) -> pd.DataFrame:
+    from queries.warnings import RULE_STATISTICS_COLUMNS
+
+    counts = ["red", "yellow", "green", "hits", "false_alarms"]
+    rows = _rule_sums(conn, scope, func.max(rs.c.category), *(func.sum(rs.c[c]) for c in counts))
+    df = frame(rows, ["rule_code", "category", *counts], ints=counts)
+    df["disposed"] = df["green"]
+    df["false_alarm_share"] = (df["false_alarms"] / df["disposed"].where(df["disposed"] > 0)).astype(
+        "float64"
+    )
+    return df[RULE_STATISTICS_COLUMNS]
+
+
+def rule_hit_rates(conn: Connection, scope: Scope, subjects) -> pd.DataFrame:
+    from queries.warnings import SUBJECT_TABLES, _hit_rate_frame
+
+    found = _rule_sums(conn, scope, func.max(rs.c.subject_type), func.sum(rs.c.hits))
+    rc = snap_record_counts.c
+    counted = dict(conn.execute(select(rc.table_name, rc.n).where(rc.region_code == scope.region_code)).all())
+    received = conn.execute(
+        select(func.coalesce(func.sum(ps.c.received), 0)).where(
+            ps.c.region_code == scope.region_code, ps.c.grain == MONTH
+        )
+    ).scalar()
+    records = {
+        subject: int(received if table == "petitions" else counted.get(table, 0))
+        for subject, table in SUBJECT_TABLES.items()
+    }
+    return _hit_rate_frame(found, subjects, records)

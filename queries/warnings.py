@@ -262,8 +262,10 @@ def newest_red_warnings(conn: Connection, scope: Scope, limit: int = 10) -> pd.D
     return df[["id", "raised_at", "village_name", "town_name", "category", "title", "amount"]]
 
 
+@snapshot_first("warning_filter_options", timed=False)
 def warning_filter_options(conn: Connection, scope: Scope) -> dict[str, list[str]]:
-    """Values the warning queue can be filtered by, within the scope."""
+    """Values the warning queue can be filtered by, within the scope: the
+    categories and owner kinds of the warnings ever raised there."""
     where = in_scope(warnings.c.village_code, scope)
     categories = conn.execute(
         select(warnings.c.category).where(where).distinct().order_by(warnings.c.category)
@@ -407,6 +409,7 @@ RULE_STATISTICS_COLUMNS = [
 ]  # fmt: skip
 
 
+@snapshot_first("rule_statistics", timed=False)
 def rule_statistics(conn: Connection, scope: Scope) -> pd.DataFrame:
     """Per rule, over every warning in scope ever raised (not a window
     figure): red / yellow / green now, hits (warnings raised), disposed,
@@ -447,6 +450,7 @@ SUBJECT_TABLES = {
 HIT_RATE_COLUMNS = ["rule_code", "subject", "records", "hits", "hit_rate"]
 
 
+@snapshot_first("rule_hit_rates", timed=False)
 def rule_hit_rates(conn: Connection, scope: Scope, subjects: Mapping[str, str]) -> pd.DataFrame:
     """What share of the records it checks did each rule flag?
 
@@ -465,15 +469,27 @@ def rule_hit_rates(conn: Connection, scope: Scope, subjects: Mapping[str, str]) 
         .where(in_scope(w.village_code, scope))
         .group_by(w.rule_code)
     ).all()
-    hits = {code: int(count) for code, _subject, count in found}
-    rules = dict(subjects) | {code: subject for code, subject, _count in found if code not in subjects}
     records = {}
-    for subject in sorted(set(rules.values()) & set(SUBJECT_TABLES)):
+    for subject in sorted(set(_rules(found, subjects).values()) & set(SUBJECT_TABLES)):
         table = metadata.tables[SUBJECT_TABLES[subject]]
         query = select(func.count()).select_from(table).where(in_scope(table.c.village_code, scope))
         records[subject] = int(conn.execute(query).scalar_one())
+    return _hit_rate_frame(found, subjects, records)
+
+
+def _rules(found, subjects: Mapping[str, str]) -> dict[str, str]:
+    """The rules in ``subjects``, then those with warnings (``found``), with their subjects."""
+    return dict(subjects) | {code: subject for code, subject, _count in found if code not in subjects}
+
+
+def _hit_rate_frame(found, subjects: Mapping[str, str], records: Mapping[str, int]) -> pd.DataFrame:
+    """rule_hit_rates' frame from ``found`` (rule_code, subject_type, hits)
+    per rule with warnings, the rules' ``subjects`` and the ``records`` per
+    subject."""
+    hits = {code: int(count) for code, _subject, count in found}
     rows = [
-        (code, subject, records.get(subject), hits.get(code, 0)) for code, subject in sorted(rules.items())
+        (code, subject, records.get(subject), hits.get(code, 0))
+        for code, subject in sorted(_rules(found, subjects).items())
     ]
     df = pd.DataFrame(rows, columns=HIT_RATE_COLUMNS[:-1])
     df["records"] = pd.to_numeric(df["records"]).astype("Int64")

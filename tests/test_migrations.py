@@ -228,3 +228,33 @@ def test_a_store_from_a_newer_version_is_refused(engine):
         conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     with pytest.raises(StoreSchemaError, match=r"revision 9999, which this version .* does not know"):
         upgrade(engine)
+
+
+def test_upgrading_a_store_with_a_0002_snapshot_has_the_next_refresh_rebuild_it(engine):
+    from cockpit.snapshot.build import update_snapshot
+    from tests import fixture_city as fc
+
+    upgrade(_emptied(engine), to="0002")
+    with engine.begin() as conn:
+        fc.load(conn)
+        conn.execute(
+            text(
+                "INSERT INTO snap_state (name, version, as_of, regions_key, built_at, updated_at) "
+                "VALUES ('main', 7, :at, 'k', :at, :at)"
+            ),
+            {"at": fc.NOW},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO snap_warnings (warning_id, village_code, category, raised_day, raised_month) "
+                "VALUES (1, :v, '村级用工', '2026-11-01', '2026-11-01')"
+            ),
+            {"v": fc.V1},
+        )
+    upgrade(engine)
+    assert check(engine) == []
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM snap_state")).scalar() == 0
+        assert conn.execute(text("SELECT count(*) FROM snap_warnings")).scalar() == 0
+    run = update_snapshot(engine, fc.NOW)
+    assert (run.kind, run.version, run.warnings) == ("full", 1, 7)

@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import insert, select, update
 
 from cockpit.lifecycle import TransitionError
+from cockpit.rules.catalogue import load_catalogue
 from cockpit.snapshot import contrib
 from cockpit.snapshot.build import update_snapshot
 from cockpit.store.factories import (
@@ -35,14 +36,16 @@ from cockpit.store.factories import (
     write_petitions,
     write_warnings,
 )
+from cockpit.store.records import seal_uses
 from cockpit.store.schema import petition_events, petitions, warning_events, warnings
-from cockpit.store.snapshots import snap_state
+from cockpit.store.snapshots import snap_record_counts, snap_state
 from cockpit.timewindow import custom_window, preset_window
 from queries import petitions as pq
 from queries import snapshot
 from queries import warnings as wq
 from queries.scope import Scope
 from tests import fixture_city as fc
+from tests import fixture_records as fr
 
 WINDOWED = [
     pq.count_received,
@@ -64,7 +67,17 @@ QUEUE_FILTERS = (
     {"category": "村级用工"},
     {"category": "三资支出", "overdue_only": True},
     {"owner_kind": "town_commission", "overdue_only": True},
+    {"owner_kind": "town_commission"},
+    {"owner_kind": "county_commission", "category": "村级用工"},
 )
+# Rule subjects as the /rules page passes them: the catalogue's, and one rule
+# that has no warnings and one whose subject is not a table of records.
+SUBJECTS = {rule.code: rule.subject for rule in load_catalogue().values()} | {"X-01": "other"}
+ALL_TIME = [
+    (wq.warning_filter_options, {}),
+    (wq.rule_statistics, {}),
+    (wq.rule_hit_rates, {"subjects": SUBJECTS}),
+]
 SCOPES = [code for code, _name, _level, _parent in fc.REGIONS]
 CATEGORIES = ["道路", "低保", "环境", "村务"]
 WARNING_CATEGORIES = ["村级用工", "三资支出", "惠民资金"]
@@ -112,21 +125,35 @@ def assert_matches_raw(engine, now, scopes=SCOPES, windows=None) -> int:
                     got, want = fn(conn, scope, now, **extra), fn.raw(conn, scope, now, **extra)
                     assert _same(got, want), f"{fn.__name__} {code} {extra}: {got} != {want}"
                     compared += 1
+            for fn, extra in ALL_TIME:
+                got, want = fn(conn, scope, **extra), fn.raw(conn, scope, **extra)
+                assert _same(got, want), f"{fn.__name__} {code}:\n{got}\n!=\n{want}"
+                compared += 1
     return compared
 
 
 def test_a_full_build_of_the_hand_worked_city_matches_the_raw_figures(engine):
     with engine.begin() as conn:
         fc.load(conn)
+        fr.load(conn)
     run = update_snapshot(engine, fc.NOW)
     assert (run.kind, run.version, run.petitions, run.warnings) == ("full", 1, 12, 7)
     assert assert_matches_raw(engine, fc.NOW) > 500
-    # And the snapshot really answers: the hand-worked figure, from the snapshot tables.
+    # And the snapshot really answers: the hand-worked figures, from the snapshot tables.
     with engine.connect() as conn:
         assert pq.count_received(conn, Scope(fc.CITY), fc.window()).iloc[0].to_dict() == {
             "received": 10,
             "received_today": 1,
         }
+        rates = wq.rule_hit_rates(conn, Scope(fc.CITY), {"LAB-01": "labour"}).set_index("rule_code")
+        counts = dict(
+            conn.execute(
+                select(snap_record_counts.c.table_name, snap_record_counts.c.n).where(
+                    snap_record_counts.c.region_code == fc.CITY
+                )
+            ).all()
+        )
+    assert rates.loc["LAB-01", "records"] == counts["labour"] == len(fr.LABOUR)
 
 
 def _move(conn, table, events, fk, apply, record_id, step) -> None:
@@ -172,19 +199,33 @@ def _random_round(conn, rng: random.Random, start, end, serial: list[int]) -> No
     built = [
         build_warning(
             external_id=f"RW{serial[0]}-{i}",
-            rule_code="R-99",
+            rule_code=(rule := rng.choice(["R-99", "LAB-01", "FUN-02"])),
             category=rng.choice(WARNING_CATEGORIES),
             title="随机",
             village_code=rng.choice(villages),
             raised_at=(raised := at()),
             due_at=raised + timedelta(days=rng.choice([1, 3, 7])),
-            owner_kind="town_commission",
+            owner_kind=rng.choice(["town_commission", "town_commission", "county_commission"]),
             owner_name="镇纪委",
+            subject_type={"R-99": "other", "LAB-01": "labour", "FUN-02": "payment"}[rule],
             subject_id=f"S{serial[0]}-{i}",
         )
         for i in range(rng.randint(3, 8))
     ]
     write_warnings(conn, built)
+    seals = [
+        {
+            "external_id": f"YZ{serial[0]}-{i}",
+            "village_code": rng.choice(villages),
+            "matter": "出具证明",
+            "applicant": "张三",
+            "used_at": (used := at()),
+            "updated_at": used,
+        }
+        for i in range(rng.randint(0, 3))
+    ]
+    if seals:
+        conn.execute(insert(seal_uses), seals)
     rows = conn.execute(select(petitions.c.id, petitions.c.status, petitions.c.updated_at)).all()
     for record_id, status, updated in rng.sample(rows, min(len(rows), 12)):
         when = max(at(), updated + timedelta(seconds=1))
@@ -218,7 +259,7 @@ def _random_round(conn, rng: random.Random, start, end, serial: list[int]) -> No
         step = WarningStep(
             choice,
             when,
-            disposition="rectified" if choice == "disposed" else None,
+            disposition=rng.choice(["rectified", "false_alarm"]) if choice == "disposed" else None,
             owner_kind="county_commission" if choice == "reassigned" else None,
             owner_name="县纪委" if choice == "reassigned" else None,
         )
@@ -232,6 +273,7 @@ def test_incremental_updates_match_the_raw_figures_after_any_sequence(engine):
     rng = random.Random(engine.dialect.name)  # a different sequence on each database
     with engine.begin() as conn:
         fc.load(conn)
+        fr.load(conn)
     now = fc.NOW  # after every row of the fixture: the raw figures never see the future
     update_snapshot(engine, now)
     serial = [0]

@@ -43,7 +43,7 @@ from sqlalchemy import (
 from cockpit.lifecycle import PETITION, WARNING
 from cockpit.snapshot import contrib
 from cockpit.store.engine import consistent
-from cockpit.store.schema import petitions, region_tree, regions, warnings
+from cockpit.store.schema import metadata, petitions, region_tree, regions, warnings
 from cockpit.store.snapshots import (
     AGGREGATE_TABLES,
     BUCKET_COLUMNS,
@@ -52,6 +52,8 @@ from cockpit.store.snapshots import (
     MONTH,
     OPEN_TABLES,
     PETITION_MEASURES,
+    RECORD_TABLES,
+    RULE_MEASURES,
     WARNING_MEASURES,
     snap_open_petitions,
     snap_open_warning_days,
@@ -59,6 +61,8 @@ from cockpit.store.snapshots import (
     snap_petition_hist,
     snap_petition_stats,
     snap_petitions,
+    snap_record_counts,
+    snap_rule_stats,
     snap_state,
     snap_warning_stats,
     snap_warnings,
@@ -136,6 +140,7 @@ class _Counts:
     rows: int = 0
     petitions_mark: datetime | None = None
     warnings_mark: datetime | None = None
+    records_mark: datetime | None = None
 
 
 def _write_state(conn, state, now: datetime, key: str, kind: str, counts: _Counts) -> int:
@@ -143,6 +148,7 @@ def _write_state(conn, state, now: datetime, key: str, kind: str, counts: _Count
         "as_of": now,
         "petitions_mark": counts.petitions_mark or (state and state["petitions_mark"]),
         "warnings_mark": counts.warnings_mark or (state and state["warnings_mark"]),
+        "records_mark": counts.records_mark or (state and state["records_mark"]),
         "regions_key": key,
         "updated_at": now,
     }
@@ -166,7 +172,7 @@ def _full_build(conn: Connection) -> _Counts:
     if conn.dialect.name == "postgresql":
         # The GROUP BYs below sort tens of millions of rows at national scale.
         conn.execute(text("SET LOCAL work_mem = '256MB'"))
-    for table in (*AGGREGATE_TABLES, *OPEN_TABLES, *CONTRIBUTION_TABLES):
+    for table in (*AGGREGATE_TABLES, *OPEN_TABLES, *CONTRIBUTION_TABLES, snap_record_counts):
         conn.execute(delete(table))
     counts = _Counts()
     for chunk in _chunks(conn, petitions, _PETITION_COLUMNS):
@@ -239,17 +245,51 @@ def _full_build(conn: Connection) -> _Counts:
         sw.c.village_code,
         sw.c.open_status.is_not(None),
     )
+    _insert_grouped(
+        conn,
+        snap_rule_stats,
+        [tree.c.ancestor_code, sw.c.rule_code, sw.c.category, sw.c.owner_kind, sw.c.subject_type],
+        [
+            func.count(),
+            *(func.sum(case((sw.c.status == contrib.STATUS_OF_COLOUR[c], 1), else_=0)) for c in _COLOURS),
+            func.sum(sw.c.false_alarm),
+        ],
+        sw,
+        sw.c.village_code,
+    )
     counts.rows += _insert_open_petitions(conn, None)
     counts.rows += _insert_open_warnings(conn, None)
+    counts.records_mark = _count_all_records(conn)
     if conn.dialect.name == "postgresql":
-        for table in (*CONTRIBUTION_TABLES, *AGGREGATE_TABLES, *OPEN_TABLES):
+        for table in (*CONTRIBUTION_TABLES, *AGGREGATE_TABLES, *OPEN_TABLES, snap_record_counts):
             conn.execute(text(f"ANALYZE {table.name}"))
     # Not every driver reports how many rows an INSERT ... SELECT wrote.
     counts.rows = sum(
         conn.execute(select(func.count()).select_from(table)).scalar()
-        for table in (*AGGREGATE_TABLES, *OPEN_TABLES)
+        for table in (*AGGREGATE_TABLES, *OPEN_TABLES, snap_record_counts)
     )
     return counts
+
+
+_COLOURS = ("red", "yellow", "green")  # RULE_MEASURES after hits, in order
+
+
+def _count_all_records(conn: Connection) -> datetime | None:
+    """snap_record_counts in full: each record table's rows per region above
+    their village. Returns the newest updated_at among them."""
+    mark = None
+    for name in RECORD_TABLES:
+        table = metadata.tables[name]
+        _insert_grouped(
+            conn,
+            snap_record_counts,
+            [literal(name), region_tree.c.ancestor_code],
+            [func.count()],
+            table,
+            table.c.village_code,
+        )
+        mark = _later(mark, conn.execute(select(func.max(table.c.updated_at))).scalar())
+    return mark
 
 
 def _chunks(conn: Connection, table: Table, columns) -> Iterable[pd.DataFrame]:
@@ -309,7 +349,56 @@ def _incremental(conn: Connection, state) -> _Counts:
         contrib.warning_contributions, _apply_warnings, snap_open_warnings, _insert_open_warnings,
     )  # fmt: skip
     counts.rows += rows
+    counts.records_mark, rows = _recount_records(conn, state["records_mark"])
+    counts.rows += rows
     return counts
+
+
+def _recount_records(conn: Connection, mark: datetime | None) -> tuple[datetime | None, int]:
+    """Count again, in every record table, the villages where a record was
+    written since ``mark`` (less LOOKBACK), and add the difference to every
+    region above them. Returns (the new mark or None, rows written)."""
+    newest, frames = None, []
+    for name in RECORD_TABLES:
+        table = metadata.tables[name]
+        query = select(table.c.village_code, table.c.updated_at)
+        if mark is not None:
+            query = query.where(table.c.updated_at > mark - LOOKBACK)
+        touched = pd.DataFrame(conn.execute(query).all(), columns=["village_code", "updated_at"])
+        if touched.empty:
+            continue
+        newest = _later(newest, touched["updated_at"].max())
+        villages = sorted(set(touched["village_code"].dropna()))
+        frames.append(_record_delta(conn, name, table, villages))
+    delta = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if delta.empty:
+        return newest, 0
+    expanded = delta.merge(_ancestors(conn, set(delta["village_code"])), on="village_code")
+    sums = _sum(expanded, ["table_name", "region_code"], ["n"])
+    return newest, _upsert_add(conn, snap_record_counts, sums, ["n"])
+
+
+def _record_delta(conn: Connection, name: str, table: Table, villages: list[str]) -> pd.DataFrame:
+    """Per village: its rows in ``table`` now, less what the snapshot counts."""
+    now, before = {}, {}
+    rc = snap_record_counts.c
+    for batch in _batches(villages):
+        now.update(
+            conn.execute(
+                select(table.c.village_code, func.count())
+                .where(table.c.village_code.in_(batch))
+                .group_by(table.c.village_code)
+            ).all()
+        )
+        before.update(
+            conn.execute(
+                select(rc.region_code, rc.n).where(rc.table_name == name, rc.region_code.in_(batch))
+            ).all()
+        )
+    return pd.DataFrame(
+        [(name, v, int(now.get(v, 0)) - int(before.get(v, 0))) for v in villages],
+        columns=["table_name", "village_code", "n"],
+    )
 
 
 def _update_changed(
@@ -470,7 +559,16 @@ def _apply_warnings(conn: Connection, delta: pd.DataFrame, ancestors: pd.DataFra
         }
     ).merge(ancestors, on="village_code")
     open_days = _sum(open_days, ["region_code", "status", "category", "due_day"], ["n"])
-    return written + _upsert_add(conn, snap_open_warning_days, open_days, ["n"])
+    written += _upsert_add(conn, snap_open_warning_days, open_days, ["n"])
+    status = delta["status"].to_numpy()
+    totals = delta[["village_code", "rule_code", "category", "owner_kind", "subject_type"]].assign(
+        hits=sign,
+        **{c: sign * (status == contrib.STATUS_OF_COLOUR[c]) for c in _COLOURS},
+        false_alarms=sign * delta["false_alarm"].astype("int64").to_numpy(),
+    )
+    keys = ["region_code", "rule_code", "category", "owner_kind", "subject_type"]
+    totals = _sum(totals.merge(ancestors, on="village_code"), keys, RULE_MEASURES)
+    return written + _upsert_add(conn, snap_rule_stats, totals, RULE_MEASURES)
 
 
 def _sum(df: pd.DataFrame, keys: list[str], measures: Sequence[str]) -> pd.DataFrame:

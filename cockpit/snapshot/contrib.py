@@ -144,7 +144,10 @@ def petition_contributions(rows: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-WARNING_INPUT = ["id", "village_code", "category", "status", "raised_at", "disposed_at", "due_at"]
+WARNING_INPUT = [
+    "id", "village_code", "category", "status", "raised_at", "disposed_at", "due_at", "rule_code",
+    "subject_type", "owner_kind", "disposition",
+]  # fmt: skip
 WARNING_CONTRIBUTION = [
     "warning_id",
     "village_code",
@@ -155,15 +158,24 @@ WARNING_CONTRIBUTION = [
     "green_month",
     "open_status",
     "due_day",
+    "rule_code",
+    "subject_type",
+    "owner_kind",
+    "status",
+    "false_alarm",
 ]
-GREEN = next(status.code for status in WARNING.statuses if status.colour == "green")
+FALSE_ALARM = "false_alarm"  # the disposition of a warning found to be a false alarm
+STATUS_OF_COLOUR = {status.colour: status.code for status in WARNING.statuses}
+GREEN = STATUS_OF_COLOUR["green"]
 
 
 def warning_contributions(rows: pd.DataFrame) -> pd.DataFrame:
     """Contribution rows (WARNING_CONTRIBUTION) of raw warning rows
     (WARNING_INPUT): the local day and month it was raised, and of its
     disposal when it is green (disposed) now, else NULL; while it is open,
-    its status and the local day it is due, else NULL."""
+    its status and the local day it is due, else NULL; for the rule totals,
+    its rule, subject type, owner kind and status now, and false_alarm = 1
+    when its disposition says it was a false alarm."""
     if rows.empty:
         return pd.DataFrame(columns=WARNING_CONTRIBUTION)
     raised_day, raised_month = _local_days(rows["raised_at"])
@@ -182,5 +194,10 @@ def warning_contributions(rows: pd.DataFrame) -> pd.DataFrame:
             "green_month": green_month.where(green, None).to_numpy(),
             "open_status": rows["status"].where(is_open, None).to_numpy(),
             "due_day": due_day.where(is_open, None).to_numpy(),
+            "rule_code": rows["rule_code"].to_numpy(),
+            "subject_type": rows["subject_type"].to_numpy(),
+            "owner_kind": rows["owner_kind"].to_numpy(),
+            "status": rows["status"].to_numpy(),
+            "false_alarm": (rows["disposition"] == FALSE_ALARM).to_numpy().astype("int64"),
         }
     )

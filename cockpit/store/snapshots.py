@@ -20,6 +20,9 @@ Three kinds of table:
 - **open lists** (``snap_open_petitions``, ``snap_open_warnings``): the rows
   open at the refresh, one per region above them, for figures that depend
   on the reader's "now" (overdue, in progress).
+- **totals** (``snap_rule_stats``, ``snap_record_counts``): figures over
+  every warning ever raised and every business record ever written, per
+  region: the /rules page and the warning queue's filters.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ snap_state = Table(
     Column("as_of", UTCDateTime, nullable=False),
     Column("petitions_mark", UTCDateTime, nullable=True),
     Column("warnings_mark", UTCDateTime, nullable=True),
+    Column("records_mark", UTCDateTime, nullable=True),
     Column("regions_key", String(64), nullable=False),
     Column("built_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
@@ -117,6 +121,11 @@ snap_warnings = Table(
     Column("green_month", Date, nullable=True),
     Column("open_status", SHORT, nullable=True),
     Column("due_day", Date, nullable=True),
+    Column("rule_code", SHORT, nullable=False),
+    Column("subject_type", SHORT, nullable=False),
+    Column("owner_kind", SHORT, nullable=False),
+    Column("status", SHORT, nullable=False),
+    Column("false_alarm", SmallInteger, nullable=False),
 )
 
 WARNING_MEASURES = ("raised", "green")
@@ -157,7 +166,38 @@ snap_open_warnings = Table(
     Index("ix_snap_open_warnings_status", "region_code", "status", "due_at"),
 )
 
+# Every warning ever raised, counted by its status now, per region, rule and
+# the facets the queue filters by (category, owner kind).
+RULE_MEASURES = ("hits", "red", "yellow", "green", "false_alarms")
+
+snap_rule_stats = Table(
+    "snap_rule_stats",
+    metadata,
+    Column("region_code", CODE, primary_key=True),
+    Column("rule_code", SHORT, primary_key=True),
+    Column("category", CATEGORY, primary_key=True),
+    Column("owner_kind", SHORT, primary_key=True),
+    Column("subject_type", SHORT, primary_key=True),
+    *(Column(name, Integer, nullable=False) for name in RULE_MEASURES),
+)
+
+# The business record tables a rule checks (the catalogue's subjects), counted
+# per region: the denominators of the rules' hit rates.
+RECORD_TABLES = ("labour", "payments", "payouts", "projects", "seal_uses", "disclosures", "public_queries")
+
+snap_record_counts = Table(
+    "snap_record_counts",
+    metadata,
+    Column("table_name", String(32), primary_key=True),
+    Column("region_code", CODE, primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
 CONTRIBUTION_TABLES = (snap_petitions, snap_warnings)
-AGGREGATE_TABLES = (snap_petition_stats, snap_petition_hist, snap_warning_stats, snap_open_warning_days)
+AGGREGATE_TABLES = (
+    snap_petition_stats, snap_petition_hist, snap_warning_stats, snap_open_warning_days, snap_rule_stats,
+)  # fmt: skip
 OPEN_TABLES = (snap_open_petitions, snap_open_warnings)
-SNAPSHOT_TABLES = (snap_state, *CONTRIBUTION_TABLES, *AGGREGATE_TABLES, *OPEN_TABLES)
+SNAPSHOT_TABLES = (
+    snap_state, *CONTRIBUTION_TABLES, *AGGREGATE_TABLES, *OPEN_TABLES, snap_record_counts,
+)  # fmt: skip
