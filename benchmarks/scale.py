@@ -1,7 +1,8 @@
 """Every view's data from the snapshot against the raw GROUP BY, at any scale.
 
     .venv/bin/python -m benchmarks.scale [--url URL] [--repeat 50] [--raw-repeat 3]
-                                         [--changes 1000] [--json FILE]
+                                         [--changes 1000] [--json FILE] [--now ISO]
+                                         [--steps views,refresh,memory,sizes] [--views f,g]
 
 Default store: COCKPIT_DATABASE_URL, or the sample city (SQLite). For the
 national figures, a scale store (docs/sample.md "Scale stores"):
@@ -149,7 +150,9 @@ def _raw_p50(conn, call, repeat: int) -> float:
     return statistics.median(samples)
 
 
-def measure_views(engine: Engine, regions, now: datetime, repeat: int, raw_repeat: int) -> list[dict]:
+def measure_views(
+    engine: Engine, regions, now: datetime, repeat: int, raw_repeat: int, only: set[str] | None = None
+) -> list[dict]:
     rows = []
     print(
         f"{'view':36} {'region':8} {'window':7} {'p50 ms':>8} {'p95 ms':>8} {'raw p50 ms':>11} {'ratio':>8}"
@@ -160,7 +163,7 @@ def measure_views(engine: Engine, regions, now: datetime, repeat: int, raw_repea
             for preset in ("last30", "year"):
                 window = preset_window(preset, now)
                 for fn, kind, kwargs in VIEWS + LISTS:
-                    if kind == "all" and preset != "last30":
+                    if (kind == "all" and preset != "last30") or (only and fn.__name__ not in only):
                         continue
                     name = fn.__name__ + (" by owner" if "owner_kind" in kwargs else "")
                     call = _call(fn, conn, scope, window, now, kind, kwargs)
@@ -322,6 +325,7 @@ def main() -> None:
     parser.add_argument(
         "--steps", default="views,refresh,memory,sizes", help="which steps to run (comma-separated)"
     )
+    parser.add_argument("--views", help="only these views (function names, comma-separated)")
     args = parser.parse_args()
     settings = Settings.from_env()
     if args.url:
@@ -338,7 +342,10 @@ def main() -> None:
     print(f"snapshot brought up to date: {run}", flush=True)
     regions = regions_to_measure(engine, settings)
     steps = set(args.steps.split(","))
-    views = measure_views(engine, regions, now, args.repeat, args.raw_repeat) if "views" in steps else None
+    only = set(args.views.split(",")) if args.views else None
+    views = None
+    if "views" in steps:
+        views = measure_views(engine, regions, now, args.repeat, args.raw_repeat, only)
     refresh = measure_refresh(engine, now, args.changes) if "refresh" in steps else None
     memory = None
     if "memory" in steps:
