@@ -13,9 +13,20 @@ from sqlalchemy import Engine, func, inspect, select
 
 from cockpit.lifecycle import COMPLEXITY_LIMIT_DAYS, PETITION, WARNING
 from cockpit.rules.catalogue import load_catalogue
+from cockpit.rules.engine import evaluate
 from cockpit.store.engine import make_engine
 from cockpit.store.hierarchy import rebuild_region_tree, resolve_root
 from cockpit.store.migrate import check
+from cockpit.store.records import (
+    cadre_relatives,
+    cadres,
+    disclosures,
+    payment_approvals,
+    payments,
+    project_bids,
+    projects,
+    public_queries,
+)
 from cockpit.store.schema import (
     metadata,
     petition_events,
@@ -33,15 +44,19 @@ from queries.scope import Scope
 from queries.warnings import warning_status_counts
 from sample_db import is_sample_store
 from sample_db.consistency import inconsistencies
+from sample_db.ledger import PREFIX
+from sample_db.people import check_digit
 from sample_db.scale import Sizes, generate_scale
 from sample_db.scale.__main__ import main
 from sample_db.scale.progress import quiet
 from sample_db.scale.province import build_hierarchy, fanouts
+from sample_db.scale.record_plan import SAMPLE_ROWS, split
+from sample_db.scale.records import RECORD_TABLES
 from sample_db.store import StoreNotEmptyError
 from tests.conftest import ALL_DATABASES, _fresh_store
 
 NOW = datetime(2026, 11, 21, 4, 0, tzinfo=UTC)  # Saturday noon in Asia/Shanghai
-SIZES = Sizes(villages=40, petitions=3000, warnings=3000)
+SIZES = Sizes(villages=40, petitions=3000, warnings=3000, records=12_000)
 CHUNK = 1000  # several chunks even at this size
 TINY = Sizes(villages=12, petitions=500, warnings=500)
 BIG = (petitions, petition_events, warnings, warning_events)
@@ -73,7 +88,13 @@ def test_the_requested_counts_land_exactly(scale):
         meta = dict(conn.execute(select(store_meta.c.key, store_meta.c.value)).all())
         assert not is_sample_store(conn)
     assert meta["generator"] == "scale"
-    assert [meta[k] for k in ("villages", "petitions", "warnings", "seed")] == ["40", "3000", "3000", "7"]
+    assert [meta[k] for k in ("villages", "petitions", "warnings", "records", "seed")] == [
+        "40",
+        "3000",
+        "3000",
+        "12000",
+        "7",
+    ]
     assert meta["history_end"] == NOW.isoformat()
 
 
@@ -158,7 +179,7 @@ def test_the_cockpits_queries_count_what_was_written(scale):
 
 def test_it_creates_the_indexes_and_constraints_again(scale):
     found = inspect(scale["engine"])
-    for table in BIG:
+    for table in (*BIG, *RECORD_TABLES):
         assert {i["name"] for i in found.get_indexes(table.name)} >= {i.name for i in table.indexes}
         foreign = {
             (tuple(f["constrained_columns"]), f["referred_table"]) for f in found.get_foreign_keys(table.name)
@@ -174,6 +195,101 @@ def test_it_creates_the_indexes_and_constraints_again(scale):
 def test_it_records_every_rule_as_evaluated(scale):
     with scale["engine"].connect() as conn:
         assert count(conn, rule_state) == len(load_catalogue())
+
+
+# ---- business records ---------------------------------------------------------------
+
+
+def record_counts(conn) -> dict[str, int]:
+    return {table.name: count(conn, table) for table in RECORD_TABLES}
+
+
+def test_the_records_land_on_the_requested_total_in_the_samples_proportions(scale):
+    with scale["engine"].connect() as conn:
+        counts = record_counts(conn)
+    planned = split(SIZES.records)
+    assert sum(counts.values()) == SIZES.records == sum(planned.values())
+    # Seal uses take up the signatures of chains still open at now.
+    for table in set(counts) - {"payment_approvals", "seal_uses"}:
+        assert counts[table] == planned[table], table
+    assert (
+        counts["payment_approvals"] + counts["seal_uses"]
+        == planned["payment_approvals"] + planned["seal_uses"]
+    )
+    assert 3.8 * counts["payments"] <= counts["payment_approvals"] <= 4 * counts["payments"]
+    assert 2 * counts["projects"] <= counts["project_bids"] <= 4 * counts["projects"]
+    sample = sum(SAMPLE_ROWS.values())
+    together = {"payments": ("payments", "payment_approvals"), "projects": ("projects", "project_bids")}
+    for unit, rows in SAMPLE_ROWS.items():
+        share = sum(counts[t] for t in together.get(unit, (unit,))) / SIZES.records
+        assert share == pytest.approx(rows / sample, abs=0.003), unit
+
+
+def test_the_records_point_at_what_exists(scale):
+    with scale["engine"].connect() as conn:
+        villages = set(conn.execute(select(regions.c.code).where(regions.c.level == "village")).scalars())
+        for table in RECORD_TABLES:
+            if "village_code" in table.c:
+                assert set(conn.execute(select(table.c.village_code).distinct()).scalars()) <= villages
+        approvals = conn.execute(
+            select(payment_approvals.c.payment_id, func.count()).group_by(payment_approvals.c.payment_id)
+        ).all()
+        bids = conn.execute(
+            select(
+                project_bids.c.project_id, func.count(), func.count(project_bids.c.bidder.distinct())
+            ).group_by(project_bids.c.project_id)
+        ).all()
+        payment_ids = set(conn.execute(select(payments.c.id)).scalars())
+        project_ids = set(conn.execute(select(projects.c.id)).scalars())
+        kin = conn.execute(
+            select(cadre_relatives.c.village_code, cadres.c.village_code).join(
+                cadres, cadres.c.id == cadre_relatives.c.cadre_id
+            )
+        ).all()
+        query, disclosure = public_queries.c, disclosures.c
+        asked = conn.execute(
+            select(query.asked_at, query.village_code, disclosure.published_at, disclosure.village_code).join(
+                disclosures, disclosure.id == query.disclosure_id
+            )
+        ).all()
+        payees = select(payments.c.payee_id_number).where(payments.c.payee_id_number.is_not(None))
+        numbers = conn.execute(payees).scalars().all()
+        external = {
+            t.name: conn.execute(select(t.c.external_id)).scalars().all()
+            for t in RECORD_TABLES
+            if "external_id" in t.c
+        }
+    assert {p for p, _ in approvals} <= payment_ids and max(n for _, n in approvals) == 4
+    assert {p for p, _, _ in bids} == project_ids and all(2 <= n == d <= 4 for _, n, d in bids)
+    assert kin and all(a == b for a, b in kin)
+    assert asked and all(v == w and published < at for at, v, published, w in asked)
+    assert numbers and all(len(n) == 18 and check_digit(n[:17]) == n[17] for n in numbers)
+    for table, ids in external.items():
+        assert len(set(ids)) == len(ids) and all(i.startswith(PREFIX[table]) for i in ids), table
+
+
+def test_the_rule_engine_finds_nothing_wrong_in_the_records(scale):
+    """Every rule over every record from scratch (empty rule_state) at the
+    store's now: no hit (the petition rules are about the petitions)."""
+    catalogue = {code: rule for code, rule in load_catalogue().items() if rule.subject != "petition"}
+    with scale["engine"].connect() as conn:
+        conn.execute(rule_state.delete())
+        runs = evaluate(conn, NOW, catalogue)
+        conn.rollback()
+    assert all(run.candidates_since is None for run in runs)
+    assert {run.rule_code: run.hits for run in runs if run.hits} == {}
+
+
+def test_the_records_keep_the_ledgers_times(scale):
+    with scale["engine"].connect() as conn:
+        for table in RECORD_TABLES:
+            if "updated_at" in table.c:
+                assert conn.execute(select(func.max(table.c.updated_at))).scalar() <= NOW, table.name
+        paid = conn.execute(select(payments).where(payments.c.paid_at.is_not(None))).all()
+        approval = payment_approvals.c
+        last = select(approval.payment_id, func.max(approval.approved_at)).group_by(approval.payment_id)
+        signed = dict(conn.execute(last).all())
+    assert paid and all(signed[p.id] == p.approved_at <= p.paid_at == p.updated_at for p in paid)
 
 
 def digest(engine: Engine) -> str:
@@ -222,6 +338,24 @@ def test_it_copes_with_days_that_have_little_or_nothing(tmp_path):
         assert inconsistencies(conn) == []
 
 
+def test_the_same_seed_gives_the_same_records(tmp_path):
+    sizes = Sizes(12, 0, 0, records=3000)
+    a, b = build(tmp_path, "a.sqlite3", sizes, seed=3), build(tmp_path, "b.sqlite3", sizes, seed=3)
+    assert digest(a) == digest(b) != digest(build(tmp_path, "c.sqlite3", sizes, seed=4))
+
+
+@pytest.mark.parametrize("villages, records, chunk_rows", [(3, 600, 1), (200, 1500, 300), (1, 9, 5)])
+def test_records_stay_clean_and_exact_at_odd_sizes(tmp_path, villages, records, chunk_rows):
+    """One-row chunks, more villages than a registry has rows, a handful of records."""
+    engine = build(tmp_path, "a.sqlite3", Sizes(villages, 0, 0, records), chunk_rows=chunk_rows, events=False)
+    with engine.connect() as conn:
+        assert sum(record_counts(conn).values()) == records
+        conn.execute(rule_state.delete())
+        runs = evaluate(conn, NOW)
+        conn.rollback()
+    assert {run.rule_code: run.hits for run in runs if run.hits} == {}
+
+
 def test_it_refuses_a_store_with_data(tmp_path):
     engine = build(tmp_path, "a.sqlite3")
     with pytest.raises(StoreNotEmptyError):
@@ -231,9 +365,9 @@ def test_it_refuses_a_store_with_data(tmp_path):
 def test_the_command_line_builds_a_store(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     args = ["--url", url, "--villages", "12", "--petitions", "300", "--warnings", "200", "--no-events"]
-    assert main([*args, "--now", "2026-11-21T12:00:00+08:00", "--seed", "5"]) == 0
+    assert main([*args, "--records", "500", "--now", "2026-11-21T12:00:00+08:00", "--seed", "5"]) == 0
     out = capsys.readouterr()
-    assert '"petitions": 300' in out.out and "rows/s" in out.err
+    assert '"petitions": 300' in out.out and '"records": 500' in out.out and "rows/s" in out.err
     assert main([*args, "--now", "2026-11-21T12:00:00+08:00"]) == 1  # not empty any more
 
 

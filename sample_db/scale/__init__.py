@@ -1,11 +1,13 @@
 """A scale store: a fictional province of any size with millions of
-petitions and warnings, bulk-loaded fast, for benchmarks.
+petitions, warnings and business records, bulk-loaded fast, for benchmarks.
 
-Unlike the sample city (sample_db.build), nothing here simulates people or
-business records, and nothing plans the future: rows are drawn column by
-column with numpy, a chunk of days at a time, in the sample's distributions,
-and streamed into the database in bounded memory. The live demo never runs
-on it (store_meta says generator=scale). See docs/sample.md, "Scale stores".
+Unlike the sample city (sample_db.build), nothing here simulates people, and
+nothing plans the future: rows are drawn column by column with numpy, a
+chunk of days (or villages) at a time, in the sample's distributions, and
+streamed into the database in bounded memory. The business records
+(sample_db.scale.records) are drawn clean; the warnings are drawn apart from
+them. The live demo never runs on it (store_meta says generator=scale). See
+docs/sample.md, "Scale stores".
 """
 
 from __future__ import annotations
@@ -36,13 +38,14 @@ from sample_db.scale.loaders import ahead, check_references, loader_for
 from sample_db.scale.petition_rows import OFFICE, ONLINE, PetitionModel, petition_chunk
 from sample_db.scale.progress import Meter, Progress, Stopwatch, to_stderr
 from sample_db.scale.province import build_hierarchy, village_table
+from sample_db.scale.records import RECORD_TABLES, load_records, record_chunks, record_context
 from sample_db.scale.warning_rows import WarningModel, warning_chunk
 from sample_db.store import StoreNotEmptyError, store_has_data
 from sample_db.timing import SYSTEM_HOURS
 
 DEFAULT_SEED = 20260302
 GENERATOR = "scale"
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"  # 2: business records (--records), store_meta "records"
 CHUNK_ROWS = 100_000
 
 
@@ -51,6 +54,7 @@ class Sizes:
     villages: int = 15_000
     petitions: int = 1_000_000
     warnings: int = 1_000_000
+    records: int = 0  # business records, all tables together (sample_db.scale.records)
 
 
 def generate_scale(
@@ -77,7 +81,11 @@ def generate_scale(
        receipt, each chunk with its events, one transaction per chunk; a
        second thread draws and encodes the next chunk meanwhile.
     5. The same for the warnings.
-    6. Create the indexes and constraints again, analyze the tables, move
+    6. With ``sizes.records``, the business records and registries
+       (sample_db.scale.records), clean, split over their tables in the
+       sample city's proportions; their tables' indexes and constraints are
+       dropped in step 3 too.
+    7. Create the indexes and constraints again, analyze the tables, move
        PostgreSQL's id sequences on, check the references the loader did not
        check row by row, write store_meta (generator=scale) and record every
        rule as evaluated (cockpit.rules.engine.settle), so that a refresh
@@ -98,11 +106,13 @@ def generate_scale(
     petition_model = PetitionModel.draw(_rng(seed, 1), villages)
     warning_model = WarningModel.draw(_rng(seed, 2), villages, petition_model.town_speed)
     big = [petitions, warnings, *([petition_events, warning_events] if events else [])]
+    big += list(RECORD_TABLES) if sizes.records else []
+    records = record_context(villages, history, seed, sizes.records) if sizes.records else None
     counts = {"regions": len(hierarchy.regions)}
     progress(
         f"scale store: {len(hierarchy.at('city'))} cities, {len(hierarchy.at('county'))} counties, "
         f"{len(hierarchy.at('town'))} towns, {sizes.villages:,} villages; {sizes.petitions:,} petitions, "
-        f"{sizes.warnings:,} warnings, events {'on' if events else 'off'}"
+        f"{sizes.warnings:,} warnings, events {'on' if events else 'off'}, {sizes.records:,} records"
     )
     loader = loader_for(engine)
     try:
@@ -134,6 +144,8 @@ def generate_scale(
 
         runs = history.chunks(raised, chunk_rows)
         counts |= _stream(loader, watch, progress, (warnings, warning_events), runs, draw_warnings, sizes)
+        if records is not None:
+            counts |= load_records(loader, watch, progress, record_chunks(records, seed, chunk_rows))
         progress("creating indexes")
         with watch.time("indexes"):
             loader.finish(big)
@@ -206,7 +218,7 @@ def summary_lines(summary: dict) -> list[str]:
         spent = seconds.get(table, 0.0)
         rate = f"{rows / spent:>10,.0f}" if spent else ""
         lines.append(f"{table:<16} {rows:>12,} {spent:>8.1f} {rate}")
-    for table in ("petitions", "warnings"):
+    for table in ("petitions", "warnings", "records"):
         if f"draw {table}" in seconds:
             lines.append(
                 f"{table} drawn in {seconds[f'draw {table}']:.1f} s and encoded in "
@@ -251,12 +263,21 @@ def _meta(hierarchy, sizes: Sizes, seed: int, now: datetime, history: History, e
         "towns": str(len(hierarchy.at("town"))),
         "villages": str(sizes.villages),
         "events": "on" if events else "off",
+        "records": str(sizes.records),
         **{table: str(count) for table, count in counts.items()},
-        "note": (
-            "虚构的规模测试数据：地名、区划代码、边界、诉求和预警均为随机生成，与任何真实地区和个人无关；"
-            "预警未由预警引擎根据业务记录生成，本库没有业务记录。"
-        ),
+        "note": _NOTE_RECORDS if sizes.records else _NOTE_NO_RECORDS,
     }
+
+
+_NOTE_NO_RECORDS = (
+    "虚构的规模测试数据：地名、区划代码、边界、诉求和预警均为随机生成，与任何真实地区和个人无关；"
+    "预警未由预警引擎根据业务记录生成，本库没有业务记录。"
+)
+_NOTE_RECORDS = (
+    "虚构的规模测试数据：地名、区划代码、边界、诉求、预警、业务记录和比对库（含人名、身份证号）均为随机生成，"
+    "与任何真实地区和个人无关；业务记录均按规范生成，预警引擎在其中查不出问题；"
+    "预警另行随机生成，与业务记录无关，其所指记录编号可能与本库某条无关的记录相同。"
+)
 
 
 __all__ = ["CHUNK_ROWS", "DEFAULT_SEED", "GENERATOR", "Sizes", "generate_scale"]

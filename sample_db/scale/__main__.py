@@ -23,6 +23,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--petitions", type=_count, default=1_000_000, help="petitions (default 1000000)")
     parser.add_argument("--warnings", type=_count, default=1_000_000, help="warnings (default 1000000)")
     parser.add_argument(
+        "--records",
+        type=_count,
+        default=0,
+        help="business records and registries, all tables together, clean (default 0: none)",
+    )
+    parser.add_argument(
         "--events",
         action=argparse.BooleanOptionalAction,
         default=True,
@@ -49,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         summary = generate_scale(
             engine,
-            Sizes(args.villages, args.petitions, args.warnings),
+            Sizes(args.villages, args.petitions, args.warnings, args.records),
             seed=args.seed,
             now=now,
             events=args.events,

@@ -37,7 +37,7 @@ class Meter:
         left = (self.total - done) / rate if rate > 0 else 0.0
         share = done / self.total if self.total else 1.0
         self.progress(
-            f"{self.label:<9} {done:>12,} / {self.total:,} ({share:6.1%})  {rate:>9,.0f} rows/s  "
+            f"{self.label:<14} {done:>12,} / {self.total:,} ({share:6.1%})  {rate:>9,.0f} rows/s  "
             f"ETA {_clock(left)}  {note}".rstrip()
         )
 
