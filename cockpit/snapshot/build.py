@@ -74,6 +74,7 @@ NAME = "main"
 LOOKBACK = timedelta(minutes=5)
 CHUNK = 100_000  # raw rows read at once by a full build
 IN_BATCH = 1_000  # ids per IN (...) list
+SET_UPSERT_ROWS = 500  # from this many rows, PostgreSQL upserts through a staging table
 
 
 @dataclass(frozen=True)
@@ -586,6 +587,8 @@ def _upsert_add(conn: Connection, table: Table, rows: pd.DataFrame, measures: Se
         return 0
     records = _records(rows[list(table.c.keys())])
     dialect = conn.dialect.name
+    if dialect == "postgresql" and len(records) >= SET_UPSERT_ROWS:
+        return _upsert_add_staged(conn, table, records, measures)
     if dialect in ("postgresql", "sqlite"):
         if dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert as upsert
@@ -607,6 +610,33 @@ def _upsert_add(conn: Connection, table: Table, rows: pd.DataFrame, measures: Se
         raise NotImplementedError(dialect)
     for start in range(0, len(records), 1000):
         conn.execute(statement, records[start : start + 1000])
+    return len(records)
+
+
+def _upsert_add_staged(conn: Connection, table: Table, records: list[dict], measures: Sequence[str]) -> int:
+    """_upsert_add on PostgreSQL for many rows: COPY them into a temporary
+    table, then one INSERT ... SELECT ... ON CONFLICT. Row by row, each
+    upsert is a statement: 0.1 ms apiece, seconds for the ~20,000 rows that
+    1,000 changed petitions move at national scale. The rows' keys are
+    unique (``_sum`` grouped them)."""
+    staging = f"staged_{table.name}"
+    names = list(table.c.keys())
+    conn.execute(
+        text(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} (LIKE {table.name}) ON COMMIT DELETE ROWS")
+    )
+    conn.execute(text(f"TRUNCATE {staging}"))
+    cursor = conn.connection.dbapi_connection.cursor()
+    with cursor.copy(f"COPY {staging} ({', '.join(names)}) FROM STDIN") as copy:
+        for record in records:
+            copy.write_row([record[n] for n in names])
+    keys = ", ".join(c.name for c in table.primary_key.columns)
+    sets = ", ".join(f"{m} = {table.name}.{m} + excluded.{m}" for m in measures)
+    conn.execute(
+        text(
+            f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {', '.join(names)} FROM {staging} "
+            f"ORDER BY {keys} ON CONFLICT ({keys}) DO UPDATE SET {sets}"
+        )
+    )
     return len(records)
 
 
