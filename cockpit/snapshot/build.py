@@ -75,6 +75,7 @@ LOOKBACK = timedelta(minutes=5)
 CHUNK = 100_000  # raw rows read at once by a full build
 IN_BATCH = 1_000  # ids per IN (...) list
 SET_UPSERT_ROWS = 500  # from this many rows, PostgreSQL upserts through a staging table
+_COLOURS = ("red", "yellow", "green")  # snap_rule_stats' counts by status now (RULE_MEASURES' order)
 
 
 @dataclass(frozen=True)
@@ -270,9 +271,6 @@ def _full_build(conn: Connection) -> _Counts:
         for table in (*AGGREGATE_TABLES, *OPEN_TABLES, snap_record_counts)
     )
     return counts
-
-
-_COLOURS = ("red", "yellow", "green")  # RULE_MEASURES after hits, in order
 
 
 def _count_all_records(conn: Connection) -> datetime | None:
@@ -625,10 +623,7 @@ def _upsert_add_staged(conn: Connection, table: Table, records: list[dict], meas
         text(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} (LIKE {table.name}) ON COMMIT DELETE ROWS")
     )
     conn.execute(text(f"TRUNCATE {staging}"))
-    cursor = conn.connection.dbapi_connection.cursor()
-    with cursor.copy(f"COPY {staging} ({', '.join(names)}) FROM STDIN") as copy:
-        for record in records:
-            copy.write_row([record[n] for n in names])
+    _copy(conn, staging, names, records)
     keys = ", ".join(c.name for c in table.primary_key.columns)
     sets = ", ".join(f"{m} = {table.name}.{m} + excluded.{m}" for m in measures)
     conn.execute(
@@ -659,13 +654,18 @@ def _bulk_insert(conn: Connection, table: Table, rows: pd.DataFrame) -> None:
     names = list(table.c.keys())
     records = _records(rows[names])
     if conn.dialect.name == "postgresql":
-        cursor = conn.connection.dbapi_connection.cursor()
-        with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
-            for record in records:
-                copy.write_row([record[n] for n in names])
+        _copy(conn, table.name, names, records)
         return
     for start in range(0, len(records), 5000):
         conn.execute(insert(table), records[start : start + 5000])
+
+
+def _copy(conn: Connection, table_name: str, names: list[str], records: list[dict]) -> None:
+    """COPY ``records`` into ``table_name`` (PostgreSQL), in the connection's transaction."""
+    cursor = conn.connection.dbapi_connection.cursor()
+    with cursor.copy(f"COPY {table_name} ({', '.join(names)}) FROM STDIN") as copy:
+        for record in records:
+            copy.write_row([record[n] for n in names])
 
 
 def _insert_open_petitions(conn: Connection, ids: Sequence[int] | None) -> int:
