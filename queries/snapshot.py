@@ -551,16 +551,12 @@ def _rule_sums(conn: Connection, scope: Scope, *columns) -> list:
 
 
 def rule_statistics(conn: Connection, scope: Scope) -> pd.DataFrame:
-    from queries.warnings import RULE_STATISTICS_COLUMNS
+    from queries.warnings import _rule_statistics_frame
 
     counts = ["red", "yellow", "green", "hits", "false_alarms"]
-    rows = _rule_sums(conn, scope, func.max(rs.c.category), *(func.sum(rs.c[c]) for c in counts))
-    df = frame(rows, ["rule_code", "category", *counts], ints=counts)
-    df["disposed"] = df["green"]
-    df["false_alarm_share"] = (df["false_alarms"] / df["disposed"].where(df["disposed"] > 0)).astype(
-        "float64"
+    return _rule_statistics_frame(
+        _rule_sums(conn, scope, func.max(rs.c.category), *(func.sum(rs.c[c]) for c in counts))
     )
-    return df[RULE_STATISTICS_COLUMNS]
 
 
 def rule_hit_rates(conn: Connection, scope: Scope, subjects) -> pd.DataFrame:

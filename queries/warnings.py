@@ -433,8 +433,14 @@ def rule_statistics(conn: Connection, scope: Scope) -> pd.DataFrame:
         .group_by(w.rule_code)
         .order_by(w.rule_code)
     )
+    return _rule_statistics_frame(conn.execute(query).all())
+
+
+def _rule_statistics_frame(rows) -> pd.DataFrame:
+    """rule_statistics' frame from rows of (rule_code, category, red, yellow,
+    green, hits, false_alarms)."""
     counts = ["red", "yellow", "green", "hits", "false_alarms"]
-    df = frame(conn.execute(query).all(), ["rule_code", "category", *counts], ints=counts)
+    df = frame(rows, ["rule_code", "category", *counts], ints=counts)
     df["disposed"] = df["green"]
     df["false_alarm_share"] = (df["false_alarms"] / df["disposed"].where(df["disposed"] > 0)).astype(
         "float64"
