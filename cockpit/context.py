@@ -12,6 +12,7 @@ import flask
 from sqlalchemy import Engine
 
 from cockpit.settings import Settings
+from queries.scope import AccessDeniedError, Viewer
 
 EXTENSION_KEY = "cockpit"
 
@@ -29,3 +30,12 @@ def install(server: flask.Flask, context: CockpitContext) -> None:
 
 def current() -> CockpitContext:
     return flask.current_app.extensions[EXTENSION_KEY]
+
+
+def viewer() -> Viewer:
+    """Who is asking, as the web layer (cockpit.auth.web) put it on ``flask.g``
+    for this request; refused when nobody logged in."""
+    found = flask.g.get("viewer")
+    if found is None:
+        raise AccessDeniedError("请先登录。")
+    return found

@@ -1,6 +1,6 @@
 """The store: schema, engine, region hierarchy and portable SQL helpers."""
 
-from cockpit.store import records, snapshots  # noqa: F401 - register their tables on metadata
+from cockpit.store import access, records, snapshots  # noqa: F401 - register their tables on metadata
 from cockpit.store.engine import create_store, make_engine, missing_columns
 from cockpit.store.schema import (
     metadata,

@@ -29,7 +29,7 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, MetaData, inspect
 
-from cockpit.store import records, snapshots  # noqa: F401 - register their tables on metadata
+from cockpit.store import access, records, snapshots  # noqa: F401 - register their tables on metadata
 from cockpit.store.schema import metadata
 
 MIGRATIONS = Path(__file__).with_name("migrations")

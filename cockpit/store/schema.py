@@ -108,6 +108,8 @@ petitions = Table(
     Column("summary", Text, nullable=False, default=""),
     Column("complexity", SHORT, nullable=False),
     Column("real_name", Boolean, nullable=False, default=False),
+    Column("reporter_name", NAME, nullable=True),
+    Column("reporter_phone", String(32), nullable=True),
     Column("received_at", UTCDateTime, nullable=False),
     Column("due_at", UTCDateTime, nullable=False),
     Column("status", SHORT, nullable=False),
