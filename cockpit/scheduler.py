@@ -160,7 +160,7 @@ def weekly_pack_job(
                 with engine.connect() as conn:
                     root = resolve_root(conn, settings.root_region)
                 path = build_last_week(
-                    engine, root, Path(settings.export_dir), shared_renderer(settings.browser)
+                    engine, root, Path(settings.export_dir), shared_renderer(settings.browser), clock()
                 )
             except Exception:
                 if wait is None:
