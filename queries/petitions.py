@@ -21,7 +21,8 @@ from queries._common import (
     to_local,
     within,
 )
-from queries.scope import Scope, child_of_village, in_scope
+from queries.personal import shown_frame, shown_record
+from queries.scope import Scope, child_of_village, in_scope, require_records
 from queries.snapshot import snapshot_first
 
 SLA_SECONDS = 5 * 24 * 3600
@@ -308,14 +309,16 @@ def _finish_child_metrics(df: pd.DataFrame) -> pd.DataFrame:
     return df[CHILD_METRIC_COLUMNS]
 
 
-def village_petitions(conn: Connection, village_code: str, window: Window, limit: int = 500) -> pd.DataFrame:
-    """The petitions one village received in the window, newest first.
+def village_petitions(conn: Connection, scope: Scope, window: Window, limit: int = 500) -> pd.DataFrame:
+    """The petitions the scope (one village) received in the window, newest first.
 
     Columns: id, external_id, received_at, category, channel, channel_label,
     complexity, complexity_label, status, status_label, handling_level,
     handling_level_label, handling_unit, closed_at, handling_hours (NaN when
     open), within_5d (True/False; None while in progress), overdue (open and
-    past its time limit), summary, real_name, satisfaction.
+    past its time limit), summary, real_name, reporter_name, reporter_phone,
+    satisfaction. Personal data as queries.personal.shown_frame gives it: the
+    reporter only for viewers who may see reporters, masked unless unmasked.
     """
     query = (
         select(
@@ -333,18 +336,21 @@ def village_petitions(conn: Connection, village_code: str, window: Window, limit
             petitions.c.due_at,
             petitions.c.summary,
             petitions.c.real_name,
+            petitions.c.reporter_name,
+            petitions.c.reporter_phone,
             petitions.c.satisfaction,
         )
-        .where(petitions.c.village_code == village_code, within(petitions.c.received_at, window))
+        .where(in_scope(petitions.c.village_code, scope), within(petitions.c.received_at, window))
         .order_by(petitions.c.received_at.desc(), petitions.c.id.desc())
         .limit(limit)
     )
+    require_records(scope)
     df = pd.DataFrame(conn.execute(query).mappings().all())
     columns = [
         "id", "external_id", "received_at", "category", "channel", "channel_label", "complexity",
         "complexity_label", "status", "status_label", "handling_level", "handling_level_label",
         "handling_unit", "closed_at", "handling_hours", "within_5d", "overdue", "summary", "real_name",
-        "satisfaction",
+        "reporter_name", "reporter_phone", "satisfaction",
     ]  # fmt: skip
     if df.empty:
         return pd.DataFrame(columns=columns)
@@ -362,24 +368,35 @@ def village_petitions(conn: Connection, village_code: str, window: Window, limit
     df["status_label"] = df["status"].map(lambda s: PETITION.status(s).label)
     df["handling_level_label"] = df["handling_level"].map(lambda x: HANDLING_LEVELS.get(x, x))
     df["real_name"] = df["real_name"].astype(bool)
-    return to_local(df, ["received_at", "closed_at"])[columns]
+    return shown_frame(to_local(df, ["received_at", "closed_at"])[columns], scope, table="petitions")
 
 
-def get_petition(conn: Connection, petition_id: int) -> dict | None:
-    """One petition with all its columns plus village_name, or None."""
+def petition_village(conn: Connection, petition_id: int) -> str | None:
+    """The village a petition belongs to (to authorize a request for it), or None."""
+    return conn.execute(select(petitions.c.village_code).where(petitions.c.id == petition_id)).scalar()
+
+
+def get_petition(conn: Connection, scope: Scope, petition_id: int) -> dict | None:
+    """One petition in the scope with all its columns plus village_name, or
+    None. The reporter (reporter_name, reporter_phone) only for a viewer who
+    may see reporters (else None); personal data masked unless the scope is
+    unmasked (queries.personal.shown_record)."""
+    require_records(scope)
     query = (
         select(petitions, regions.c.name.label("village_name"))
         .join(regions, regions.c.code == petitions.c.village_code)
-        .where(petitions.c.id == petition_id)
+        .where(petitions.c.id == petition_id, in_scope(petitions.c.village_code, scope))
     )
     row = conn.execute(query).mappings().first()
-    return None if row is None else dict(row)
+    return None if row is None else shown_record(row, scope, table="petitions")
 
 
-def petition_trail(conn: Connection, petition_id: int) -> pd.DataFrame:
-    """Every step of one petition, oldest first.
+def petition_trail(conn: Connection, scope: Scope, petition_id: int) -> pd.DataFrame:
+    """Every step of one petition in the scope, oldest first.
 
-    Columns: at, kind, kind_label, level, level_label, unit, note.
+    Columns: at, kind, kind_label, level, level_label, unit, note (masked
+    unless the scope is unmasked: phone and identity numbers, the reporter's
+    name; the units are officials', left as they are).
     """
     query = (
         select(
@@ -388,11 +405,17 @@ def petition_trail(conn: Connection, petition_id: int) -> pd.DataFrame:
             petition_events.c.level,
             petition_events.c.unit,
             petition_events.c.note,
+            petitions.c.reporter_name,
         )
-        .where(petition_events.c.petition_id == petition_id)
+        .join(petitions, petitions.c.id == petition_events.c.petition_id)
+        .where(petition_events.c.petition_id == petition_id, in_scope(petitions.c.village_code, scope))
         .order_by(petition_events.c.at, petition_events.c.id)
     )
-    df = pd.DataFrame(conn.execute(query).all(), columns=["at", "kind", "level", "unit", "note"])
+    require_records(scope)
+    df = pd.DataFrame(
+        conn.execute(query).all(), columns=["at", "kind", "level", "unit", "note", "reporter_name"]
+    )
     df["kind_label"] = df["kind"].map(lambda k: PETITION.transition(k).label)
     df["level_label"] = df["level"].map(lambda x: HANDLING_LEVELS.get(x, x))
+    df = shown_frame(df, scope, table="petitions")
     return to_local(df, ["at"])[["at", "kind", "kind_label", "level", "level_label", "unit", "note"]]

@@ -122,6 +122,20 @@ def granted(conn: Connection, viewer: Viewer, code: str) -> bool:
     return bool(conn.execute(select(exists(found))).scalar())
 
 
+def grant_root(conn: Connection, viewer: Viewer, code: str) -> str | None:
+    """The viewer's granted region that ``code`` lies under (the nearest when
+    grants nest), where its pages' breadcrumbs start; None when none does."""
+    if viewer is SYSTEM or not viewer.regions:
+        return None
+    row = conn.execute(
+        select(region_tree.c.ancestor_code)
+        .where(region_tree.c.descendant_code == code, region_tree.c.ancestor_code.in_(viewer.regions))
+        .order_by(region_tree.c.distance)
+        .limit(1)
+    ).first()
+    return row.ancestor_code if row else None
+
+
 def authorize(conn: Connection, viewer: Viewer, code: str, unmasked: bool = False) -> Scope:
     """The scope of region ``code`` for ``viewer``; raises OutOfScopeError when it
     is not one of the viewer's regions or under one (or does not exist)."""

@@ -12,11 +12,12 @@ from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, true
 
 from cockpit.lifecycle import WARNING, WARNING_OWNER_KINDS, WARNING_SEVERITIES
 from cockpit.store import records as _records  # noqa: F401 - registers the record tables
-from cockpit.store.schema import metadata, regions, warning_events, warnings
+from cockpit.store.schema import metadata, region_tree, regions, warning_events, warnings
 from cockpit.store.sqlfuncs import local_day
 from cockpit.timewindow import TZ, Window
 from queries._common import count_if, frame, local_days, period_of, to_local, within
-from queries.scope import Scope, child_of_village, in_scope
+from queries.personal import mask_record, mask_text, person_names, shown_frame, shown_record
+from queries.scope import Scope, child_of_village, in_scope, require_records, villages_in
 from queries.snapshot import snapshot_first
 
 COLOUR_STATUS = {status.colour: status.code for status in WARNING.statuses}
@@ -164,13 +165,16 @@ def _queue_select():
             warnings.c.due_at,
             warnings.c.disposed_at,
             warnings.c.amount,
+            warnings.c.evidence,
         )
         .join(village, village.c.code == warnings.c.village_code)
         .outerjoin(town, town.c.code == village.c.parent_code)
     )
 
 
-def _queue_frame(rows, now: datetime) -> pd.DataFrame:
+def _queue_frame(rows, now: datetime, scope: Scope) -> pd.DataFrame:
+    """QUEUE_COLUMNS from rows of _queue_select; titles masked unless the
+    scope is unmasked (they name the people in the warning's evidence)."""
     df = pd.DataFrame(rows)
     if df.empty:
         return pd.DataFrame(columns=QUEUE_COLUMNS)
@@ -186,7 +190,14 @@ def _queue_frame(rows, now: datetime) -> pd.DataFrame:
         WARNING.status(s).is_open and due < now for s, due in zip(df["status"], df["due_at"], strict=True)
     ]
     df["amount"] = pd.to_numeric(df["amount"]).astype("float64")
-    return to_local(df, ["raised_at", "due_at"])[QUEUE_COLUMNS]
+    names = None if scope.unmasked else [_evidence_names(raw) for raw in df["evidence"]]
+    return shown_frame(to_local(df, ["raised_at", "due_at"])[QUEUE_COLUMNS], scope, names)
+
+
+def _evidence_names(raw) -> list[str]:
+    """The people a warning's evidence (its JSON column) names in its values."""
+    evidence = get_warning_evidence({"evidence": raw})
+    return person_names(evidence["values"]) if evidence else []
 
 
 def warning_queue(
@@ -203,8 +214,10 @@ def warning_queue(
 
     ``status`` picks the queue (new / pending / disposed; None: all). Columns
     QUEUE_COLUMNS; age_hours runs from raising to disposal, or to ``now``
-    while open; overdue = open and past due at ``now``.
+    while open; overdue = open and past due at ``now``. Titles masked unless
+    the scope is unmasked (queries.personal).
     """
+    require_records(scope)
     query = _queue_select().where(in_scope(warnings.c.village_code, scope))
     if status:
         query = query.where(warnings.c.status == status)
@@ -219,7 +232,7 @@ def warning_queue(
         query = query.order_by(warnings.c.disposed_at.desc(), warnings.c.id.desc())
     else:
         query = query.order_by(warnings.c.raised_at, warnings.c.id)
-    return _queue_frame(conn.execute(query.limit(limit)).mappings().all(), now)
+    return _queue_frame(conn.execute(query.limit(limit)).mappings().all(), now, scope)
 
 
 @snapshot_first("warning_queue_counts")
@@ -250,7 +263,10 @@ def warning_queue_counts(
 def newest_red_warnings(conn: Connection, scope: Scope, limit: int = 10) -> pd.DataFrame:
     """The newest warnings still in the red (new) queue, newest first.
 
-    Columns: id, raised_at, village_name, town_name, category, title, amount.
+    Columns: id, raised_at, village_name, town_name, category, title (masked
+    unless the scope is unmasked), amount. A viewer who may see aggregates
+    only (a wall screen) gets no warning's own words: its title is its
+    category, its amount and id are left out.
     """
     query = (
         _queue_select()
@@ -258,8 +274,11 @@ def newest_red_warnings(conn: Connection, scope: Scope, limit: int = 10) -> pd.D
         .order_by(warnings.c.raised_at.desc(), warnings.c.id.desc())
         .limit(limit)
     )
-    df = _queue_frame(conn.execute(query).mappings().all(), datetime.now(UTC))
-    return df[["id", "raised_at", "village_name", "town_name", "category", "title", "amount"]]
+    df = _queue_frame(conn.execute(query).mappings().all(), datetime.now(UTC), scope)
+    df = df[["id", "raised_at", "village_name", "town_name", "category", "title", "amount"]]
+    if not scope.viewer.records:
+        df = df.assign(id=None, title=df["category"] + "预警", amount=float("nan"))
+    return df
 
 
 @snapshot_first("warning_filter_options", timed=False)
@@ -276,51 +295,90 @@ def warning_filter_options(conn: Connection, scope: Scope) -> dict[str, list[str
     return {"categories": list(categories.scalars()), "owner_kinds": list(owners.scalars())}
 
 
-def get_warning(conn: Connection, warning_id: int) -> dict | None:
-    """One warning with all its columns plus village_name, or None."""
+def warning_village(conn: Connection, warning_id: int) -> str | None:
+    """The village a warning is about (to authorize a request for it), or None."""
+    return conn.execute(select(warnings.c.village_code).where(warnings.c.id == warning_id)).scalar()
+
+
+def get_warning(conn: Connection, scope: Scope, warning_id: int) -> dict | None:
+    """One warning in the scope with all its columns plus village_name, or
+    None. Unless the scope is unmasked, its title and note are masked (phone
+    and identity numbers, the people its evidence names) and so are the
+    ``values`` in its evidence JSON (see get_warning_evidence)."""
+    require_records(scope)
     query = (
         select(warnings, regions.c.name.label("village_name"))
         .join(regions, regions.c.code == warnings.c.village_code)
-        .where(warnings.c.id == warning_id)
+        .where(warnings.c.id == warning_id, in_scope(warnings.c.village_code, scope))
     )
     row = conn.execute(query).mappings().first()
-    return None if row is None else dict(row)
+    if row is None:
+        return None
+    if scope.unmasked:
+        return dict(row)
+    names = _evidence_names(row["evidence"])
+    return {**shown_record(row, scope, names=names), "evidence": _masked_evidence(row["evidence"], names)}
 
 
-def warning_trail(conn: Connection, warning_id: int) -> pd.DataFrame:
-    """Every transition of one warning, oldest first.
+def _masked_evidence(raw, names: list[str]):
+    """A warning's evidence JSON with its ``values`` masked."""
+    if not raw:
+        return raw
+    try:
+        evidence = json.loads(raw) if isinstance(raw, str) else dict(raw)
+    except (TypeError, ValueError):
+        return mask_text(raw, names) if isinstance(raw, str) else None
+    if not isinstance(evidence, dict):
+        return None
+    if isinstance(evidence.get("values"), dict):
+        evidence["values"] = mask_record(evidence["values"], names=names)
+    return json.dumps(evidence, ensure_ascii=False, sort_keys=True)
+
+
+def warning_trail(conn: Connection, scope: Scope, warning_id: int) -> pd.DataFrame:
+    """Every transition of one warning in the scope, oldest first.
 
     Columns: at, kind, kind_label, from_status, to_status, to_status_label,
-    actor, note.
+    actor, note. Notes masked unless the scope is unmasked (phone and
+    identity numbers, the people the evidence names); actors are officials
+    and units, shown as they are.
     """
     e = warning_events
     query = (
-        select(e.c.at, e.c.kind, e.c.from_status, e.c.to_status, e.c.actor, e.c.note)
-        .where(e.c.warning_id == warning_id)
+        select(e.c.at, e.c.kind, e.c.from_status, e.c.to_status, e.c.actor, e.c.note, warnings.c.evidence)
+        .join(warnings, warnings.c.id == e.c.warning_id)
+        .where(e.c.warning_id == warning_id, in_scope(warnings.c.village_code, scope))
         .order_by(e.c.at, e.c.id)
     )
+    require_records(scope)
     df = pd.DataFrame(
-        conn.execute(query).all(), columns=["at", "kind", "from_status", "to_status", "actor", "note"]
+        conn.execute(query).all(),
+        columns=["at", "kind", "from_status", "to_status", "actor", "note", "evidence"],
     )
+    if not scope.unmasked and len(df):
+        names = _evidence_names(df["evidence"].iloc[0])
+        df["note"] = [mask_text(note, names) for note in df["note"]]
     df["kind_label"] = df["kind"].map(lambda k: WARNING.transition(k).label)
     df["to_status_label"] = df["to_status"].map(lambda s: WARNING.status(s).label)
     columns = ["at", "kind", "kind_label", "from_status", "to_status", "to_status_label", "actor", "note"]
     return to_local(df, ["at"])[columns]
 
 
-def village_warnings(conn: Connection, village_code: str, window: Window, limit: int = 500) -> pd.DataFrame:
-    """Warnings about one village raised in the window, plus any still open
-    from before it, newest first. Columns QUEUE_COLUMNS."""
+def village_warnings(conn: Connection, scope: Scope, window: Window, limit: int = 500) -> pd.DataFrame:
+    """Warnings about the scope (one village) raised in the window, plus any
+    still open from before it, newest first. Columns QUEUE_COLUMNS (titles
+    masked unless the scope is unmasked)."""
+    require_records(scope)
     query = (
         _queue_select()
         .where(
-            warnings.c.village_code == village_code,
+            in_scope(warnings.c.village_code, scope),
             or_(within(warnings.c.raised_at, window), warnings.c.status.in_(WARNING.open_codes)),
         )
         .order_by(warnings.c.raised_at.desc(), warnings.c.id.desc())
         .limit(limit)
     )
-    return _queue_frame(conn.execute(query).mappings().all(), window.now)
+    return _queue_frame(conn.execute(query).mappings().all(), window.now, scope)
 
 
 @snapshot_first("warnings_raised_trend")
@@ -361,7 +419,8 @@ RECORD_TABLES = (
 def get_warning_evidence(row: dict) -> dict | None:
     """The warning's evidence (rule_code, rule_version, thresholds, values,
     records) parsed from its JSON column; None when it has none or it is not
-    readable (warnings not raised by the engine)."""
+    readable (warnings not raised by the engine). On a row from get_warning
+    the ``values`` are masked as its scope asks (get_warning masks them)."""
     raw = row.get("evidence")
     if not raw:
         return None
@@ -381,10 +440,14 @@ def get_warning_evidence(row: dict) -> dict | None:
     }
 
 
-def get_linked_records(conn: Connection, records: list[dict]) -> list[dict]:
+def get_linked_records(conn: Connection, scope: Scope, records: list[dict]) -> list[dict]:
     """The business records a warning's evidence names, in order: each as
     {table, external_id, row}; row is the record's columns (times in
-    Asia/Shanghai) or None when the record is no longer in the store."""
+    Asia/Shanghai) or None when the record is no longer in the store (or
+    belongs to a village outside the scope). Rows as
+    queries.personal.shown_record gives them: masked unless the scope is
+    unmasked, a petition's reporter only for viewers who may see reporters."""
+    require_records(scope)
     found = []
     for ref in records:
         name, external_id = ref.get("table"), ref.get("external_id")
@@ -393,14 +456,25 @@ def get_linked_records(conn: Connection, records: list[dict]) -> list[dict]:
         if table is not None and external_id is not None:
             query = select(table).where(table.c.external_id == str(external_id))
             hit = conn.execute(query).mappings().first()
+            village = hit.get("village_code") if hit is not None else None
+            if village is not None and not _under(conn, scope, village):
+                hit = None
             if hit is not None:
                 row = {
                     key: value.astimezone(TZ) if isinstance(value, datetime) else value
                     for key, value in hit.items()
                     if key not in ("id", "updated_at")
                 }
+                row = shown_record(row, scope, table=name)
         found.append({"table": name, "external_id": external_id, "row": row})
     return found
+
+
+def _under(conn: Connection, scope: Scope, village_code: str) -> bool:
+    return (
+        conn.execute(villages_in(scope).where(region_tree.c.descendant_code == village_code)).first()
+        is not None
+    )
 
 
 RULE_STATISTICS_COLUMNS = [

@@ -20,6 +20,8 @@ from cockpit.lifecycle import HANDLING_LEVEL_ORDER
 from cockpit.store.factories import Step, build_petition
 from sample_db import catalog
 from sample_db.catalog import Category
+from sample_db.names import PERSON_SURNAMES
+from sample_db.people import GIVEN
 from sample_db.plans import Plan
 from sample_db.timing import LOCAL, OFFICE_HOURS, ONLINE_HOURS, Clock, hours, split, working_time
 
@@ -36,6 +38,9 @@ REOPEN_RATE = 0.4  # of petitions rated "not satisfied"
 # Reopened petitions close a second time, mostly after 5 days: aim this much
 # higher so that the measured share lands on the town's target.
 REOPEN_LOSS = 0.012
+# Real-name reporters' invented mobile numbers start like a real carrier's.
+MOBILE_PREFIXES = ("135", "136", "137", "138", "139", "150", "151", "158", "159", "187", "188", "189")
+CALL_BACK_RATE = 0.125  # of real-name petitions, whose summary gives the number
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,9 @@ def plan_petition(
     steps = _history(rng, arrival.place, category, received, level, in_time, complexity, stuck)
     place = arrival.place
     past, later = split(steps, now)
+    real_name = rng.random() < catalog.REAL_NAME_RATE[arrival.channel]
+    summary = catalog.summary(rng, category, place.village_name)
+    reporter_name, reporter_phone, summary = _reporter(external_id, real_name, summary)
     built = build_petition(
         external_id=external_id,
         village_code=place.village_code,
@@ -123,11 +131,29 @@ def plan_petition(
         unit=place.village_unit,
         channel=arrival.channel,
         complexity=complexity,
-        real_name=rng.random() < catalog.REAL_NAME_RATE[arrival.channel],
-        summary=catalog.summary(rng, category, place.village_name),
+        real_name=real_name,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        summary=summary,
         steps=past,
     )
     return Plan(built, later, past + later)
+
+
+def _reporter(external_id: str, real_name: bool, summary: str) -> tuple[str | None, str | None, str]:
+    """Who filed a real-name petition: an invented name and mobile number
+    (anonymous: None, None). Drawn from a generator seeded by the petition's
+    id, not from the city's, so adding reporters moved no other figure; one
+    in eight asks in its summary to be called back, so that the masking of
+    numbers in free text shows."""
+    if not real_name:
+        return None, None, summary
+    rng = random.Random(f"reporter:{external_id}")
+    name = rng.choice(PERSON_SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+    phone = rng.choice(MOBILE_PREFIXES) + "".join(rng.choice("0123456789") for _ in range(8))
+    if rng.random() < CALL_BACK_RATE:
+        summary = f"{summary}请回电 {phone}。"
+    return name, phone, summary
 
 
 def _in_time_chance(share_target: float, complexity: str) -> float:

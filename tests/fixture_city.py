@@ -29,6 +29,9 @@ Petitions (received → closed, hours taken):
     P10 三村 环境 11-01 00:00 → 11-02 12:00   36 h   within (at the window's start)
     P11 四村 道路 11-06 10:00 → 11-07 10:00   24 h   within
     P12 四村 道路 09-01 09:00 → open: before the window, overdue
+    P3, P7 and P9 are real-name (reporters in P3_REPORTER …); P7's summary
+    and its escalation's note give a phone number (the summary an identity
+    number too) and name its reporter.
 
 Warnings:
     W1 一村 村级用工 raised 11-15, new (red), due 11-18: overdue
@@ -93,7 +96,7 @@ REGIONS = [
 ]
 
 
-def _petition(n, village, category, received, steps=(), complexity="general"):
+def _petition(n, village, category, received, steps=(), complexity="general", **reporter):
     return build_petition(
         external_id=f"P{n}",
         village_code=village,
@@ -102,7 +105,21 @@ def _petition(n, village, category, received, steps=(), complexity="general"):
         unit="村委会",
         complexity=complexity,
         steps=steps,
+        **reporter,
     )
+
+
+# Who filed the real-name petitions (P3, P7, P9; the rest are anonymous), for
+# the masking tests (tests/test_masking.py).
+P3_REPORTER = {"real_name": True, "reporter_name": "林小明", "reporter_phone": "13812341234"}
+P7_REPORTER = {
+    "real_name": True,
+    "reporter_name": "欧阳晓明",
+    "reporter_phone": "0571-87654321",
+    "summary": "欧阳晓明反映低保评定不公，请回电 13912345678，身份证号 330102199001011234。",
+}
+P7_NOTE = "反映人欧阳晓明来电催办，电话 13912345678"
+P9_REPORTER = {"real_name": True, "reporter_name": "司马光", "reporter_phone": "13700001111"}
 
 
 def _closed(resolved_at: datetime) -> list[Step]:
@@ -112,7 +129,7 @@ def _closed(resolved_at: datetime) -> list[Step]:
 PETITIONS = [
     _petition(1, V1, "道路", local(11, 2, 9), _closed(local(11, 3, 9))),
     _petition(2, V1, "道路", local(11, 3, 10), _closed(local(11, 8, 10))),
-    _petition(3, V1, "低保", local(11, 4, 8), _closed(local(11, 10, 8))),
+    _petition(3, V1, "低保", local(11, 4, 8), _closed(local(11, 10, 8)), **P3_REPORTER),
     _petition(4, V1, "道路", local(11, 5, 9), [Step("assigned", local(11, 5, 10))]),
     _petition(5, V1, "环境", local(11, 18, 9)),
     _petition(6, V2, "环境", local(11, 10, 14), _closed(local(11, 10, 20))),
@@ -121,11 +138,15 @@ PETITIONS = [
         V2,
         "低保",
         local(11, 12, 9),
-        [Step("escalated", local(11, 13, 9), level="town", unit="甲镇人民政府"), *_closed(local(11, 19, 9))],
+        [
+            Step("escalated", local(11, 13, 9), level="town", unit="甲镇人民政府", note=P7_NOTE),
+            *_closed(local(11, 19, 9)),
+        ],
         complexity="complex",
+        **P7_REPORTER,
     ),
     _petition(8, V2, "道路", local(10, 31, 23, 30), _closed(local(11, 1, 10))),
-    _petition(9, V3, "村务", local(11, 20, 8)),
+    _petition(9, V3, "村务", local(11, 20, 8), **P9_REPORTER),
     _petition(10, V3, "环境", local(11, 1, 0), _closed(local(11, 2, 12))),
     _petition(11, V4, "道路", local(11, 6, 10), _closed(local(11, 7, 10))),
     _petition(12, V4, "道路", local(9, 1, 9)),

@@ -199,7 +199,7 @@ def test_child_metrics_list_quiet_children_with_zeros(city):
 
 def test_it_lists_a_villages_petitions_newest_first(city):
     with city.connect() as conn:
-        df = q.village_petitions(conn, V1, window())
+        df = q.village_petitions(conn, Scope(V1), window())
     assert df["external_id"].tolist() == ["P5", "P4", "P3", "P2", "P1"]
     by_id = {r["external_id"]: r for r in rows(df)}
     assert by_id["P2"]["handling_hours"] == pytest.approx(120) and by_id["P2"]["within_5d"] is True
@@ -212,9 +212,9 @@ def test_it_lists_a_villages_petitions_newest_first(city):
 
 def test_it_shows_a_petitions_trail(city):
     with city.connect() as conn:
-        petition = q.get_petition(conn, 7)
-        trail = q.petition_trail(conn, 7)
-        missing = q.get_petition(conn, 999)
+        petition = q.get_petition(conn, Scope(CITY), 7)
+        trail = q.petition_trail(conn, Scope(CITY), 7)
+        missing = q.get_petition(conn, Scope(CITY), 999)
     assert petition["external_id"] == "P7" and petition["village_name"] == "二村"
     assert petition["handling_level"] == "town" and petition["status"] == "closed"
     assert trail["kind"].tolist() == ["received", "escalated", "resolved", "closed"]

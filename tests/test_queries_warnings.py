@@ -95,9 +95,9 @@ def test_it_offers_the_filter_values_in_scope(city):
 
 def test_it_shows_a_warnings_lifecycle(city):
     with city.connect() as conn:
-        warning = q.get_warning(conn, 3)
-        trail = q.warning_trail(conn, 3)
-        missing = q.get_warning(conn, 999)
+        warning = q.get_warning(conn, Scope(CITY), 3)
+        trail = q.warning_trail(conn, Scope(CITY), 3)
+        missing = q.get_warning(conn, Scope(CITY), 999)
     assert (warning["external_id"], warning["status"], warning["disposition"]) == (
         "W3",
         "disposed",
@@ -111,8 +111,8 @@ def test_it_shows_a_warnings_lifecycle(city):
 
 def test_a_villages_warnings_include_open_ones_from_before_the_window(city):
     with city.connect() as conn:
-        v4 = q.village_warnings(conn, V4, window())
-        v3 = q.village_warnings(conn, V3, window())
+        v4 = q.village_warnings(conn, Scope(V4), window())
+        v3 = q.village_warnings(conn, Scope(V3), window())
     assert v4["external_id"].tolist() == ["W5"]
     # W4 was raised and disposed in October: outside the window and closed.
     assert v3["external_id"].tolist() == ["W6"]

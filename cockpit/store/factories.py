@@ -63,11 +63,14 @@ def build_petition(
     channel: str = "wechat",
     complexity: str = "general",
     real_name: bool = False,
+    reporter_name: str | None = None,
+    reporter_phone: str | None = None,
     summary: str = "",
     steps: Sequence[Step] = (),
 ) -> Built:
     """A petition received at ``received_at`` by ``unit`` (the village's
-    committee), then taken through ``steps`` in order."""
+    committee), then taken through ``steps`` in order. A real-name petition
+    may say who filed it (``reporter_name``, ``reporter_phone``)."""
     row = {
         "external_id": external_id,
         "village_code": village_code,
@@ -76,6 +79,8 @@ def build_petition(
         "summary": summary,
         "complexity": complexity,
         "real_name": real_name,
+        "reporter_name": reporter_name,
+        "reporter_phone": reporter_phone,
         "received_at": received_at,
         "due_at": received_at + timedelta(days=COMPLEXITY_LIMIT_DAYS[complexity]),
         "status": PETITION.next_status(None, "received"),
