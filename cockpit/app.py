@@ -6,6 +6,7 @@ import dash
 from sqlalchemy import Engine
 
 from cockpit import pages
+from cockpit.auth.web import install_web_layer
 from cockpit.context import CockpitContext, install
 from cockpit.downloads import install_download_routes
 from cockpit.http_status import install_status_hook
@@ -24,7 +25,9 @@ BOOTSTRAP = "vendor/bootstrap.min.css"
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> dash.Dash:
     """The cockpit app for ``settings`` (default: from the environment) on ``engine``
-    (default: one made from ``settings.database_url``)."""
+    (default: one made from ``settings.database_url``). Every request but the
+    login page needs a session (cockpit.auth.web); in production mode, refuses
+    (SystemExit) to start without a secret key."""
     settings = settings or Settings.from_env()
     engine = engine or make_engine(settings.database_url)
     with engine.connect() as conn:
@@ -42,6 +45,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.config.external_stylesheets.append(app.get_asset_url(BOOTSTRAP))
     install(app.server, CockpitContext(settings=settings, engine=engine, root_code=root_code))
+    install_web_layer(app)
     install_status_hook(app.server)
     install_download_routes(app)
     app.layout = shell.layout

@@ -9,6 +9,7 @@ import sys
 import flask
 from sqlalchemy import Engine
 
+from cockpit.auth.production import refuse_unsafe_production
 from cockpit.settings import Settings, SettingsError
 from cockpit.store import create_store, make_engine, missing_columns
 from cockpit.store.migrate import StoreSchemaError
@@ -48,14 +49,17 @@ def create_server(settings: Settings | None = None) -> flask.Flask:
     """The Flask server of the cockpit, for gunicorn: ``gunicorn "app:create_server()"``.
 
     Starts no scheduler unless COCKPIT_SCHEDULER=embedded (then one per
-    machine, see cockpit.scheduler).
+    machine, see cockpit.scheduler). In production mode, refuses
+    (SystemExit) to start without COCKPIT_SECRET_KEY or on a sample store.
     """
     from cockpit.app import create_app
     from cockpit.scheduler import start_embedded
 
     configure_logging()
     settings = settings or Settings.from_env()
+    refuse_unsafe_production(settings)
     engine = open_store(settings)
+    refuse_unsafe_production(settings, engine)
     if settings.scheduler == "embedded":
         start_embedded(settings, engine)
     return create_app(settings, engine).server
@@ -64,6 +68,8 @@ def create_server(settings: Settings | None = None) -> flask.Flask:
 def main() -> None:
     """Run the cockpit on COCKPIT_HOST:COCKPIT_PORT (default the sample city)."""
     from cockpit.app import create_app
+    from cockpit.auth.demo import DEMO_KIOSK_TOKEN, DEMO_PASSWORD, ensure_demo_accounts
+    from cockpit.components.urls import LOGIN, kiosk_href
     from cockpit.refresh import refresh
     from cockpit.scheduler import start_embedded
 
@@ -72,12 +78,26 @@ def main() -> None:
         settings = Settings.from_env()
     except SettingsError as error:
         sys.exit(f"配置错误 / bad setting: {error}")
+    refuse_unsafe_production(settings)
     engine = open_store(settings)
+    refuse_unsafe_production(settings, engine)
+    demo = ensure_demo_accounts(settings, engine)
     refresh(engine)
     if settings.scheduler == "embedded":
         start_embedded(settings, engine)
     app = create_app(settings, engine)
-    log.info("监督驾驶舱 on http://%s:%d/  (wall screen: /screen)", settings.host, settings.port)
+    base = f"http://{settings.host}:{settings.port}"
+    log.info("监督驾驶舱 on %s/  (wall screen: /screen)", base)
+    if demo:
+        log.info(
+            "sample store: log in at %s%s as demo-leader, demo-admin, demo-town or demo-inspector, "
+            "password %s; wall screen without login: %s%s",
+            base,
+            LOGIN,
+            DEMO_PASSWORD,
+            base,
+            kiosk_href(DEMO_KIOSK_TOKEN),
+        )
     app.run(
         host=settings.host,
         port=settings.port,

@@ -91,8 +91,11 @@ def _parse_weekly_at(name: str, raw: str) -> str:
     )
 
 
-def _setting(env: str, default: Any, help: str, parse: Callable[[str, str], Any] = _parse_str):
-    return field(default=default, metadata={"env": env, "help": help, "parse": parse})
+def _setting(
+    env: str, default: Any, help: str, parse: Callable[[str, str], Any] = _parse_str, secret: bool = False
+):
+    """One setting; a ``secret`` one is left out of the object's repr (and so of logs)."""
+    return field(default=default, repr=not secret, metadata={"env": env, "help": help, "parse": parse})
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,46 @@ class Settings:
         "chromium on PATH. Without one, exports say so and everything else works.",
     )
     debug: bool = _setting("COCKPIT_DEBUG", False, "Dash debug mode (never on a wall screen).", _parse_bool)
+    production: bool = _setting(
+        "COCKPIT_PRODUCTION",
+        False,
+        "Production mode: refuse to start without COCKPIT_SECRET_KEY or on the embedded sample "
+        "store; cookies only over HTTPS (Secure) and HSTS; no demo accounts.",
+        _parse_bool,
+    )
+    secret_key: str = _setting(
+        "COCKPIT_SECRET_KEY",
+        "",
+        "Key that signs session cookies: at least 32 random characters, the same on every "
+        "worker and machine. Empty (not in production): a random key kept in .secret_key.",
+        secret=True,
+    )
+    session_hours: int = _setting(
+        "COCKPIT_SESSION_HOURS",
+        10,
+        "A signed-in user's session ends this many hours after login (or when the browser closes).",
+        _parse_int(1, 24 * 30),
+    )
+    login_max_failures: int = _setting(
+        "COCKPIT_LOGIN_MAX_FAILURES",
+        5,
+        "Failed logins for one username within COCKPIT_LOGIN_WINDOW_MINUTES before it is "
+        "refused for a while; one address may fail four times as often.",
+        _parse_int(1, 1000),
+    )
+    login_window_minutes: int = _setting(
+        "COCKPIT_LOGIN_WINDOW_MINUTES",
+        15,
+        "The window, in minutes, over which failed logins are counted.",
+        _parse_int(1, 24 * 60),
+    )
+    proxy_hops: int = _setting(
+        "COCKPIT_PROXY_HOPS",
+        0,
+        "Number of reverse proxies in front of the cockpit whose X-Forwarded-For / -Proto "
+        "headers to trust (for the client address in the audit log and login throttling).",
+        _parse_int(0, 5),
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import flask
 from sqlalchemy import Connection, insert
 
 from cockpit.store.access import audit_log
+from queries.scope import Viewer
 
 # What is logged (docs/security.md, "Audit log"), with its label on /admin/audit.
 ACTIONS = {
@@ -52,3 +54,30 @@ def record(
             ip=ip[:64],
         )
     )
+
+
+def client_ip() -> str:
+    """The client's address as the web server saw it (after ProxyFix, when
+    COCKPIT_PROXY_HOPS trusts a proxy); empty outside a request."""
+    return (flask.request.remote_addr or "") if flask.has_request_context() else ""
+
+
+def record_by(conn: Connection, who: Viewer, action: str, target: str = "", detail: str = "") -> None:
+    """Append what ``who`` did in this request, in the caller's transaction
+    (so a change and its entry are written together or not at all)."""
+    record(conn, who.name, action, target, detail, role=who.role, ip=client_ip())
+
+
+def log_request(
+    action: str, target: str = "", detail: str = "", actor: str | None = None, role: str = ""
+) -> None:
+    """Append one entry about this request in its own short transaction (page
+    reads stay read-only): by the request's viewer, or by ``actor`` (a login
+    before there is a viewer)."""
+    from cockpit.context import current, viewer
+
+    if actor is None:
+        who = viewer()
+        actor, role = who.name, who.role
+    with current().engine.begin() as conn:
+        record(conn, actor, action, target, detail, role=role, ip=client_ip())

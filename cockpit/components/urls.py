@@ -11,6 +11,10 @@ WARNINGS = "/warnings"
 RULES = "/rules"
 WEEKLY = "/weekly"
 ARCHIVED_PACKS = "/exports/weekly"  # + /<file name>: a pack from the archive
+ADMIN = "/admin"  # administrators only: accounts, wall-screen tokens, audit log
+LOGIN = "/login"
+LOGOUT = "/logout"
+KIOSK = "/kiosk"  # + /<token>: a wall screen signs in with its token
 
 
 def _with_query(path: str, query: Mapping[str, str] | None) -> str:
@@ -38,6 +42,15 @@ def warnings_href(filters: Mapping[str, str] | None = None) -> str:
 
 def archived_pack_href(name: str) -> str:
     return f"{ARCHIVED_PACKS}/{quote(name)}"
+
+
+def login_href(next_path: str = "") -> str:
+    """The login page, back to ``next_path`` afterwards."""
+    return _with_query(LOGIN, {"next": next_path} if next_path and next_path != HOME else None)
+
+
+def kiosk_href(token: str) -> str:
+    return f"{KIOSK}/{quote(token, safe='')}"
 
 
 def with_query(path: str, query: Mapping[str, str] | None) -> str:

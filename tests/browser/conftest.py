@@ -21,7 +21,14 @@ from cockpit.refresh import refresh
 from cockpit.settings import Settings
 from cockpit.store import make_engine
 from sample_db.build import generate
-from tests.browser.helpers import CockpitBrowser, ConsoleWatch, SampleCity, describe_city
+from tests.browser.helpers import (
+    LEADER,
+    CockpitBrowser,
+    ConsoleWatch,
+    SampleCity,
+    add_accounts,
+    describe_city,
+)
 
 SEED = 20260302
 TOWNS, VILLAGES_PER_TOWN = 4, 5
@@ -46,6 +53,7 @@ def sample_city(tmp_path_factory) -> Iterator[SampleCity]:
     engine = make_engine(url)
     now = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=1)
     generate(engine, seed=SEED, now=now, towns=TOWNS, villages_per_town=VILLAGES_PER_TOWN, progress=_quiet)
+    add_accounts(engine)
     city = describe_city(engine, url, path)
     yield city
     engine.dispose()
@@ -65,14 +73,15 @@ def city_copy(sample_city, tmp_path) -> Iterator[SampleCity]:
 
 @pytest.fixture
 def start_cockpit(dash_duo, console) -> Callable[..., CockpitBrowser]:
-    """``start_cockpit(city, **settings)``: serve the cockpit on ``city`` (just
-    refreshed, so pages show a fresh "数据更新于") and return the browser."""
+    """``start_cockpit(city, user=LEADER, **settings)``: serve the cockpit on
+    ``city`` (just refreshed, so pages show a fresh "数据更新于") and return
+    the browser, which logs in as ``user`` on its first page (None: it does not)."""
 
-    def start(city: SampleCity, **settings) -> CockpitBrowser:
+    def start(city: SampleCity, user: str | None = LEADER, **settings) -> CockpitBrowser:
         refresh(city.engine)
         app = create_app(Settings(database_url=city.url, **settings), city.engine)
         dash_duo.start_server(app, navigate=False)
-        return CockpitBrowser(dash_duo, console, city)
+        return CockpitBrowser(dash_duo, console, city, user)
 
     return start
 

@@ -21,12 +21,22 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import Engine
 
+from cockpit.auth.users import create_kiosk_token, create_user
+from cockpit.components import urls
 from cockpit.store.hierarchy import resolve_root
 from queries.regions import Region, child_regions, get_region
 
 VIEWPORT = (1920, 1080)  # the wall screen's design size; screenshots are this size
 TIMEOUT = 20  # seconds; generous for a 2-core CI machine, only spent on failure
 SCREENSHOTS_ENV = "COCKPIT_SCREENSHOTS"
+
+# The accounts of the browser tests' city (add_accounts): every test's
+# browser logs in as the leader through the real login form, unless it
+# comes as the wall screen with its token.
+LEADER = "browser-leader"
+LEADER_NAME = "测试领导"
+PASSWORD = "browser-tests-2026"
+KIOSK_TOKEN = "browser-wall-screen"
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,13 @@ def describe_city(engine: Engine, url: str, path: Path) -> SampleCity:
             t.code: tuple(get_region(conn, c) for c in child_regions(conn, t.code)["code"]) for t in towns
         }
     return SampleCity(url, path, engine, root, towns, villages)
+
+
+def add_accounts(engine: Engine) -> None:
+    """The leader the tests log in as, and a wall-screen token."""
+    with engine.begin() as conn:
+        create_user(conn, LEADER, PASSWORD, "leader", display_name=LEADER_NAME)
+        create_kiosk_token(conn, "测试大屏", token=KIOSK_TOKEN)
 
 
 @dataclass
@@ -96,11 +113,14 @@ def number(text: str) -> int:
 class CockpitBrowser:
     """dash_duo on a running cockpit, with the waits the tests share."""
 
-    def __init__(self, duo, console: ConsoleWatch, city: SampleCity):
+    def __init__(self, duo, console: ConsoleWatch, city: SampleCity, user: str | None = LEADER):
+        """``user``: the account the first ``open`` logs in as (None: none)."""
         self.duo = duo
         self.console = console
         self.city = city
         self.base = duo.server.url.rstrip("/")
+        self.user = user
+        self.signed_in = False
         self.set_viewport(*VIEWPORT)
 
     @property
@@ -165,8 +185,24 @@ class CockpitBrowser:
         if self.driver.current_url.startswith(self.base):
             self.check(f"before leaving {self.driver.current_url}")
         self.console.missing_document = self.base + path if missing else None
-        self.driver.get(self.base + path)
+        if self.user and not self.signed_in:
+            self.log_in(self.user, next_path=path)
+        else:
+            self.driver.get(self.base + path)
         self.wait_visible(ready)
+
+    def log_in(self, username: str, password: str = PASSWORD, next_path: str = urls.HOME) -> None:
+        """Log in through the login form, which then goes on to ``next_path``."""
+        self.driver.get(self.base + urls.login_href(next_path))
+        self.wait_visible("#username").send_keys(username)
+        self.driver.find_element(By.CSS_SELECTOR, "#password").send_keys(password)
+        self.check("on the login page")
+        self.driver.find_element(By.CSS_SELECTOR, "form.auth-form button[type=submit]").click()
+        self.wait(
+            lambda: urlsplit(self.driver.current_url).path != urls.LOGIN,
+            f"the login as {username} did not go through: {self.texts('.auth-message')}",
+        )
+        self.signed_in = True
 
     def check(self, when: str | None = None) -> None:
         """No SEVERE console entry and no foreign request so far."""

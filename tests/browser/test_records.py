@@ -9,6 +9,7 @@ from selenium.webdriver.common.by import By
 from cockpit.ids import VillageIds
 from cockpit.timewindow import preset_window
 from queries.petitions import petition_trail, village_petitions
+from queries.scope import Scope
 from queries.warnings import village_warnings, warning_trail
 from tests.browser.helpers import css
 
@@ -27,8 +28,8 @@ def busiest_village(city):
     with city.engine.connect() as conn:
         for villages in city.villages.values():
             for village in villages:
-                rows = village_petitions(conn, village.code, window)
-                alerts = village_warnings(conn, village.code, window)
+                rows = village_petitions(conn, Scope(village.code), window)
+                alerts = village_warnings(conn, Scope(village.code), window)
                 if len(alerts) and (best is None or len(rows) > len(best[1])):
                     best = (village, rows, alerts)
     assert best is not None and len(best[1]), "the sample city has no village with petitions and warnings"
@@ -56,7 +57,7 @@ def test_village_lists_petitions_and_each_opens_its_trail(cockpit):
         ".page-title", lambda t: t == f"诉求 {newest_petition['external_id']}", "petition title"
     )
     with city.engine.connect() as conn:
-        trail = petition_trail(conn, int(newest_petition["id"]))
+        trail = petition_trail(conn, Scope(village.code), int(newest_petition["id"]))
     titles = cockpit.wait(
         lambda: (t := cockpit.texts(f"{TIMELINE} .timeline-title")) and t, "the petition has no trail"
     )
@@ -72,7 +73,7 @@ def test_village_lists_petitions_and_each_opens_its_trail(cockpit):
     cockpit.wait_for_location(f"/warning/{newest_warning['id']}", {})
     cockpit.wait_text(".page-title", lambda t: t == newest_warning["title"], "warning title")
     with city.engine.connect() as conn:
-        trail = warning_trail(conn, int(newest_warning["id"]))
+        trail = warning_trail(conn, Scope(village.code), int(newest_warning["id"]))
     titles = cockpit.wait(
         lambda: (t := cockpit.texts(f"{TIMELINE} .timeline-title")) and t, "the warning has no trail"
     )

@@ -62,7 +62,13 @@ def test_a_rule_raised_warning_shows_its_evidence(start_cockpit, city_copy):
     cockpit.open(f"/warning/{warning_id}", ".evidence .evidence-record")
     shown = cockpit.text(".evidence")
     assert "LAB-01" in shown and load_catalogue()["LAB-01"].name in shown
-    assert "测试工人" in shown and "LAB-BROWSER-1" in shown and "村级用工" in shown
+    # The worker's name is masked until the inspector asks, and that is logged.
+    assert "测某" in shown and "测试工人" not in shown
+    assert "LAB-BROWSER-1" in shown and "村级用工" in shown
+    cockpit.check()
+    cockpit.open(f"/warning/{warning_id}?unmask=1", ".evidence .evidence-record")
+    assert "测试工人" in cockpit.text(".evidence")
+    assert "已显示完整个人信息" in cockpit.text(".privacy-note")
     cockpit.check()
     cockpit.driver.execute_script("window.scrollTo(0, document.body.scrollHeight);")
     cockpit.screenshot("warning-evidence")
