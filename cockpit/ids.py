@@ -125,3 +125,48 @@ class WeeklyIds(StrEnum):
     DOWNLOAD = "weekly-download"  # dcc.Download
     STATUS = "weekly-status"  # how long it took, or why there is no pack
     ARCHIVE = "weekly-archive"  # the table of archived packs
+
+
+class AdminIds(StrEnum):
+    """The administrator's pages, /admin (账号), /admin/kiosk (大屏令牌),
+    /admin/thresholds (阈值) and /admin/audit (审计日志). Those marked "row"
+    are the ``type`` of a pattern-matching id {"type": ..., "key": ...}, one
+    per account, token or rule parameter (see cockpit.pages.admin.frame.row_id)."""
+
+    # /admin: the new-account form and the accounts table
+    NEW_USERNAME = "admin-new-username"
+    NEW_DISPLAY_NAME = "admin-new-display-name"
+    NEW_ROLE = "admin-new-role"  # dcc.Dropdown of USER_ROLES
+    NEW_REGIONS = "admin-new-regions"  # dcc.Dropdown (multi, searchable) of regions under the root
+    NEW_PASSWORD = "admin-new-password"
+    CREATE = "admin-create"  # 创建账号
+    CREATE_MESSAGE = "admin-create-message"
+    ACCOUNTS = "admin-accounts"  # the accounts table's container
+    ACCOUNT_STATUS = "admin-account-status"  # row: the 状态 cell
+    ACCOUNT_TOGGLE = "admin-account-toggle"  # row: 停用 / 启用 (value: "deactivate" / "activate")
+    ACCOUNT_NOTE = "admin-account-note"  # row: what the last action on the account did
+    ACCOUNT_RESET = "admin-account-reset"  # row: 重设密码, opens the row's popover
+    RESET_PASSWORD = "admin-reset-password"  # row: the new password
+    RESET_CONFIRM = "admin-reset-confirm"  # row: 确定
+    RESET_MESSAGE = "admin-reset-message"  # row: done, or why not
+    # /admin/kiosk
+    KIOSK_NAME = "admin-kiosk-name"
+    KIOSK_REGION = "admin-kiosk-region"  # dcc.Dropdown: the root or a region under it
+    KIOSK_CREATE = "admin-kiosk-create"  # 生成令牌
+    KIOSK_MESSAGE = "admin-kiosk-message"  # the new token's URL, shown once
+    KIOSK_URL = "admin-kiosk-url"  # the URL's text (dcc.Clipboard copies it)
+    KIOSK_TOKENS = "admin-kiosk-tokens"  # the tokens table's container
+    KIOSK_STATUS = "admin-kiosk-status"  # row: the 状态 cell
+    KIOSK_REVOKE = "admin-kiosk-revoke"  # row: 撤销
+    # /admin/thresholds (row key: "RULE:param")
+    THRESHOLD_VALUE = "admin-threshold-value"  # row: the new value's input
+    THRESHOLD_SAVE = "admin-threshold-save"  # row: 保存
+    THRESHOLD_RESET = "admin-threshold-reset"  # row: 恢复默认
+    THRESHOLD_IN_FORCE = "admin-threshold-in-force"  # row: the 生效值 cell
+    THRESHOLD_MESSAGE = "admin-threshold-message"  # row: saved, or why not
+    # /admin/audit
+    AUDIT_ACTION = "admin-audit-action"  # dcc.Dropdown of ACTIONS
+    AUDIT_ACTOR = "admin-audit-actor"  # dbc.Input (with a datalist of usernames)
+    AUDIT_ACTORS = "admin-audit-actors"  # html.Datalist
+    AUDIT_TABLE = "admin-audit-table"
+    AUDIT_OLDER = "admin-audit-older"  # 更早: the next 200 entries

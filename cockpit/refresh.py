@@ -14,8 +14,10 @@ from sqlalchemy import Engine, insert, update
 from sqlalchemy.exc import IntegrityError
 
 from cockpit.lease import held
+from cockpit.rules.catalogue import load_catalogue
 from cockpit.rules.engine import evaluate
 from cockpit.rules.escalation import escalate
+from cockpit.rules.thresholds import load_overrides
 from cockpit.snapshot import build as snapshot
 from cockpit.snapshot.build import SnapshotRun
 from cockpit.store.schema import refresh_state
@@ -39,7 +41,9 @@ def refresh(engine: Engine, now: datetime | None = None, wait: timedelta = LEASE
        together run one after the other.
 
     1. Run the warning engine (cockpit.rules.engine.evaluate) over the business
-       records new or changed since its last run, in its own
+       records new or changed since its last run, with the thresholds
+       administrators set (cockpit.rules.thresholds; a changed threshold makes
+       its rule read every record again), in its own
        transaction, so the warnings it raises are in this refresh's version
        and show at once. A failing rule evaluation is rolled back and logged;
        it does not stop the rest of the refresh (the next run retries it).
@@ -93,7 +97,8 @@ def raise_warnings(engine: Engine, now: datetime) -> int | None:
     """
     try:
         with engine.begin() as conn:
-            runs = evaluate(conn, now)
+            catalogue = load_catalogue()
+            runs = evaluate(conn, now, catalogue, load_overrides(conn, catalogue))
     except Exception:
         log.exception("warning rule evaluation failed; the refresh goes on and the next run retries it")
         return None
