@@ -15,6 +15,7 @@ from urllib.parse import quote
 import dash_bootstrap_components as dbc
 import pytest
 from dash import no_update
+from sqlalchemy import select
 
 from cockpit.app import create_app
 from cockpit.components.export import FAILED, download_pack, week_options
@@ -24,8 +25,10 @@ from cockpit.export.week import IsoWeek
 from cockpit.ids import ExportIds, RegionIds, VillageIds, WeeklyIds
 from cockpit.pages import region, weekly
 from cockpit.settings import Settings
+from cockpit.store.access import audit_log
 from tests import fixture_city as city
 from tests.test_pages import hrefs, ids, text, walk
+from tests.viewers import LEADER, add_account, as_viewer, login
 
 WEEK = "2026-W46"  # 9 to 15 November 2026, the fixture's busy week
 PACK = f"周报_示例市_{city.CITY}_{WEEK}.zip"
@@ -51,8 +54,15 @@ def app(sqlite_engine, export_dir):
 
 @pytest.fixture
 def in_request(app):
-    with app.server.test_request_context():
+    with as_viewer(app, LEADER):
         yield app
+
+
+@pytest.fixture
+def client(app, sqlite_engine):
+    """A test client logged in as a city leader."""
+    add_account(sqlite_engine)
+    return login(app)
 
 
 @pytest.fixture
@@ -123,8 +133,7 @@ def test_an_unknown_region_in_the_url_gets_the_not_found_message(in_request, cod
     assert WeeklyIds.BUILD not in ids(layout)
 
 
-def test_the_weekly_page_answers_200_like_other_pages_with_a_query(app):
-    client = app.server.test_client()
+def test_the_weekly_page_answers_200_like_other_pages_with_a_query(client):
     assert client.get("/weekly").status_code == 200
     assert client.get(f"/weekly?region={city.JIA}").status_code == 200
     # As /warnings?region=… and /screen?region=…: the page draws the message.
@@ -158,19 +167,22 @@ def test_an_empty_archive_says_so_and_when_packs_are_made(sqlite_engine, export_
     with sqlite_engine.begin() as conn:
         city.load(conn)
     app = make_app(sqlite_engine, export_dir, weekly_pack_at="off")
-    with app.server.test_request_context():
+    with as_viewer(app, LEADER):
         shown = text(weekly.layout())
     assert "暂无归档的周报" in shown and "自动归档已关闭" in shown
 
 
-def test_the_archive_route_serves_an_archived_pack_as_an_attachment(app, export_dir):
+def test_the_archive_route_serves_an_archived_pack_as_an_attachment(client, export_dir, sqlite_engine):
     archive(export_dir, PACK)
-    response = app.server.test_client().get(f"/exports/weekly/{quote(PACK)}")
+    response = client.get(f"/exports/weekly/{quote(PACK)}")
     assert response.status_code == 200
     assert response.mimetype == "application/zip"
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert quote(PACK) in response.headers["Content-Disposition"]
     assert response.data == (export_dir / PACK).read_bytes()
+    with sqlite_engine.connect() as conn:
+        logged = conn.execute(select(audit_log.c.actor, audit_log.c.action, audit_log.c.target)).all()
+    assert ("leader", "export", f"archive:{PACK}") in logged
 
 
 @pytest.mark.parametrize(
@@ -189,11 +201,11 @@ def test_the_archive_route_serves_an_archived_pack_as_an_attachment(app, export_
         f"%2Fetc%2F{quote(PACK)}",
     ],
 )
-def test_the_archive_route_answers_404_for_anything_but_an_archived_pack(app, export_dir, name):
+def test_the_archive_route_answers_404_for_anything_but_an_archived_pack(client, export_dir, name):
     archive(export_dir, PACK, "notes.txt", f".{PACK}.part")
     # The same name one folder up: a traversal would find it.
     (export_dir.parent / PACK).write_bytes(b"outside")
-    response = app.server.test_client().get(f"/exports/weekly/{name}")
+    response = client.get(f"/exports/weekly/{name}")
     assert response.status_code == 404
     # The cockpit's own not-found page, as for any wrong URL.
     assert "_dash-config" in response.get_data(as_text=True)
@@ -217,7 +229,7 @@ def test_without_chromium_the_page_says_so_and_downloads_nothing(sqlite_engine, 
     with sqlite_engine.begin() as conn:
         city.load(conn)
     app = make_app(sqlite_engine, export_dir, browser=str(export_dir / "no-chromium"))
-    with app.server.test_request_context():
+    with as_viewer(app, LEADER):
         download, status = download_pack(1, WEEK, city.JIA)
     assert download is no_update
     assert isinstance(status, dbc.Alert) and status.children == NO_BROWSER

@@ -39,6 +39,7 @@ from queries.scope import Scope
 from queries.warnings import RULE_STATISTICS_COLUMNS, rule_statistics
 from tests import fixture_city as city
 from tests import fixture_records
+from tests.viewers import LEADER, add_account, as_viewer, login
 
 NOVEMBER = {"from": "2026-11-01", "to": "2026-11-20"}
 
@@ -84,7 +85,7 @@ def app(sqlite_engine):
 
 @pytest.fixture
 def in_request(app):
-    with app.server.test_request_context():
+    with as_viewer(app, LEADER):
         yield app
 
 
@@ -113,8 +114,15 @@ def test_the_app_registers_every_page(app):
     assert app.title == "监督驾驶舱"
 
 
-def test_the_index_page_loads_nothing_from_the_internet(app):
-    html = app.server.test_client().get("/screen").get_data(as_text=True)
+@pytest.fixture
+def client(app, sqlite_engine):
+    """A test client logged in as a city leader."""
+    add_account(sqlite_engine)
+    return login(app)
+
+
+def test_the_index_page_loads_nothing_from_the_internet(client):
+    html = client.get("/screen").get_data(as_text=True)
     assert "/assets/vendor/bootstrap.min.css" in html
     # Every script and stylesheet comes from this server. (Not a search for
     # "cdn": Dash's random page hash once contained those three letters.)
@@ -143,8 +151,8 @@ def test_the_index_page_loads_nothing_from_the_internet(app):
         ("/region/a/b", 404),
     ],
 )
-def test_page_urls_answer_honest_status_codes(app, path, code):
-    response = app.server.test_client().get(path)
+def test_page_urls_answer_honest_status_codes(client, path, code):
+    response = client.get(path)
     assert response.status_code == code
     # Either way the browser gets the app, which draws the page or the not-found message.
     assert "_dash-config" in response.get_data(as_text=True)
@@ -361,7 +369,7 @@ def test_choosing_a_category_changes_the_url_and_keeps_the_window():
 
 def test_the_screen_map_can_follow_a_warning_category(app, sqlite_engine):
     settings = Settings(database_url=str(sqlite_engine.url), screen_map_metric="category:村级用工")
-    with create_app(settings, sqlite_engine).server.test_request_context():
+    with as_viewer(create_app(settings, sqlite_engine), LEADER):
         panels = render_screen("v1", city.CITY)
     coloured = panels[2].data[1]
     # 村级用工: W1 is open in 一村 (东区); W3 was disposed.
@@ -410,7 +418,13 @@ def test_choosing_a_window_changes_the_url():
 # --- warning queues --------------------------------------------------------
 
 
-def test_the_queues_are_split_by_colour(in_request):
+@pytest.fixture
+def at_fixture_now(monkeypatch):
+    """The queues judge "overdue" against the fixture's clock, not today's."""
+    monkeypatch.setattr("cockpit.pages.queue.callbacks.now", lambda: city.NOW)
+
+
+def test_the_queues_are_split_by_colour(in_request, at_fixture_now):
     red, yellow, green, *counts = render_queues("v1", QueueFilters().to_store())
     assert counts == ["3 条", "1 条", "3 条"]
     assert hrefs(red) == ["/warning/5", "/warning/1", "/warning/6"]  # oldest first
@@ -419,7 +433,7 @@ def test_the_queues_are_split_by_colour(in_request):
     assert text(red).count("超期") == 2  # W5 and W1 are past due
 
 
-def test_the_queues_follow_the_filters(in_request):
+def test_the_queues_follow_the_filters(in_request, at_fixture_now):
     red, yellow, green, *counts = render_queues("v1", QueueFilters(region=city.JIA, overdue=True).to_store())
     assert counts == ["1 条", "0 条", "0 条"]
     assert hrefs(red) == ["/warning/1"]
@@ -492,14 +506,14 @@ def test_a_rule_raised_warning_shows_its_rule_thresholds_values_and_records(in_r
     assert "预警依据" in shown and "未记录规则依据" not in shown
     assert "LAB-02" in shown and rule.name in shown and rule.version() in shown
     assert "生效阈值" in shown and rule.params[0].description in shown and "4 小时" in shown
-    assert "涉及数值" in shown and "王五" in shown and "2026-11-05 09:00" in shown
+    assert "涉及数值" in shown and "王某" in shown and "2026-11-05 09:00" in shown
     assert "关联业务记录" in shown and "村级用工" in shown and "L3" in shown
 
 
 def test_a_warning_shows_every_linked_record_and_a_missing_one_plainly(in_request, sqlite_engine):
     ids_by_subject = _raise_rule_warnings(sqlite_engine)
     shown = text(warning.layout(warning_id=str(ids_by_subject["PO2"])))
-    assert "惠民资金" in shown and "死亡登记" in shown and "陈二" in shown
+    assert "惠民资金" in shown and "死亡登记" in shown and "陈某" in shown
     with sqlite_engine.begin() as conn:
         conn.execute(
             update(warnings)

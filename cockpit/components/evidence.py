@@ -37,9 +37,12 @@ FIELD_LABELS = {
     "project": "项目", "received_at": "受理时间", "registered_area": "登记承包面积（亩）", "state": "状态",
     "total": "合计（元）", "when": "用印时段", "channel": "渠道", "summary": "摘要", "real_name": "实名",
     "status": "状态码", "handling_level": "办理层级", "handling_unit": "办理单位", "closed_at": "办结时间",
-    "satisfaction": "满意度",
+    "satisfaction": "满意度", "reporter_name": "反映人", "reporter_phone": "联系电话",
     "problem": "问题", "disclosure_id": "公开事项编号", "cadre_id": "村干部编号",
 }  # fmt: skip
+# Left out of a record's card when empty: an anonymous petition has no
+# reporter, and a viewer who may not see reporters gets None (queries.personal).
+OMITTED_WHEN_EMPTY = frozenset({"reporter_name", "reporter_phone"})
 
 
 def show_value(value) -> str:
@@ -117,7 +120,7 @@ def records_list(linked: list[dict]) -> html.Div:
         else:
             items = []
             for key, value in record["row"].items():
-                if key == "external_id":
+                if key == "external_id" or (key in OMITTED_WHEN_EMPTY and value is None):
                     continue
                 items += [html.Dt(FIELD_LABELS.get(key, key)), html.Dd(show_value(value))]
             body = html.Dl(items, className="field-list evidence-record-fields")

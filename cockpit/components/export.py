@@ -11,14 +11,16 @@ from datetime import datetime
 import dash_bootstrap_components as dbc
 from dash import Output, dcc, html, no_update
 
+from cockpit.auth.audit import log_request
 from cockpit.components.format import fmt_size
-from cockpit.context import current
+from cockpit.context import current, viewer
 from cockpit.export.content import RegionNotFoundError
 from cockpit.export.pack import BuiltPack, build_pack
 from cockpit.export.render import ExportUnavailableError, shared_renderer
 from cockpit.export.week import IsoWeek, WeekError, recent_weeks
 from cockpit.ids import ExportIds
 from queries.regions import region_path
+from queries.scope import AccessDeniedError, authorize
 
 log = logging.getLogger(__name__)
 
@@ -62,16 +64,21 @@ def download_pack(_clicks: int | None, week_code: str | None, region_code: str |
         week = IsoWeek.parse(week_code)
     except WeekError as error:
         return no_update, alert(str(error))
+    who = viewer()
+    if not who.may_export:
+        raise AccessDeniedError("您的角色不能导出周报。")
     with ctx.engine.connect() as conn:
         if not region_path(conn, region_code, ctx.root_code):
             return no_update, alert(f"地区代码 {region_code} 不在本驾驶舱的管辖范围内。")
+        authorize(conn, who, region_code)
     try:
-        built = build_pack(ctx.engine, region_code, week, shared_renderer(ctx.settings.browser))
+        built = build_pack(ctx.engine, region_code, week, shared_renderer(ctx.settings.browser), viewer=who)
     except (ExportUnavailableError, RegionNotFoundError) as error:
         return no_update, alert(str(error))
     except Exception:  # an unexpected failure: logged in full, the user told plainly
         log.exception("weekly pack of %s for %s failed", region_code, week_code)
         return no_update, alert(FAILED)
+    log_request("export", f"weekly:{region_code}:{week.code}", built.filename)
     return dcc.send_bytes(built.zip_bytes, built.filename), done(built)
 
 

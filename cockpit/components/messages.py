@@ -20,3 +20,8 @@ def not_found(what: str = "页面", detail: str = "", link: str = "/", link_text
     return message_card(
         f"未找到该{what}", detail or "链接可能有误，或该记录不在本驾驶舱的管辖范围内。", link, link_text
     )
+
+
+def forbidden(detail: str, link: str = "/", link_text: str = "返回首页") -> html.Div:
+    """What a page says to a viewer asking for something outside its scope."""
+    return message_card("无权访问", detail, link, link_text)

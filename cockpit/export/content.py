@@ -24,7 +24,7 @@ from cockpit.timewindow import Window
 from queries import petitions, warnings
 from queries.kpis import load_kpis
 from queries.regions import LEVEL_LABELS, Region, child_regions, get_region
-from queries.scope import Scope
+from queries.scope import SYSTEM, Scope, Viewer, authorize
 
 THEME = "print"
 TREND_WEEKS = 12
@@ -125,12 +125,15 @@ def _missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def collect(conn: Connection, region_code: str, week: IsoWeek, now: datetime) -> Pack:
-    """Everything the pack shows for ``region_code`` in ``week``, as of ``now``."""
+def collect(
+    conn: Connection, region_code: str, week: IsoWeek, now: datetime, viewer: Viewer = SYSTEM
+) -> Pack:
+    """Everything the pack shows for ``region_code`` in ``week``, as of ``now``,
+    as ``viewer`` may see it (personal data masked)."""
     region = get_region(conn, region_code)
     if region is None:
         raise RegionNotFoundError(f"没有编码为 {region_code} 的区域")
-    scope = Scope(region_code)
+    scope = authorize(conn, viewer, region_code)
     window = week.window(now)
     before = week.previous.window(now)
     trend_window = week.window_of_weeks(TREND_WEEKS, now)

@@ -31,6 +31,7 @@ from cockpit.export.content import Pack, collect
 from cockpit.export.render import Image, Renderer
 from cockpit.export.week import IsoWeek
 from cockpit.store.engine import consistent
+from queries.scope import SYSTEM, Viewer
 
 log = logging.getLogger(__name__)
 
@@ -55,15 +56,22 @@ def _safe(text: str) -> str:
 
 
 def build_pack(
-    engine: Engine, region_code: str, week: IsoWeek, renderer: Renderer, now: datetime | None = None
+    engine: Engine,
+    region_code: str,
+    week: IsoWeek,
+    renderer: Renderer,
+    now: datetime | None = None,
+    viewer: Viewer = SYSTEM,
 ) -> BuiltPack:
-    """One week of one region as a ZIP. Raises content.RegionNotFoundError for an
-    unknown region and render.ExportUnavailableError when Chromium cannot run."""
+    """One week of one region as a ZIP, as ``viewer`` may see it (the
+    scheduler's archive: the system). Raises content.RegionNotFoundError for
+    an unknown region, queries.scope.OutOfScopeError for a region outside the
+    viewer's, and render.ExportUnavailableError when Chromium cannot run."""
     now = now or datetime.now(UTC)
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     with engine.connect() as conn:
-        pack = collect(consistent(conn), region_code, week, now)
+        pack = collect(consistent(conn), region_code, week, now, viewer)
     seconds["collect"] = time.perf_counter() - started
 
     mark = time.perf_counter()

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dash
 
-from cockpit.pages import not_found_404, queue, region, rules, screen, shell, weekly
+from cockpit.pages import admin, not_found_404, queue, region, rules, screen, shell, weekly
+from cockpit.pages.admin import accounts, audit, frame, kiosk, thresholds
+from cockpit.pages.admin.guard import admin_page
 from cockpit.pages.detail import petition, warning
 
 APP_TITLE = "监督驾驶舱"
@@ -75,6 +77,34 @@ def register(app: dash.Dash) -> None:
         layout=warning.layout,
     )
     dash.register_page(
+        "cockpit.pages.admin.accounts",
+        path=frame.ACCOUNTS_URL,
+        name="账号管理",
+        title=_title("账号管理"),
+        layout=admin_page(accounts.layout, frame.ACCOUNTS_URL),
+    )
+    dash.register_page(
+        "cockpit.pages.admin.kiosk",
+        path=frame.KIOSK_URL,
+        name="大屏令牌",
+        title=_title("大屏令牌"),
+        layout=admin_page(kiosk.layout, frame.KIOSK_URL),
+    )
+    dash.register_page(
+        "cockpit.pages.admin.thresholds",
+        path=frame.THRESHOLDS_URL,
+        name="阈值设置",
+        title=_title("阈值设置"),
+        layout=admin_page(thresholds.layout, frame.THRESHOLDS_URL),
+    )
+    dash.register_page(
+        "cockpit.pages.admin.audit",
+        path=frame.AUDIT_URL,
+        name="审计日志",
+        title=_title("审计日志"),
+        layout=admin_page(audit.layout, frame.AUDIT_URL),
+    )
+    dash.register_page(
         "cockpit.pages.not_found_404",
         path="/404",
         name="未找到",
@@ -86,3 +116,4 @@ def register(app: dash.Dash) -> None:
     region.register_callbacks(app)
     queue.register_callbacks(app)
     weekly.register_callbacks(app)
+    admin.register_callbacks(app)

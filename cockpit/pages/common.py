@@ -8,14 +8,17 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+import pandas as pd
 from sqlalchemy import Connection
 
 from cockpit.components.refresh import Freshness, freshness
-from cockpit.context import current
+from cockpit.context import current, viewer
 from cockpit.store.engine import consistent
 from cockpit.timewindow import Window, window_from_args
 from queries.kpis import load_kpis  # noqa: F401 - the pages take it from here
 from queries.refresh import refresh_status
+from queries.regions import Region, get_region, region_path, regions_under
+from queries.scope import OutOfScopeError, Scope, authorize, grant_root
 
 WINDOW_KEYS = ("window", "from", "to")
 DEFAULT_WINDOW = "last30"
@@ -27,6 +30,38 @@ def connect() -> Iterator[Connection]:
     same state (one snapshot, never half of a refresh)."""
     with current().engine.connect() as conn:
         yield consistent(conn)
+
+
+def scope_for(conn: Connection, code: str | None = None) -> Scope:
+    """The request's viewer's scope of region ``code`` (default: the viewer's
+    home region); raises OutOfScopeError outside the viewer's regions."""
+    return authorize(conn, viewer(), code or viewer().home)
+
+
+def viewer_path(conn: Connection, code: str) -> list[Region]:
+    """Regions from the viewer's granted region down to ``code`` (for
+    breadcrumbs and pickers); raises OutOfScopeError outside its regions."""
+    start = grant_root(conn, viewer(), code)
+    path = region_path(conn, code, start) if start else []
+    if not path or not region_path(conn, code, current().root_code):
+        raise OutOfScopeError(code)
+    return path
+
+
+def regions_in_reach(conn: Connection) -> pd.DataFrame:
+    """For pickers: every region below the viewer's home region, then each
+    other region granted to it (itself, distance 0) and those below it.
+    Columns as queries.regions.regions_under."""
+    who = viewer()
+    frames = [regions_under(conn, who.home)]
+    for code in who.regions[1:]:
+        region = get_region(conn, code)
+        if region is None:
+            continue
+        own = {"code": code, "name": region.name, "level": region.level, "parent_name": None}
+        frames.append(pd.DataFrame([{**own, "distance": 0, "is_leaf": not region.has_children}]))
+        frames.append(regions_under(conn, code))
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
 def now() -> datetime:

@@ -1,9 +1,15 @@
 """/rules: the warning rule catalogue (预警规则) with each rule's thresholds
-and how its warnings fared (counts by status, hits, false-alarm share)."""
+and how its warnings fared (counts by status, hits, false-alarm share).
+
+The thresholds shown are those in force: an administrator's value from the
+store (cockpit.rules.thresholds, set on /admin/thresholds) where there is one,
+else the catalogue's default."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 import pandas as pd
 from dash import html
@@ -12,12 +18,12 @@ from cockpit.components.evidence import show_value
 from cockpit.components.format import fmt_int, fmt_share
 from cockpit.components.navbar import page_frame
 from cockpit.components.tables import colour_badge
-from cockpit.context import current
 from cockpit.ids import RulesIds
 from cockpit.lifecycle import WARNING_OWNER_KINDS, WARNING_SEVERITIES
-from cockpit.pages.common import connect, current_freshness
+from cockpit.pages.common import connect, current_freshness, scope_for
 from cockpit.rules.catalogue import SUBJECTS, Rule, load_catalogue
-from queries.scope import Scope
+from cockpit.rules.thresholds import load_overrides
+from queries.regions import get_region
 from queries.warnings import rule_hit_rates, rule_statistics
 
 HEADER = ("规则", "类别", "说明", "阈值：生效值（默认值）", "等级", "责任主体", "处置时限", "版本")
@@ -36,8 +42,10 @@ def _owner(rule: Rule) -> str:
     return f"{kind} · {rule.department}" if rule.department else kind
 
 
-def _thresholds(rule: Rule) -> html.Ul | str:
-    in_force = rule.thresholds()
+def _thresholds(rule: Rule, overrides: Mapping[str, Any] | None = None) -> html.Ul | str:
+    """Each parameter's value in force (``overrides``: the store's, for this
+    rule) and, where it differs, the catalogue's default."""
+    in_force = rule.thresholds(overrides)
     if not rule.params:
         return "—"
     return html.Ul(
@@ -48,7 +56,8 @@ def _thresholds(rule: Rule) -> html.Ul | str:
                     html.Strong(f"{show_value(in_force[p.name])} {p.unit}".strip()),
                     "（默认值）" if in_force[p.name] == p.default else f"（默认 {show_value(p.default)}）",
                     html.Code(p.name, className="ms-1"),
-                ]
+                ],
+                className=None if in_force[p.name] == p.default else "threshold-changed",
             )
             for p in rule.params
         ],
@@ -99,7 +108,7 @@ def _hit_rate(row: dict) -> html.Td:
     )
 
 
-def _row(row: dict) -> html.Tr:
+def _row(row: dict, overrides: Mapping[str, Mapping[str, Any]] | None = None) -> html.Tr:
     rule: Rule | None = row["rule"]
     counts = [
         html.Td(fmt_int(row[key]), className=f"num count-{key}") for key in ("red", "yellow", "green", "hits")
@@ -125,11 +134,11 @@ def _row(row: dict) -> html.Tr:
         html.Td([html.Strong(rule.code), html.Br(), rule.name]),
         html.Td(rule.category),
         html.Td(rule.description),
-        html.Td(_thresholds(rule)),
+        html.Td(_thresholds(rule, (overrides or {}).get(rule.code))),
         html.Td(severity),
         html.Td(_owner(rule)),
         html.Td(fmt_within(rule.dispose_within)),
-        html.Td(html.Code(rule.version())),
+        html.Td(html.Code(rule.version((overrides or {}).get(rule.code)))),
     ]
     return html.Tr([*cells, *counts])
 
@@ -137,18 +146,21 @@ def _row(row: dict) -> html.Tr:
 def layout(**_query) -> html.Div:
     with connect() as conn:
         fresh = current_freshness(conn)
-        scope = Scope(current().root_code)
+        scope = scope_for(conn)  # the viewer's own region: a town officer counts its town
+        region = get_region(conn, scope.region_code)
         stats = rule_statistics(conn, scope)
         try:
             catalogue = load_catalogue()
             problem = None
         except Exception as error:  # a broken catalogue file: say so, still show the store's rules
             catalogue, problem = {}, str(error)
+        overrides = load_overrides(conn, catalogue)
         rates = rule_hit_rates(conn, scope, {code: rule.subject for code, rule in catalogue.items()})
     rows = rule_rows(catalogue, stats, rates)
     categories = {rule.category for rule in catalogue.values()}
     thresholds = sum(len(rule.params) for rule in catalogue.values())
     summary = f"规则目录共 {len(catalogue)} 条规则、{len(categories)} 个类别、{thresholds} 个阈值"
+    summary += f"；统计范围：{region.name}"
     external = sum(1 for row in rows if row["rule"] is None)
     if external:
         summary += f"；另有 {external} 条目录外规则的预警"
@@ -166,7 +178,7 @@ def layout(**_query) -> html.Div:
     table = html.Table(
         [
             html.Thead(html.Tr([html.Th(h) for h in HEADER])),
-            html.Tbody([_row(row) for row in rows]),
+            html.Tbody([_row(row, overrides) for row in rows]),
         ],
         id=RulesIds.TABLE,
         className="table table-sm rules-table",

@@ -11,16 +11,17 @@ from dash import Dash, Input, Output, State, dcc, html
 
 from cockpit.components.export import download_pack, export_status, week_picker, while_building
 from cockpit.components.format import fmt_size, fmt_time
-from cockpit.components.messages import not_found
+from cockpit.components.messages import forbidden, not_found
 from cockpit.components.navbar import page_frame
 from cockpit.components.urls import WEEKLY, archived_pack_href
-from cockpit.context import current
+from cockpit.context import current, viewer
 from cockpit.export.pack import ArchivedPack, list_archive
 from cockpit.export.week import IsoWeek, WeekError
 from cockpit.ids import WeeklyIds
-from cockpit.pages.common import connect, current_freshness, first_value, now
+from cockpit.pages.common import connect, current_freshness, first_value, now, regions_in_reach, viewer_path
 from cockpit.pages.region.parts import card
-from queries.regions import Region, region_path, regions_under
+from queries.regions import Region, get_region
+from queries.scope import OutOfScopeError, granted
 
 CONTENTS = (
     "周报是一个 ZIP 压缩包，汇总所选区域一周（周一至周日）的情况："
@@ -47,7 +48,7 @@ def region_options(root: Region, below: pd.DataFrame, chosen: list[Region]) -> l
     a village. Below the root's children the parent's name tells namesakes apart."""
     options = [{"label": root.name, "value": root.code}]
     for region in below.itertuples(index=False):
-        if not region.is_leaf:
+        if not region.is_leaf or region.distance == 0:
             prefix = f"{region.parent_name} · " if region.distance > 1 and region.parent_name else ""
             options.append({"label": f"{prefix}{region.name}", "value": region.code})
     if chosen and chosen[-1].code not in {o["value"] for o in options}:
@@ -87,14 +88,20 @@ def archive_table(packs: list[ArchivedPack]) -> html.Table | html.Div:
 def layout(region: str | list | None = None, **_query) -> html.Div:
     """The pack form (``?region=<code>`` chooses the region) and the archive."""
     ctx = current()
-    code = first_value(region) or ctx.root_code
+    who = viewer()
+    code = first_value(region) or who.home
     with connect() as conn:
         fresh = current_freshness(conn)
-        path = region_path(conn, code, ctx.root_code)
-        if not path:
-            detail = f"地区代码 {code} 不存在，或不在本驾驶舱的管辖范围内。"
+        if not get_region(conn, code):
+            detail = f"地区代码 {code} 不存在。"
             return page_frame("weekly", fresh, not_found("地区", detail, WEEKLY, "返回周报"))
-        below = regions_under(conn, ctx.root_code)
+        try:
+            path = viewer_path(conn, code)
+            home = viewer_path(conn, who.home)
+        except OutOfScopeError as error:
+            return page_frame("weekly", fresh, forbidden(error.message, WEEKLY, "返回周报"))
+        below = regions_in_reach(conn)
+        sees_root = granted(conn, who, ctx.root_code)
     settings = ctx.settings
     form = html.Div(
         [
@@ -107,7 +114,7 @@ def layout(region: str | list | None = None, **_query) -> html.Div:
                     html.Label("区域", className="selector-label"),
                     dcc.Dropdown(
                         id=WeeklyIds.REGION,
-                        options=region_options(path[0], below, path),
+                        options=region_options(home[-1], below, path),
                         value=code,
                         clearable=False,
                         searchable=True,
@@ -122,9 +129,10 @@ def layout(region: str | list | None = None, **_query) -> html.Div:
     )
     status = [export_status(WeeklyIds.STATUS), dcc.Download(id=WeeklyIds.DOWNLOAD)]
     archive = [
-        html.P(schedule_note(settings.weekly_pack_at, path[0].name), className="table-note"),
+        html.P(schedule_note(settings.weekly_pack_at, home[0].name), className="table-note"),
         html.Div(archive_table(list_archive(Path(settings.export_dir))), className="table-scroll"),
     ]
+    archive_card = [card("已归档的周报", archive, "span-12")] if sees_root else []
     return page_frame(
         "weekly",
         fresh,
@@ -133,7 +141,7 @@ def layout(region: str | list | None = None, **_query) -> html.Div:
         html.Div(
             [
                 card("生成周报", [form, *status], "span-12"),
-                card("已归档的周报", archive, "span-12"),
+                *archive_card,
             ],
             className="card-grid",
         ),

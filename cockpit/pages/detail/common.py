@@ -1,13 +1,25 @@
-"""Pieces both detail pages use."""
+"""Pieces both detail pages use: the record's id from the URL, the viewer's
+scope of the record (unmasked when asked and allowed), the audit entries a
+view writes, and the bar that offers or reports unmasking."""
 
 from __future__ import annotations
 
-from dash import html
+from collections.abc import Mapping
+
+from dash import dcc, html
 from sqlalchemy import Connection
 
+from cockpit.auth.audit import record_by
 from cockpit.components.breadcrumb import breadcrumb
-from cockpit.context import current
-from queries.regions import region_path
+from cockpit.components.urls import with_query
+from cockpit.context import current, viewer
+from cockpit.pages.common import first_value, viewer_path
+from queries.scope import AccessDeniedError, Scope, Viewer, authorize
+
+UNMASK_KEY = "unmask"
+UNMASKED_NOTE = "已显示完整个人信息（本次查看已记录）"
+UNMASK_REFUSED = "您的角色不能查看未脱敏的个人信息，以下仍为脱敏显示（本次请求已记录）。"
+OUT_OF_SCOPE = "不在管辖范围内"
 
 
 def record_id(raw: str | None) -> int | None:
@@ -18,11 +30,73 @@ def record_id(raw: str | None) -> int | None:
     return value if 0 < value < 2**63 else None
 
 
+def unmask_asked(query: Mapping) -> bool:
+    """Whether the URL asks for the unmasked view (?unmask=1)."""
+    return first_value(query.get(UNMASK_KEY)) == "1"
+
+
+def record_scope(conn: Connection, who: Viewer, village_code: str | None, asked: bool) -> Scope | None:
+    """The viewer's scope of the record's village, unmasked when ``asked``
+    and the viewer may unmask; None when there is no such record, it lies
+    outside the viewer's regions or the viewer sees aggregates only (the
+    page then says "not found" for all three alike)."""
+    if village_code is None or not who.records:
+        return None
+    try:
+        return authorize(conn, who, village_code, unmasked=asked and who.may_unmask)
+    except AccessDeniedError:
+        return None
+
+
+def log_view(who: Viewer, action: str, target: str, scope: Scope | None, asked: bool, revealed: str) -> None:
+    """The audit entries of one view of a record (``target``: "petition:<id>"),
+    in their own short transaction: ``action`` (view_petition / view_warning)
+    when it was shown, with ``unmask`` (detail: ``revealed``) when unmasked or
+    ``denied`` when unmasking was asked and refused; only ``denied`` when the
+    record exists but lies outside the viewer's regions (scope None)."""
+    if scope is None:
+        entries = [("denied", OUT_OF_SCOPE)]
+    else:
+        entries = [(action, "")]
+        if scope.unmasked:
+            entries.append(("unmask", revealed))
+        elif asked:
+            entries.append(("denied", "无权查看未脱敏的个人信息"))
+    with current().engine.begin() as conn:
+        for entry, detail in entries:
+            record_by(conn, who, entry, target, detail)
+
+
+def privacy_bar(href: str, who: Viewer, scope: Scope, asked: bool) -> html.Div | None:
+    """Under the title: the note that personal data is shown in full (and a
+    way back), the refusal of an unmasking the viewer may not do, or the
+    button that unmasks (``href``: the record's masked URL)."""
+    back = dcc.Link("恢复脱敏显示", href=href, className="btn btn-sm btn-outline-secondary ms-3")
+    if scope.unmasked:
+        return html.Div([html.Span(UNMASKED_NOTE), back], className="alert alert-warning py-2 privacy-note")
+    if asked:
+        return html.Div(UNMASK_REFUSED, className="alert alert-danger py-2 privacy-note")
+    if who.may_unmask:
+        return html.Div(
+            dcc.Link(
+                "显示完整信息",
+                href=with_query(href, {UNMASK_KEY: "1"}),
+                className="btn btn-sm btn-outline-secondary",
+                title="显示未脱敏的姓名、电话和身份证号（将记入审计日志）",
+            ),
+            className="privacy-actions mb-3",
+        )
+    return None
+
+
 def village_crumbs(conn: Connection, village_code: str) -> html.Nav | None:
-    """Breadcrumb to the record's village; None if it is outside the root."""
-    root = current().root_code
-    path = region_path(conn, village_code, root)
-    return breadcrumb(path, root, {}) if path else None
+    """Breadcrumb from the viewer's region to the record's village; None if
+    the village is outside the viewer's regions."""
+    try:
+        path = viewer_path(conn, village_code)
+    except AccessDeniedError:
+        return None
+    return breadcrumb(path, viewer().home, {})
 
 
 def field_list(fields: list[tuple[str, object]]) -> html.Dl:

@@ -8,6 +8,8 @@ from cockpit.components.format import fmt_duration, fmt_time
 from cockpit.components.lists import timeline
 from cockpit.components.messages import not_found
 from cockpit.components.navbar import page_frame
+from cockpit.components.urls import petition_href
+from cockpit.context import viewer
 from cockpit.lifecycle import (
     CHANNELS,
     COMPLEXITY,
@@ -17,8 +19,18 @@ from cockpit.lifecycle import (
     SATISFACTION,
 )
 from cockpit.pages.common import connect, current_freshness, now
-from cockpit.pages.detail.common import field_list, record_id, village_crumbs
-from queries.petitions import get_petition, petition_trail
+from cockpit.pages.detail.common import (
+    field_list,
+    log_view,
+    privacy_bar,
+    record_id,
+    record_scope,
+    unmask_asked,
+    village_crumbs,
+)
+from queries.personal import REPORTER_HIDDEN
+from queries.petitions import get_petition, petition_trail, petition_village
+from queries.scope import Viewer
 
 STEP_TONES = {
     "received": "neutral",
@@ -33,19 +45,29 @@ def title(petition_id: str | None = None, **_kwargs) -> str:
     return f"诉求 {petition_id} - 监督驾驶舱"
 
 
-def layout(petition_id: str | None = None, **_query) -> html.Div:
+def layout(petition_id: str | None = None, **query) -> html.Div:
+    """The petition as the viewer may see it: out of its scope it is "not
+    found" like a missing one; personal data masked unless ?unmask=1 and the
+    viewer may unmask. Every view is logged (docs/security.md)."""
+    who = viewer()
     pid = record_id(petition_id)
+    asked = unmask_asked(query)
     with connect() as conn:
         fresh = current_freshness(conn)
-        row = get_petition(conn, pid) if pid is not None else None
+        village = petition_village(conn, pid) if pid is not None else None
+        scope = record_scope(conn, who, village, asked)
+        row = get_petition(conn, scope, pid) if scope is not None else None
         crumbs = village_crumbs(conn, row["village_code"]) if row else None
-        trail = petition_trail(conn, pid) if crumbs is not None else None
+        trail = petition_trail(conn, scope, pid) if crumbs is not None else None
     if row is None or crumbs is None:
+        if village is not None:
+            log_view(who, "view_petition", f"petition:{pid}", None, asked, "")
         return page_frame(
             "analysis",
             fresh,
-            not_found("诉求", f"没有编号为 {petition_id} 的诉求，或它不在本驾驶舱的管辖范围内。"),
+            not_found("诉求", f"没有编号为 {petition_id} 的诉求，或它不在您的管辖范围内。"),
         )
+    log_view(who, "view_petition", f"petition:{pid}", scope, asked, _revealed(row, who))
     status = PETITION.status(row["status"])
     closed_at = row["closed_at"]
     complexity = row["complexity"]
@@ -58,6 +80,7 @@ def layout(petition_id: str | None = None, **_query) -> html.Div:
         ("反映渠道", CHANNELS.get(row["channel"], row["channel"])),
         ("复杂程度", f"{COMPLEXITY.get(complexity, complexity)}（时限 {limit_days} 天）"),
         ("实名反映", "是" if row["real_name"] else "否"),
+        *_reporter_fields(row, who),
         (
             "状态",
             html.Span(
@@ -90,6 +113,7 @@ def layout(petition_id: str | None = None, **_query) -> html.Div:
         fresh,
         html.Div(crumbs, className="detail-crumbs"),
         html.H1(f"诉求 {row['external_id']}", className="page-title"),
+        privacy_bar(petition_href(pid), who, scope, asked),
         html.Div(
             [
                 html.Section(
@@ -108,3 +132,21 @@ def layout(petition_id: str | None = None, **_query) -> html.Div:
             className="card-grid",
         ),
     )
+
+
+def _reporter_fields(row: dict, who: Viewer) -> list[tuple[str, object]]:
+    """反映人 and 联系电话 of a real-name petition, for viewers who may see
+    them (already masked or not by the query); a note for the others."""
+    if not row["real_name"]:
+        return []
+    if not who.may_see_reporter:
+        return [("反映人", html.Span(REPORTER_HIDDEN, className="text-muted"))]
+    return [("反映人", row["reporter_name"]), ("联系电话", row["reporter_phone"])]
+
+
+def _revealed(row: dict, who: Viewer) -> str:
+    """What an unmasked view of the petition shows (the audit entry's detail)."""
+    shown = ["诉求内容及办理记录中的电话、身份证号"]
+    if row["real_name"] and who.may_see_reporter:
+        shown.insert(0, "反映人姓名、联系电话")
+    return f"{row['external_id']}：" + "；".join(shown)

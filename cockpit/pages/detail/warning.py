@@ -10,11 +10,27 @@ from cockpit.components.lists import timeline
 from cockpit.components.messages import not_found
 from cockpit.components.navbar import page_frame
 from cockpit.components.tables import colour_badge
+from cockpit.components.urls import warning_href
+from cockpit.context import viewer
 from cockpit.lifecycle import COLOUR_LABELS, DISPOSITIONS, WARNING, WARNING_OWNER_KINDS, WARNING_SEVERITIES
 from cockpit.pages.common import connect, current_freshness, now
-from cockpit.pages.detail.common import field_list, record_id, village_crumbs
+from cockpit.pages.detail.common import (
+    field_list,
+    log_view,
+    privacy_bar,
+    record_id,
+    record_scope,
+    unmask_asked,
+    village_crumbs,
+)
 from cockpit.rules.catalogue import load_catalogue
-from queries.warnings import get_linked_records, get_warning, get_warning_evidence, warning_trail
+from queries.warnings import (
+    get_linked_records,
+    get_warning,
+    get_warning_evidence,
+    warning_trail,
+    warning_village,
+)
 
 STEP_TONES = {"raised": "bad", "accepted": "warn", "disposed": "good", "reopened": "bad"}
 
@@ -23,21 +39,33 @@ def title(warning_id: str | None = None, **_kwargs) -> str:
     return f"预警 {warning_id} - 监督驾驶舱"
 
 
-def layout(warning_id: str | None = None, **_query) -> html.Div:
+def layout(warning_id: str | None = None, **query) -> html.Div:
+    """The warning as the viewer may see it: out of its scope it is "not
+    found" like a missing one; names, identity and phone numbers in its
+    title, evidence and linked records masked unless ?unmask=1 and the
+    viewer may unmask. Every view is logged (docs/security.md)."""
+    who = viewer()
     wid = record_id(warning_id)
+    asked = unmask_asked(query)
     with connect() as conn:
         fresh = current_freshness(conn)
-        row = get_warning(conn, wid) if wid is not None else None
+        village = warning_village(conn, wid) if wid is not None else None
+        scope = record_scope(conn, who, village, asked)
+        row = get_warning(conn, scope, wid) if scope is not None else None
         crumbs = village_crumbs(conn, row["village_code"]) if row else None
-        trail = warning_trail(conn, wid) if crumbs is not None else None
+        trail = warning_trail(conn, scope, wid) if crumbs is not None else None
         evidence = get_warning_evidence(row) if crumbs is not None else None
-        linked = get_linked_records(conn, evidence["records"]) if evidence else []
+        linked = get_linked_records(conn, scope, evidence["records"]) if evidence else []
     if row is None or crumbs is None:
+        if village is not None:
+            log_view(who, "view_warning", f"warning:{wid}", None, asked, "")
         return page_frame(
             "warnings",
             fresh,
-            not_found("预警", f"没有编号为 {warning_id} 的预警，或它不在本驾驶舱的管辖范围内。"),
+            not_found("预警", f"没有编号为 {warning_id} 的预警，或它不在您的管辖范围内。"),
         )
+    revealed = f"{row['external_id']}：预警标题、依据数值、关联业务记录中的姓名、身份证号、电话"
+    log_view(who, "view_warning", f"warning:{wid}", scope, asked, revealed)
     status = WARNING.status(row["status"])
     open_now = status.is_open
     overdue = open_now and row["due_at"] < now()
@@ -78,6 +106,7 @@ def layout(warning_id: str | None = None, **_query) -> html.Div:
         fresh,
         html.Div(crumbs, className="detail-crumbs"),
         html.H1(row["title"], className="page-title"),
+        privacy_bar(warning_href(wid), who, scope, asked),
         html.Div(
             [
                 html.Section(

@@ -7,12 +7,10 @@ from dash import Dash, Input, Output, dcc, html
 
 from cockpit.components.format import fmt_amount, fmt_duration, fmt_time
 from cockpit.components.urls import warning_href, warnings_href
-from cockpit.context import current
 from cockpit.ids import PageIds, QueueIds, ShellIds
 from cockpit.lifecycle import WARNING
-from cockpit.pages.common import connect, now
+from cockpit.pages.common import connect, now, scope_for
 from cockpit.pages.queue.filters import QueueFilters
-from queries.scope import Scope
 from queries.warnings import warning_queue, warning_queue_counts
 
 # Oldest first, a screenful or two per queue: the browser renders every card,
@@ -70,9 +68,9 @@ def render_queues(_version: str | None, params: dict) -> tuple:
     """The red, yellow and green queues under the filters, and each queue's
     full length for its header."""
     filters = QueueFilters(**params)
-    scope = Scope(filters.region or current().root_code)
     at = now()
     with connect() as conn:
+        scope = scope_for(conn, filters.region)
         frames = [
             warning_queue(
                 conn,

@@ -5,16 +5,16 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from cockpit.components.messages import message_card
+from cockpit.components.messages import forbidden, message_card
 from cockpit.components.navbar import page_frame
 from cockpit.components.urls import warnings_href
 from cockpit.context import current
 from cockpit.ids import QueueIds
 from cockpit.lifecycle import COLOUR_LABELS, WARNING, WARNING_OWNER_KINDS
-from cockpit.pages.common import connect, current_freshness
+from cockpit.pages.common import connect, current_freshness, regions_in_reach, scope_for
 from cockpit.pages.queue.filters import QueueFilters
-from queries.regions import region_path, regions_under
-from queries.scope import Scope
+from queries.regions import get_region, region_path
+from queries.scope import OutOfScopeError
 from queries.warnings import warning_filter_options
 
 COLUMNS = (
@@ -39,11 +39,10 @@ def _region_option(region) -> dict:
 
 
 def layout(**query) -> html.Div:
-    ctx = current()
     filters = QueueFilters.from_query(query)
     with connect() as conn:
         fresh = current_freshness(conn)
-        if filters.region and not region_path(conn, filters.region, ctx.root_code):
+        if filters.region and not region_path(conn, filters.region, current().root_code):
             return page_frame(
                 "warnings",
                 fresh,
@@ -54,8 +53,14 @@ def layout(**query) -> html.Div:
                     "查看全部预警",
                 ),
             )
-        below = regions_under(conn, ctx.root_code)
-        options = warning_filter_options(conn, Scope(ctx.root_code))
+        try:
+            scope_for(conn, filters.region)
+        except OutOfScopeError as error:
+            return page_frame("warnings", fresh, forbidden(error.message, warnings_href(), "查看全部预警"))
+        below = regions_in_reach(conn)
+        home = scope_for(conn)
+        options = warning_filter_options(conn, home)
+        home_name = get_region(conn, home.region_code).name
     region_options = [_region_option(r) for r in below.itertuples(index=False)]
     filter_bar = html.Div(
         [
@@ -63,7 +68,7 @@ def layout(**query) -> html.Div:
                 id=QueueIds.REGION,
                 options=region_options,
                 value=filters.region,
-                placeholder="全部地区（可输入村名搜索）",
+                placeholder=f"{home_name}全部地区（可输入村名搜索）",
                 searchable=True,
                 clearable=True,
                 className="filter-region",

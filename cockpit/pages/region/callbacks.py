@@ -14,9 +14,9 @@ from cockpit.components.lists import red_warning_list
 from cockpit.components.ranking_table import ranking_table
 from cockpit.components.tables import petitions_table, warnings_table
 from cockpit.components.urls import region_href
-from cockpit.context import current
+from cockpit.context import current, viewer
 from cockpit.ids import ExportIds, PageIds, RegionIds, ShellIds, VillageIds, WindowIds
-from cockpit.pages.common import WINDOW_KEYS, connect, load_kpis, trend_freq, window_of
+from cockpit.pages.common import WINDOW_KEYS, connect, load_kpis, scope_for, trend_freq, window_of
 from cockpit.pages.region.category import (
     CATEGORY_MAP_METRIC,
     category_table,
@@ -28,7 +28,6 @@ from cockpit.pages.region.layout import MAP_HEIGHT, MAP_WIDTH
 from cockpit.timewindow import PRESET_LABELS, WindowError, custom_window
 from queries import petitions, warnings
 from queries.regions import child_regions
-from queries.scope import Scope
 
 THEME = "light"
 MAP_METRIC = "share_5d"
@@ -38,11 +37,12 @@ def render_region(_version: str | None, params: dict) -> tuple:
     """Every panel of the analytics page; re-runs only when the data changed.
     With a warning category in ``params``, the map and the ranking follow it."""
     window = window_of(params["window"])
-    scope = Scope(params["code"])
     category = params.get("category")
     root_code = current().root_code
-    freq = trend_freq(window, "root" if scope.region_code == root_code else "region")
+    home = viewer().home
     with connect() as conn:
+        scope = scope_for(conn, params["code"])
+        freq = trend_freq(window, "root" if scope.region_code == root_code else "region")
         children = child_regions(conn, scope.region_code)
         child_metrics = petitions.child_region_metrics(conn, scope, window)
         if category:
@@ -70,24 +70,23 @@ def render_region(_version: str | None, params: dict) -> tuple:
         figures.top_categories_bar(categories, THEME),
         figures.share_trend(trend, THEME, freq=freq),
         figures.handling_distribution_bar(handling, THEME),
-        ranking_table(child_metrics, root_code, link_args(args, category), category),
-        red_warning_list(red),
-        category_table(categories_of_warnings, scope.region_code, root_code, args, category),
+        ranking_table(child_metrics, home, link_args(args, category), category),
+        red_warning_list(red, links=viewer().records),
+        category_table(categories_of_warnings, scope.region_code, home, args, category),
     )
 
 
 def render_village(_version: str | None, params: dict) -> tuple:
     """KPIs, trends and tables of one village."""
     window = window_of(params["window"])
-    code = params["code"]
-    scope = Scope(code)
     freq = trend_freq(window, "village")
     with connect() as conn:
+        scope = scope_for(conn, params["code"])
         kpis = load_kpis(conn, scope, window)
         trend = petitions.share_closed_within_5_days_trend(conn, scope, window, freq=freq)
         raised = warnings.warnings_raised_trend(conn, scope, window, freq=freq)
-        rows = petitions.village_petitions(conn, code, window)
-        alerts = warnings.village_warnings(conn, code, window)
+        rows = petitions.village_petitions(conn, scope, window)
+        alerts = warnings.village_warnings(conn, scope, window)
     return (
         kpi_row(kpis),
         figures.share_trend(trend, THEME, freq=freq),
@@ -100,9 +99,7 @@ def render_village(_version: str | None, params: dict) -> tuple:
 def _drill(code: str | None, params: dict | None):
     if not code or not params or code == params.get("code"):
         return no_update
-    return region_href(
-        code, current().root_code, link_args(params.get("window") or {}, params.get("category"))
-    )
+    return region_href(code, viewer().home, link_args(params.get("window") or {}, params.get("category")))
 
 
 def drill_from_map(click: dict | None, params: dict | None):

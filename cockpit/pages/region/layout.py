@@ -8,33 +8,41 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from cockpit.auth.audit import log_request
 from cockpit.components.breadcrumb import breadcrumb
 from cockpit.components.export import export_status
-from cockpit.components.messages import message_card, not_found
+from cockpit.components.messages import forbidden, message_card, not_found
 from cockpit.components.navbar import page_frame
 from cockpit.components.urls import region_href
 from cockpit.components.window_selector import window_selector
-from cockpit.context import current
+from cockpit.context import viewer
 from cockpit.ids import RegionIds
-from cockpit.pages.common import connect, current_freshness, window_args, window_of
+from cockpit.pages.common import (
+    connect,
+    current_freshness,
+    scope_for,
+    viewer_path,
+    window_args,
+    window_of,
+)
 from cockpit.pages.region import village
 from cockpit.pages.region.category import category_arg, category_choices, category_selector, link_args
 from cockpit.pages.region.parts import card, graph, region_header, with_export
 from cockpit.timewindow import WindowError
-from queries.regions import LEVEL_LABELS, child_regions, region_path
-from queries.scope import Scope
+from queries.regions import LEVEL_LABELS, child_regions, get_region
+from queries.scope import OutOfScopeError
 
 MAP_WIDTH, MAP_HEIGHT = 720, 440
 
 
 def home_layout(**query) -> html.Div:
-    """ "/": the root region."""
+    """ "/": the viewer's home region (the root for a city leader)."""
     return layout(code=None, **query)
 
 
 def layout(code: str | None = None, **query) -> html.Div:
-    ctx = current()
-    code = code or ctx.root_code
+    home = viewer().home
+    code = code or home
     with connect() as conn:
         fresh = current_freshness(conn)
         args = window_args(query)
@@ -44,24 +52,25 @@ def layout(code: str | None = None, **query) -> html.Div:
             return page_frame(
                 "analysis",
                 fresh,
-                message_card(
-                    "时间范围有误", str(error), region_href(code, ctx.root_code), "使用默认时间范围"
-                ),
+                message_card("时间范围有误", str(error), region_href(code, home), "使用默认时间范围"),
             )
-        path = region_path(conn, code, ctx.root_code)
-        if not path:
-            return page_frame(
-                "analysis", fresh, not_found("地区", f"地区代码 {code} 不存在，或不在本驾驶舱的管辖范围内。")
-            )
+        if not get_region(conn, code):
+            return page_frame("analysis", fresh, not_found("地区", f"地区代码 {code} 不存在。"))
+        try:
+            scope = scope_for(conn, code)
+            path = viewer_path(conn, code)
+        except OutOfScopeError as error:
+            return page_frame("analysis", fresh, forbidden(error.message))
         region = path[-1]
         args = window.query_args()
         category = category_arg(query)
         if not region.has_children:
-            crumbs = breadcrumb(path, ctx.root_code, args)
+            crumbs = breadcrumb(path, home, args)
+            log_request("view_village", region.code)
             return page_frame("analysis", fresh, *village.layout(region, crumbs, window))
-        crumbs = breadcrumb(path, ctx.root_code, link_args(args, category))
+        crumbs = breadcrumb(path, home, link_args(args, category))
         children = child_regions(conn, region.code)
-        choices = category_choices(conn, Scope(region.code), category)
+        choices = category_choices(conn, scope, category)
     child_level = LEVEL_LABELS.get(children["level"].iloc[0], "下级地区") if len(children) else "下级地区"
     params = {"code": region.code, "window": args} | ({"category": category} if category else {})
     coloured_by = f"「{category}」未处置预警" if category else "5日办结率"

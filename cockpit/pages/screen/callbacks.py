@@ -7,17 +7,16 @@ from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 from cockpit import figures
 from cockpit.components.kpi import kpi_row
 from cockpit.components.lists import ranking_list, red_warning_list
-from cockpit.context import current
+from cockpit.context import current, viewer
 from cockpit.figures.region_map import MAP_METRICS
 from cockpit.ids import ScreenIds, ShellIds
-from cockpit.pages.common import connect, load_kpis, trend_freq
+from cockpit.pages.common import connect, load_kpis, scope_for, trend_freq
 from cockpit.pages.region.category import CATEGORY_MAP_METRIC, with_category_counts
 from cockpit.pages.screen.layout import MAP_HEIGHT, MAP_WIDTH
 from cockpit.settings import map_metric_category
 from cockpit.timewindow import preset_window
 from queries import petitions, warnings
 from queries.regions import LEVEL_LABELS, child_regions, get_region
-from queries.scope import Scope
 
 THEME = "dark"
 RED_LIST_LENGTH = 12
@@ -37,12 +36,12 @@ def render_screen(_version: str | None, focus: str | None) -> tuple:
     Runs on first load, when the shell publishes a new data version, and when
     the rotation moves the focus; never on a poll that found nothing new.
     """
-    ctx = current()
-    settings = ctx.settings
+    settings = current().settings
+    home = viewer().home
     window = preset_window(settings.screen_window)
     with connect() as conn:
-        region = get_region(conn, focus or ctx.root_code) or get_region(conn, ctx.root_code)
-        scope = Scope(region.code)
+        scope = scope_for(conn, focus or home)
+        region = get_region(conn, scope.region_code)
         children = child_regions(conn, region.code)
         child_metrics = petitions.child_region_metrics(conn, scope, window)
         category = map_metric_category(settings.screen_map_metric)
@@ -53,7 +52,7 @@ def render_screen(_version: str | None, focus: str | None) -> tuple:
             map_metrics = child_metrics
         kpis = load_kpis(conn, scope, window)
         categories = petitions.top_categories(conn, scope, window, limit=10)
-        freq = trend_freq(window, "root" if region.code == ctx.root_code else "region")
+        freq = trend_freq(window, "root" if region.code == current().root_code else "region")
         trend = petitions.share_closed_within_5_days_trend(conn, scope, window, freq=freq)
         handling = petitions.handling_time_distribution(conn, scope, window)
         red = warnings.newest_red_warnings(conn, scope, limit=RED_LIST_LENGTH)
@@ -64,7 +63,7 @@ def render_screen(_version: str | None, focus: str | None) -> tuple:
         metric = settings.screen_map_metric
         metric_label = MAP_METRICS[metric].label
     return (
-        region.name if region.code != ctx.root_code else f"{region.name} · 全域",
+        region.name if region.code != home else f"{region.name} · 全域",
         kpi_row(kpis),
         figures.region_map(
             children, map_metrics, metric, THEME, width=MAP_WIDTH, height=MAP_HEIGHT, category=category

@@ -7,11 +7,12 @@ from dash import dcc, html
 from cockpit.components.messages import not_found
 from cockpit.components.refresh import refresh_indicator
 from cockpit.components.urls import SCREEN
-from cockpit.context import current
+from cockpit.context import current, viewer
 from cockpit.ids import ScreenIds
-from cockpit.pages.common import connect, current_freshness, first_value
+from cockpit.pages.common import connect, current_freshness, first_value, viewer_path
 from cockpit.timewindow import PRESET_LABELS
-from queries.regions import child_regions, get_region, region_path
+from queries.regions import child_regions, get_region
+from queries.scope import OutOfScopeError
 
 # The map panel's size on the 1920x1080 canvas; the map view is fitted to it.
 MAP_WIDTH, MAP_HEIGHT = 760, 468
@@ -37,24 +38,27 @@ def graph(graph_id: str) -> dcc.Graph:
 def layout(region: str | list | None = None, **_query) -> html.Div:
     """The screen for the root region, rotating through its children when
     COCKPIT_SCREEN_ROTATE_SECONDS > 0; ``?region=<code>`` pins it to one region."""
-    ctx = current()
-    settings = ctx.settings
+    settings = current().settings
+    home = viewer().home
     pinned_code = first_value(region)
     with connect() as conn:
-        root = get_region(conn, ctx.root_code)
-        pinned = region_path(conn, pinned_code, ctx.root_code) if pinned_code else []
+        root = get_region(conn, home)
+        try:
+            pinned = viewer_path(conn, pinned_code) if pinned_code else []
+        except OutOfScopeError:
+            pinned = []
         rotate = settings.screen_rotate_seconds > 0 and not pinned_code
-        towns = child_regions(conn, ctx.root_code) if rotate else None
+        towns = child_regions(conn, home) if rotate else None
         fresh = current_freshness(conn)
     if pinned_code and not pinned:
         return html.Div(
             [
                 refresh_indicator(fresh),
-                not_found("地区", f"地区代码 {pinned_code} 不在本驾驶舱的管辖范围内。", SCREEN, "返回大屏"),
+                not_found("地区", f"地区代码 {pinned_code} 不在您的管辖范围内。", SCREEN, "返回大屏"),
             ],
             className="screen-viewport screen-message",
         )
-    focus = pinned[-1].code if pinned else ctx.root_code
+    focus = pinned[-1].code if pinned else home
     rotation = [focus] + ([] if towns is None else list(towns["code"]))
     root_name = root.name if root else ""
     header = html.Header(
