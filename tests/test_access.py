@@ -66,14 +66,15 @@ def app(tmp_path_factory):
     engine.dispose()
 
 
-def text(component) -> str:
+def dumped(component) -> str:
+    """The whole layout as JSON: every prop, not only the text it shows."""
     return json.dumps(component.to_plotly_json() if hasattr(component, "to_plotly_json") else component,
                       default=lambda c: c.to_plotly_json() if hasattr(c, "to_plotly_json") else str(c),
                       ensure_ascii=False)  # fmt: skip
 
 
 def refused_page(component) -> bool:
-    return "无权访问" in text(component)
+    return "无权访问" in dumped(component)
 
 
 def allowed(role: str, code: str) -> bool:
@@ -119,7 +120,7 @@ def test_the_warning_queue_is_refused_outside_the_viewers_regions(app, case):
 def test_the_wall_screen_is_refused_outside_the_viewers_regions(app, case):
     role, _level, code = case
     with as_viewer(app, VIEWERS[role]):
-        page = text(screen.layout(region=code))
+        page = dumped(screen.layout(region=code))
         assert ("不在您的管辖范围内" in page) is not allowed(role, code)
         if allowed(role, code):
             assert render_screen("v1", code)
@@ -155,14 +156,14 @@ def test_a_petition_or_warning_outside_the_viewers_regions_is_not_shown(app, rol
     for page, table in ((petition, petitions), (warning, warnings)):
         for record_id, village in _records(app, table):
             with as_viewer(app, viewer):
-                shown = text(page.layout(str(record_id)))
+                shown = dumped(page.layout(str(record_id)))
             visible = allowed(role, village) and role != "kiosk"
             assert ("未找到" not in shown) is visible, (role, table.name, record_id, village)
 
 
 def test_the_home_page_is_the_viewers_own_region(app):
     with as_viewer(app, ALL["town"]):
-        page = text(region.home_layout(**MONTH))
+        page = dumped(region.home_layout(**MONTH))
     assert "甲镇" in page and "无权访问" not in page
     # Its breadcrumb starts at the town: no link up to the city or the county.
     assert f"/region/{city.EAST}" not in page and '"href": "/?' not in page.replace("甲镇", "")
@@ -170,7 +171,7 @@ def test_the_home_page_is_the_viewers_own_region(app):
 
 def test_the_kiosk_screen_shows_no_warning_titles_or_amounts(app):
     with as_viewer(app, KIOSK):
-        panels = text(render_screen("v1", city.CITY))
+        panels = dumped(render_screen("v1", city.CITY))
     assert "预警6" not in panels and "6,000" not in panels
     assert "公章使用预警" in panels  # the red list names the category instead
 
@@ -179,10 +180,10 @@ def test_the_rules_page_counts_the_viewers_own_region_only(app):
     # 甲镇's villages 一村, 二村 have warnings 1, 2, 3 and 7 (rules R-01, R-02,
     # R-03, R-07); 三村 and 四村 (R-04, R-05, R-06) are not the town's.
     with as_viewer(app, ALL["town"]):
-        page = text(rules.layout())
+        page = dumped(rules.layout())
     assert "统计范围：甲镇" in page
     assert all(f"R-0{n}" in page for n in (1, 2, 3, 7))
     assert not any(f"R-0{n}" in page for n in (4, 5, 6))
     with as_viewer(app, ALL["leader"]):
-        page = text(rules.layout())
+        page = dumped(rules.layout())
     assert "统计范围：示例市" in page and all(f"R-0{n}" in page for n in range(1, 8))

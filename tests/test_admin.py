@@ -53,6 +53,7 @@ from queries.audit import audit_entries
 from queries.scope import AccessDeniedError, Viewer
 from tests import fixture_city as city
 from tests import fixture_records
+from tests.layout import text, walk
 
 ADMIN = Viewer(name="admin", role="admin", regions=(city.CITY,), display_name="管理员")
 OTHERS = {
@@ -69,29 +70,6 @@ PAGES = {
     "thresholds": thresholds.layout,
     "audit": audit.layout,
 }
-
-
-def walk(component) -> Iterator[dict]:
-    stack = [component]
-    while stack:
-        node = stack.pop()
-        if hasattr(node, "to_plotly_json"):
-            node = node.to_plotly_json()
-        if isinstance(node, dict) and "props" in node:
-            yield node
-            stack.extend(reversed(list(node["props"].values())))
-        elif isinstance(node, list | tuple):
-            stack.extend(reversed(node))
-
-
-def text(component) -> str:
-    parts = []
-    for node in walk(component):
-        children = node["props"].get("children")
-        for child in children if isinstance(children, list | tuple) else [children]:
-            if isinstance(child, str | int):
-                parts.append(str(child))
-    return " ".join(parts)
 
 
 @pytest.fixture

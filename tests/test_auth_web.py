@@ -30,6 +30,7 @@ from cockpit.auth.users import (
     set_active,
     set_password,
 )
+from cockpit.auth.web import SESSION_COOKIE
 from cockpit.components.navbar import navbar
 from cockpit.components.refresh import Freshness
 from cockpit.ids import RegionIds, ScreenIds, ShellIds
@@ -247,6 +248,22 @@ def test_logout_asks_first_then_ends_the_session(client, store):
     assert client.get("/", headers=HTML).status_code == 302
     assert actions(store) == ["login", "logout"]
     assert client.get("/logout").headers["Location"] == "/login"
+
+
+def test_logging_out_ends_the_sessions_of_the_account_everywhere(app, store):
+    here, there = app.server.test_client(), app.server.test_client()
+    log_in(here)
+    log_in(there)
+    copied = here.get_cookie(SESSION_COOKIE).value  # a cookie someone copied before the logout
+    token = re.search(r'name="csrf_token" value="([^"]+)"', here.get("/logout").text).group(1)
+    assert here.post("/logout", data={"csrf_token": token}).status_code == 303
+    assert there.get("/", headers=HTML).status_code == 302
+    thief = app.server.test_client()
+    thief.set_cookie(SESSION_COOKIE, copied)
+    assert thief.get("/", headers=HTML).status_code == 302
+    assert thief.post("/_dash-update-component", json=SHELL_POLL).status_code == 401
+    # A new login works at once.
+    assert log_in(there).status_code == 303 and there.get("/", headers=HTML).status_code == 200
 
 
 # --- throttling -------------------------------------------------------------------

@@ -27,7 +27,7 @@ from cockpit.pages import region, weekly
 from cockpit.settings import Settings
 from cockpit.store.access import audit_log
 from tests import fixture_city as city
-from tests.test_pages import hrefs, ids, text, walk
+from tests.layout import hrefs, ids, text, walk
 from tests.viewers import LEADER, add_account, as_viewer, login
 
 WEEK = "2026-W46"  # 9 to 15 November 2026, the fixture's busy week

@@ -36,6 +36,7 @@ from queries.scope import AggregatesOnlyError, Scope, Viewer, authorize
 from tests import fixture_city, fixture_records
 from tests.conftest import ALL_DATABASES, _fresh_store
 from tests.fixture_city import CITY, NOW, V1, V2, V3, window
+from tests.layout import hrefs, text
 from tests.viewers import ADMIN, INSPECTOR, KIOSK, LEADER, TOWN, as_viewer
 
 P7_SUMMARY_MASKED = "欧阳某反映低保评定不公，请回电 139****5678，身份证号 330***********1234。"
@@ -366,34 +367,6 @@ def audit_entries(engine: Engine) -> list[tuple]:
 def details(engine: Engine, action: str) -> list[str]:
     with engine.connect() as conn:
         return list(conn.execute(select(audit_log.c.detail).where(audit_log.c.action == action)).scalars())
-
-
-def walk(component) -> Iterator[dict]:
-    """Every component (as its JSON) in a layout tree."""
-    stack = [component]
-    while stack:
-        node = stack.pop()
-        if hasattr(node, "to_plotly_json"):
-            node = node.to_plotly_json()
-        if isinstance(node, dict) and "props" in node:
-            yield node
-            stack.extend(reversed(list(node["props"].values())))
-        elif isinstance(node, list | tuple):
-            stack.extend(reversed(node))
-
-
-def text(component) -> str:
-    parts: list[str] = []
-    for node in walk(component):
-        children = node["props"].get("children")
-        for child in children if isinstance(children, list) else [children]:
-            if isinstance(child, str | int):
-                parts.append(str(child))
-    return " ".join(parts)
-
-
-def hrefs(component) -> list[str]:
-    return [node["props"]["href"] for node in walk(component) if "href" in node["props"]]
 
 
 def test_the_petition_page_masks_by_default_and_logs_the_view(app, store):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import dash
@@ -39,41 +38,10 @@ from queries.scope import Scope
 from queries.warnings import RULE_STATISTICS_COLUMNS, rule_statistics
 from tests import fixture_city as city
 from tests import fixture_records
+from tests.layout import hrefs, ids, text, walk
 from tests.viewers import LEADER, add_account, as_viewer, login
 
 NOVEMBER = {"from": "2026-11-01", "to": "2026-11-20"}
-
-
-def walk(component) -> Iterator[dict]:
-    """Every component (as its JSON) in a layout tree."""
-    stack = [component]
-    while stack:
-        node = stack.pop()
-        if hasattr(node, "to_plotly_json"):
-            node = node.to_plotly_json()
-        if isinstance(node, dict) and "props" in node:
-            yield node
-            stack.extend(reversed(list(node["props"].values())))
-        elif isinstance(node, list | tuple):
-            stack.extend(reversed(node))
-
-
-def ids(component) -> set[str]:
-    return {str(node["props"]["id"]) for node in walk(component) if "id" in node["props"]}
-
-
-def text(component) -> str:
-    parts: list[str] = []
-    for node in walk(component):
-        children = node["props"].get("children")
-        for child in children if isinstance(children, list) else [children]:
-            if isinstance(child, str | int):
-                parts.append(str(child))
-    return " ".join(parts)
-
-
-def hrefs(component) -> list[str]:
-    return [node["props"]["href"] for node in walk(component) if "href" in node["props"]]
 
 
 @pytest.fixture

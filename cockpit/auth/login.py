@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 
 from cockpit.auth import audit, csrf, pages
 from cockpit.auth.session import end_session, session_viewer, start_user_session
-from cockpit.auth.users import authenticate
+from cockpit.auth.users import authenticate, end_sessions
 from cockpit.components import urls
 from cockpit.context import current
 from cockpit.settings import Settings
@@ -115,7 +115,9 @@ def logout_submit() -> flask.Response:
     """End the session (its CSRF token was checked by the gate)."""
     viewer = session_viewer()
     if viewer is not None:
-        audit.log_request("logout", actor=viewer.name, role=viewer.role)
+        with current().engine.begin() as conn:
+            end_sessions(conn, viewer.user_id)
+            audit.record_by(conn, viewer, "logout")
     end_session()
     return flask.redirect(urls.LOGIN, 303)
 

@@ -3,8 +3,10 @@
 The cookie is Flask's signed session. A user's session holds the account id,
 its ``session_stamp`` and the login time; a wall screen's holds its token id.
 Both are checked against the store on every request (cockpit.auth.gate), so a
-deactivated account, a changed password or a revoked token ends the session
-at once; a user's session also ends COCKPIT_SESSION_HOURS after login.
+deactivated account, a changed password, a logout (which ends the account's
+sessions everywhere: ``users.sessions_valid_after``) or a revoked token ends
+the session at once; a user's session also ends COCKPIT_SESSION_HOURS after
+login.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def start_user_session(account: Account) -> None:
     flask.session.permanent = False
     flask.session[USER_ID] = account.id
     flask.session[STAMP] = session_stamp(account)
-    flask.session[LOGIN_AT] = int(time.time())
+    flask.session[LOGIN_AT] = time.time()
     csrf.token()
 
 
@@ -62,11 +64,11 @@ def session_viewer() -> Viewer | None:
             token_id = int(session[KIOSK_TOKEN])
             with ctx.engine.connect() as conn:
                 return load_kiosk_viewer(conn, token_id, ctx.root_code)
-        login_at = int(session.get(LOGIN_AT, 0))
+        login_at = float(session.get(LOGIN_AT, 0))
         if time.time() - login_at > ctx.settings.session_hours * 3600:
             return None
         user_id, stamp = int(session[USER_ID]), str(session.get(STAMP, ""))
     except (TypeError, ValueError):  # a cookie signed by us but of an older shape
         return None
     with ctx.engine.connect() as conn:
-        return load_viewer(conn, user_id, stamp, ctx.root_code)
+        return load_viewer(conn, user_id, stamp, ctx.root_code, login_at)

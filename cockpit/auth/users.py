@@ -186,6 +186,14 @@ def authenticate(conn: Connection, username: str, password: str) -> Account | No
     return _account(conn, row)
 
 
+def end_sessions(conn: Connection, user_id: int, now: datetime | None = None) -> None:
+    """Logging out ends every session of the account begun before now, on
+    any browser: a copied cookie is worthless afterwards."""
+    conn.execute(
+        update(users).where(users.c.id == user_id).values(sessions_valid_after=now or datetime.now(UTC))
+    )
+
+
 def session_stamp(account: Account) -> str:
     """Kept in the session: a new password or deactivation ends old sessions."""
     return account.password_changed_at.isoformat()
@@ -202,11 +210,17 @@ def viewer_of(account: Account, root_code: str) -> Viewer:
     )
 
 
-def load_viewer(conn: Connection, user_id: int, stamp: str, root_code: str) -> Viewer | None:
-    """The viewer of a session, or None if its account is gone, inactive or
-    its password changed since the session began."""
+def load_viewer(
+    conn: Connection, user_id: int, stamp: str, root_code: str, login_at: float | None = None
+) -> Viewer | None:
+    """The viewer of a session begun at ``login_at`` (seconds since the
+    epoch), or None if its account is gone or inactive, its password changed
+    since, or the user logged out (anywhere) since."""
     row = conn.execute(select(users).where(users.c.id == user_id)).first()
     if row is None or not row.active:
+        return None
+    ended = row.sessions_valid_after
+    if ended is not None and (login_at is None or login_at < ended.timestamp()):
         return None
     account = _account(conn, row)
     if session_stamp(account) != stamp:

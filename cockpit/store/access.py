@@ -22,6 +22,7 @@ users = Table(
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("password_changed_at", UTCDateTime, nullable=False),
+    Column("sessions_valid_after", UTCDateTime, nullable=True),
 )
 
 # The regions a user may see (each with its whole subtree): a town officer's

@@ -72,6 +72,7 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("password_changed_at", UTCDateTime(), nullable=False),
+        sa.Column("sessions_valid_after", UTCDateTime(), nullable=True),
     )
     op.create_table(
         "user_regions",
