@@ -34,6 +34,8 @@ def red_warning_items(df: pd.DataFrame, links: bool = True) -> list:
         place = " · ".join(str(p) for p in (row.town_name, row.village_name) if isinstance(p, str) and p)
         title = dcc.Link(row.title, href=warning_href(row.id)) if links else row.title
         amount = fmt_amount(row.amount) if pd.notna(row.amount) else ""
+        # A wall screen's titles are the category itself (no warning's own words): not twice.
+        category = "" if str(row.title).startswith(str(row.category)) else row.category
         items.append(
             html.Div(
                 [
@@ -47,7 +49,7 @@ def red_warning_items(df: pd.DataFrame, links: bool = True) -> list:
                     html.Div(title, className="red-title"),
                     html.Div(
                         [
-                            html.Span(row.category, className="red-category"),
+                            html.Span(category, className="red-category"),
                             html.Span(amount, className="red-amount"),
                         ],
                         className="red-extra",
