@@ -10,6 +10,7 @@ from cockpit.auth.web import install_web_layer
 from cockpit.context import CockpitContext, install
 from cockpit.downloads import install_download_routes
 from cockpit.http_status import install_status_hook
+from cockpit.outage import install_outage_handler
 from cockpit.pages import shell
 from cockpit.settings import PROJECT_ROOT, Settings
 from cockpit.store import make_engine
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     install(app.server, CockpitContext(settings=settings, engine=engine, root_code=root_code))
     install_web_layer(app)
     install_status_hook(app.server)
+    install_outage_handler(app.server)
     install_download_routes(app)
     app.layout = shell.layout
     pages.register(app)

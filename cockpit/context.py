@@ -6,11 +6,12 @@ layouts and callbacks read it with ``current()`` (no module-level state).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import flask
 from sqlalchemy import Engine
 
+from cockpit.outage import LastGood, Outage
 from cockpit.settings import Settings
 from queries.scope import AccessDeniedError, Viewer
 
@@ -22,6 +23,9 @@ class CockpitContext:
     settings: Settings
     engine: Engine
     root_code: str
+    # What the pages show while the store is unreachable (cockpit.outage).
+    last_good: LastGood = field(default_factory=LastGood, compare=False)
+    outage: Outage = field(default_factory=Outage, compare=False)
 
 
 def install(server: flask.Flask, context: CockpitContext) -> None:

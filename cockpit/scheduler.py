@@ -13,7 +13,9 @@ row in the store (cockpit.lease), so schedulers on two machines never
 refresh together and a dead one's lease expires after two minutes.
 
 Jobs have fixed ids, ``coalesce`` and ``max_instances=1``; a job that fails is
-logged and simply runs again at its next interval. The weekly pack job
+logged and simply runs again at its next interval. While the store cannot
+be reached, the refresh and the demo retry with backoff (``retry_store``)
+and carry on by themselves when it returns. The weekly pack job
 (COCKPIT_WEEKLY_PACK_AT, Monday 07:00 Beijing time by default) is retried a
 few times a few minutes apart when it fails, since the next regular run is a
 week away.
@@ -100,9 +102,8 @@ def add_jobs(scheduler: BaseScheduler, settings: Settings, engine: Engine) -> No
     now = datetime.now(UTC)
     common = {"coalesce": True, "max_instances": 1, "replace_existing": True, "misfire_grace_time": 30}
     scheduler.add_job(
-        refresh,
+        retry_store(lambda: refresh(engine), "refresh"),
         "interval",
-        args=[engine],
         id="refresh",
         name="refresh cockpit data",
         seconds=settings.refresh_seconds,
@@ -113,7 +114,7 @@ def add_jobs(scheduler: BaseScheduler, settings: Settings, engine: Engine) -> No
         from sample_db.demo import demo_tick
 
         scheduler.add_job(
-            _demo_then_refresh(demo_tick, engine),
+            retry_store(_demo_then_refresh(demo_tick, engine), "demo", give_up_after=60),
             "interval",
             id="demo",
             name="live demo",
@@ -140,6 +141,49 @@ def add_jobs(scheduler: BaseScheduler, settings: Settings, engine: Engine) -> No
 
 
 PACK_RETRIES = (300, 900, 1800)  # seconds after a failure
+STORE_BACKOFF = (2, 4, 8, 16, 30, 60)  # seconds between tries while the store is unreachable, then 60 s
+
+
+def retry_store(
+    job: Callable[[], object],
+    name: str,
+    give_up_after: float = 600,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> Callable[[], None]:
+    """``job``, tried again with backoff (2, 4, 8, 16, 30, then every 60 s)
+    while the store is unreachable, for up to ``give_up_after`` seconds; then
+    the failure is raised (and logged by the scheduler) and the job's next
+    run starts over. Any other error is raised at once. So a refresh picks
+    up by itself, seconds after the store returns, with no restart."""
+    from cockpit.outage import STORE_DOWN, store_down
+
+    def run() -> None:
+        started, attempt = clock(), 0
+        while True:
+            try:
+                job()
+            except STORE_DOWN as error:
+                if not store_down(error):
+                    raise
+                wait = STORE_BACKOFF[min(attempt, len(STORE_BACKOFF) - 1)]
+                if clock() - started + wait > give_up_after:
+                    raise
+                attempt += 1
+                log.warning(
+                    "%s: the store cannot be reached (attempt %d); retrying in %d s: %s",
+                    name,
+                    attempt,
+                    wait,
+                    str(error).splitlines()[0][:160],
+                )
+                sleep(wait)
+            else:
+                if attempt:
+                    log.info("%s: the store answers again after %d attempt(s)", name, attempt + 1)
+                return
+
+    return run
 
 
 def weekly_pack_job(

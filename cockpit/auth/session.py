@@ -19,6 +19,7 @@ import flask
 from cockpit.auth import csrf
 from cockpit.auth.users import Account, load_kiosk_viewer, load_viewer, session_stamp
 from cockpit.context import current
+from cockpit.outage import remembered
 from queries.scope import Viewer
 
 log = logging.getLogger(__name__)
@@ -62,13 +63,28 @@ def session_viewer() -> Viewer | None:
     try:
         if KIOSK_TOKEN in session:
             token_id = int(session[KIOSK_TOKEN])
-            with ctx.engine.connect() as conn:
-                return load_kiosk_viewer(conn, token_id, ctx.root_code)
+            return _checked(
+                f"kiosk:{token_id}", lambda conn: load_kiosk_viewer(conn, token_id, ctx.root_code)
+            )
         login_at = float(session.get(LOGIN_AT, 0))
         if time.time() - login_at > ctx.settings.session_hours * 3600:
             return None
         user_id, stamp = int(session[USER_ID]), str(session.get(STAMP, ""))
     except (TypeError, ValueError):  # a cookie signed by us but of an older shape
         return None
-    with ctx.engine.connect() as conn:
-        return load_viewer(conn, user_id, stamp, ctx.root_code, login_at)
+    key = f"user:{user_id}:{stamp}:{login_at}"
+    return _checked(key, lambda conn: load_viewer(conn, user_id, stamp, ctx.root_code, login_at))
+
+
+def _checked(key: str, load) -> Viewer | None:
+    """The session's viewer as the store says now; while the store is
+    unreachable, as it said last (nothing can be revoked meanwhile: revoking
+    writes to the store). A session never checked before gets
+    StoreUnavailableError (503)."""
+    ctx = current()
+
+    def read() -> Viewer | None:
+        with ctx.engine.connect() as conn:
+            return load(conn)
+
+    return remembered(ctx, f"session:{key}", read)

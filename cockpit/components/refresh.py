@@ -8,6 +8,7 @@ from datetime import datetime
 from dash import html
 
 from cockpit.ids import ShellIds
+from cockpit.outage import OUTAGE_MESSAGE
 from cockpit.timewindow import format_local
 from queries.refresh import RefreshStatus
 
@@ -37,6 +38,15 @@ def freshness(status: RefreshStatus | None, now: datetime, stale_after_seconds: 
     if status.error:
         return Freshness(f"数据更新于 {when}（最近一次刷新出错）", stale=False, error=True)
     return Freshness(f"数据更新于 {when}", stale=False)
+
+
+def outage_freshness(last_ok: datetime | None) -> Freshness:
+    """While the store is unreachable: say so, and since when the data shown dates."""
+    if last_ok is None:
+        return Freshness(f"{OUTAGE_MESSAGE}，正在重试", stale=True, error=True)
+    return Freshness(
+        f"{OUTAGE_MESSAGE}，显示 {format_local(last_ok, '%H:%M')} 的数据", stale=True, error=True
+    )
 
 
 def indicator_children(fresh: Freshness) -> html.Span:

@@ -13,6 +13,7 @@ import dash
 from cockpit.pages import admin, not_found_404, queue, region, rules, screen, shell, weekly
 from cockpit.pages.admin import accounts, audit, frame, kiosk, thresholds
 from cockpit.pages.admin.guard import admin_page
+from cockpit.pages.common import keep_page
 from cockpit.pages.detail import petition, warning
 
 APP_TITLE = "监督驾驶舱"
@@ -29,87 +30,91 @@ def register(app: dash.Dash) -> None:
         path="/screen",
         name="驾驶舱大屏",
         title=_title("驾驶舱大屏"),
-        layout=screen.layout,
+        layout=keep_page(screen.layout, "screen"),
     )
     dash.register_page(
-        "cockpit.pages.home", path="/", name="分析", title=_title("分析"), layout=region.home_layout
+        "cockpit.pages.home",
+        path="/",
+        name="分析",
+        title=_title("分析"),
+        layout=keep_page(region.home_layout, "home"),
     )
     dash.register_page(
         "cockpit.pages.region",
         path_template="/region/<code>",
         name="地区",
         title=_title("分析"),
-        layout=region.layout,
+        layout=keep_page(region.layout, "region"),
     )
     dash.register_page(
         "cockpit.pages.warnings",
         path="/warnings",
         name="预警队列",
         title=_title("预警队列"),
-        layout=queue.layout,
+        layout=keep_page(queue.layout, "queue"),
     )
     dash.register_page(
         "cockpit.pages.rules",
         path="/rules",
         name="预警规则",
         title=_title("预警规则"),
-        layout=rules.layout,
+        layout=keep_page(rules.layout, "rules"),
     )
     dash.register_page(
         "cockpit.pages.weekly",
         path="/weekly",
         name="周报",
         title=_title("周报"),
-        layout=weekly.layout,
+        layout=keep_page(weekly.layout, "weekly"),
     )
     dash.register_page(
         "cockpit.pages.petition",
         path_template="/petition/<petition_id>",
         name="诉求",
         title=petition.title,
-        layout=petition.layout,
+        layout=keep_page(petition.layout, "petition"),
     )
     dash.register_page(
         "cockpit.pages.warning",
         path_template="/warning/<warning_id>",
         name="预警",
         title=warning.title,
-        layout=warning.layout,
+        layout=keep_page(warning.layout, "warning"),
     )
     dash.register_page(
         "cockpit.pages.admin.accounts",
         path=frame.ACCOUNTS_URL,
         name="账号管理",
         title=_title("账号管理"),
-        layout=admin_page(accounts.layout, frame.ACCOUNTS_URL),
+        layout=keep_page(admin_page(accounts.layout, frame.ACCOUNTS_URL), "admin.accounts"),
     )
     dash.register_page(
         "cockpit.pages.admin.kiosk",
         path=frame.KIOSK_URL,
         name="大屏令牌",
         title=_title("大屏令牌"),
-        layout=admin_page(kiosk.layout, frame.KIOSK_URL),
+        layout=keep_page(admin_page(kiosk.layout, frame.KIOSK_URL), "admin.kiosk"),
     )
     dash.register_page(
         "cockpit.pages.admin.thresholds",
         path=frame.THRESHOLDS_URL,
         name="阈值设置",
         title=_title("阈值设置"),
-        layout=admin_page(thresholds.layout, frame.THRESHOLDS_URL),
+        layout=keep_page(admin_page(thresholds.layout, frame.THRESHOLDS_URL), "admin.thresholds"),
     )
     dash.register_page(
         "cockpit.pages.admin.audit",
         path=frame.AUDIT_URL,
         name="审计日志",
         title=_title("审计日志"),
-        layout=admin_page(audit.layout, frame.AUDIT_URL),
+        layout=keep_page(admin_page(audit.layout, frame.AUDIT_URL), "admin.audit"),
     )
     dash.register_page(
         "cockpit.pages.not_found_404",
         path="/404",
         name="未找到",
         title=_title("未找到"),
-        layout=not_found_404.layout,
+        layout=keep_page(not_found_404.layout, "not_found_404"),
     )
     shell.register_callbacks(app)
     screen.register_callbacks(app)

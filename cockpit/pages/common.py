@@ -4,15 +4,18 @@ into ``queries``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import wraps
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection
 
-from cockpit.components.refresh import Freshness, freshness
+from cockpit.components.refresh import Freshness, freshness, outage_freshness
 from cockpit.context import current, viewer
+from cockpit.outage import OUTAGE_MESSAGE, StoreUnavailableError, keep_last_good
 from cockpit.store.engine import consistent
 from cockpit.timewindow import Window, window_from_args
 from queries.kpis import load_kpis  # noqa: F401 - the pages take it from here
@@ -62,6 +65,26 @@ def regions_in_reach(conn: Connection) -> pd.DataFrame:
         frames.append(pd.DataFrame([{**own, "distance": 0, "is_leaf": not region.has_children}]))
         frames.append(regions_under(conn, code))
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def keep_page(layout: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """A page's layout that, while the store is unreachable, shows what it
+    last showed this viewer at the same URL, or says the store is down and
+    the page will come back (cockpit.outage)."""
+    kept = keep_last_good(layout, f"page:{name}")
+
+    @wraps(layout)
+    def page(**query):
+        try:
+            return kept(**query)
+        except StoreUnavailableError as error:
+            from cockpit.components.messages import message_card
+            from cockpit.components.navbar import page_frame
+
+            fresh = outage_freshness(current().outage.last_ok)
+            return page_frame("", fresh, message_card(OUTAGE_MESSAGE, error.message))
+
+    return page
 
 
 def now() -> datetime:

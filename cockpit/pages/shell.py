@@ -5,19 +5,34 @@ from __future__ import annotations
 import dash
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
-from cockpit.components.refresh import freshness, indicator_children
+from cockpit.components.refresh import Freshness, freshness, indicator_children, outage_freshness
 from cockpit.context import current
 from cockpit.ids import ShellIds
+from cockpit.outage import STORE_DOWN, store_down
 from cockpit.pages.common import connect, now
-from queries.refresh import refresh_status
+from queries.refresh import RefreshStatus, refresh_status
+
+
+def status_now() -> tuple[RefreshStatus | None, Freshness]:
+    """The last refresh and what to say about it; while the store cannot be
+    reached, no status and the outage banner (cockpit.outage)."""
+    ctx = current()
+    try:
+        with connect() as conn:
+            status = refresh_status(conn)
+    except STORE_DOWN as error:
+        if not store_down(error):
+            raise
+        ctx.outage.failed(error)
+        return None, outage_freshness(ctx.outage.last_ok)
+    ctx.outage.ok()
+    return status, freshness(status, now(), ctx.settings.stale_after_seconds)
 
 
 def layout() -> html.Div:
     """Read once per page load: the version and freshness the page starts from."""
     settings = current().settings
-    with connect() as conn:
-        status = refresh_status(conn)
-    fresh = freshness(status, now(), settings.stale_after_seconds)
+    status, fresh = status_now()
     return html.Div(
         [
             dcc.Interval(id=ShellIds.POLL, interval=settings.poll_seconds * 1000),
@@ -31,14 +46,13 @@ def layout() -> html.Div:
 def poll_refresh(_n_intervals: int | None, version: str | None, shown_key: str | None) -> tuple:
     """Every poll: publish a new data version only when it changed (pages
     re-query on that), and touch the refresh indicator only when what it says
-    changed."""
-    with connect() as conn:
-        status = refresh_status(conn)
-    fresh = freshness(status, now(), current().settings.stale_after_seconds)
+    changed. While the store cannot be reached the pages keep what they show
+    and the indicator says since when."""
+    status, fresh = status_now()
     latest = status.data_version if status else None
     changed = fresh.key != shown_key
     return (
-        latest if latest != version else no_update,
+        latest if status is not None and latest != version else no_update,
         indicator_children(fresh) if changed else no_update,
         fresh.key if changed else no_update,
     )

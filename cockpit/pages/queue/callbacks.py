@@ -9,6 +9,7 @@ from cockpit.components.format import fmt_amount, fmt_duration, fmt_time
 from cockpit.components.urls import warning_href, warnings_href
 from cockpit.ids import PageIds, QueueIds, ShellIds
 from cockpit.lifecycle import WARNING
+from cockpit.outage import keep_last_good
 from cockpit.pages.common import connect, now, scope_for
 from cockpit.pages.queue.filters import QueueFilters
 from queries.warnings import warning_queue, warning_queue_counts
@@ -117,7 +118,7 @@ def register_callbacks(app: Dash) -> None:
         Output(QueueIds.GREEN_COUNT, "children"),
         Input(ShellIds.DATA_VERSION, "data"),
         Input(QueueIds.PARAMS, "data"),
-    )(render_queues)
+    )(keep_last_good(render_queues, "render_queues", ignore=(0,)))
     app.callback(
         Output(PageIds.NAV, "href", allow_duplicate=True),
         Input(QueueIds.REGION, "value"),

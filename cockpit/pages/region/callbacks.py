@@ -16,6 +16,7 @@ from cockpit.components.tables import petitions_table, warnings_table
 from cockpit.components.urls import region_href
 from cockpit.context import current, viewer
 from cockpit.ids import ExportIds, PageIds, RegionIds, ShellIds, VillageIds, WindowIds
+from cockpit.outage import keep_last_good
 from cockpit.pages.common import WINDOW_KEYS, connect, load_kpis, scope_for, trend_freq, window_of
 from cockpit.pages.region.category import (
     CATEGORY_MAP_METRIC,
@@ -156,7 +157,7 @@ def register_callbacks(app: Dash) -> None:
         Output(RegionIds.WARNING_CATEGORIES, "children"),
         Input(ShellIds.DATA_VERSION, "data"),
         Input(RegionIds.PARAMS, "data"),
-    )(render_region)
+    )(keep_last_good(render_region, "render_region", ignore=(0,)))
     app.callback(
         Output(VillageIds.KPIS, "children"),
         Output(VillageIds.PETITION_TREND, "figure"),
@@ -165,7 +166,7 @@ def register_callbacks(app: Dash) -> None:
         Output(VillageIds.WARNINGS, "children"),
         Input(ShellIds.DATA_VERSION, "data"),
         Input(VillageIds.PARAMS, "data"),
-    )(render_village)
+    )(keep_last_good(render_village, "render_village", ignore=(0,)))
     navigation = Output(PageIds.NAV, "href", allow_duplicate=True)
     app.callback(
         navigation,

@@ -10,6 +10,7 @@ from cockpit.components.lists import ranking_list, red_warning_list
 from cockpit.context import current, viewer
 from cockpit.figures.region_map import MAP_METRICS
 from cockpit.ids import ScreenIds, ShellIds
+from cockpit.outage import keep_last_good
 from cockpit.pages.common import connect, load_kpis, scope_for, trend_freq
 from cockpit.pages.region.category import CATEGORY_MAP_METRIC, with_category_counts
 from cockpit.pages.screen.layout import MAP_HEIGHT, MAP_WIDTH
@@ -104,4 +105,4 @@ def register_callbacks(app: Dash) -> None:
         Output(ScreenIds.RED_LIST, "children"),
         Input(ShellIds.DATA_VERSION, "data"),
         Input(ScreenIds.FOCUS, "data"),
-    )(render_screen)
+    )(keep_last_good(render_screen, "render_screen", ignore=(0,)))
