@@ -27,6 +27,7 @@ ACTIONS = {
     "user_admin": "账号管理",
     "kiosk_admin": "大屏令牌管理",
     "denied": "越权访问被拒",
+    "import": "导入数据",
 }
 
 

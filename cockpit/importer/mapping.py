@@ -1,0 +1,141 @@
+"""The mapping file (YAML): how one city's export maps onto one store table.
+
+See docs/import.md for the format. ``load_mapping`` reads and checks it;
+every mistake in the mapping itself is a MappingError, raised before any
+row is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from cockpit.importer.values import DateParser
+
+DEFAULT_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日",
+)
+ENCODINGS = ("auto", "utf-8", "utf-8-sig", "gb18030")
+
+
+class MappingError(ValueError):
+    """The mapping file is not usable."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a target column's value comes from: a source column or a constant."""
+
+    column: str | None = None
+    value: object = None
+    default: object = None
+
+
+@dataclass(frozen=True)
+class Mapping:
+    target: str
+    columns: dict[str, Source]
+    region_code: str | None = None
+    region_path: tuple[str, ...] = ()
+    values: dict[str, dict[str, object]] = field(default_factory=dict)
+    allowed: dict[str, frozenset[str]] = field(default_factory=dict)
+    date_formats: tuple[str, ...] = DEFAULT_DATE_FORMATS
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
+    encoding: str = "auto"
+    sheet: str | None = None
+    delimiter: str = ","
+
+    @cached_property
+    def parse_date(self) -> DateParser:
+        return DateParser(self.date_formats, self.timezone)
+
+    @property
+    def source_columns(self) -> set[str]:
+        named = {s.column for s in self.columns.values() if s.column}
+        return named | set(self.region_path) | ({self.region_code} if self.region_code else set())
+
+
+def _source(target: str, spec: object) -> Source:
+    if isinstance(spec, str):
+        return Source(column=spec)
+    if isinstance(spec, dict) and set(spec) <= {"column", "value", "default"}:
+        if ("column" in spec) == ("value" in spec):
+            raise MappingError(f"columns.{target}: give either column or value")
+        return Source(spec.get("column"), spec.get("value"), spec.get("default"))
+    raise MappingError(
+        f"columns.{target}: a source column name, or {{column: …, default: …}} or {{value: …}}"
+    )
+
+
+def parse_mapping(raw: dict) -> Mapping:
+    """A Mapping from the YAML document ``raw`` (already parsed)."""
+    from cockpit.importer.targets import target_spec
+
+    if not isinstance(raw, dict):
+        raise MappingError("the mapping must be a YAML mapping (key: value)")
+    unknown = set(raw) - {
+        "target", "columns", "region", "values", "allowed", "date_formats",
+        "timezone", "encoding", "sheet", "delimiter",
+    }  # fmt: skip
+    if unknown:
+        raise MappingError(f"unknown keys: {', '.join(sorted(unknown))}")
+    spec = target_spec(str(raw.get("target", "")))
+    columns = {name: _source(name, s) for name, s in (raw.get("columns") or {}).items()}
+    bad = set(columns) - set(spec.columns)
+    if bad:
+        raise MappingError(f"{spec.name} has no column(s) {', '.join(sorted(bad))}")
+    missing = [c for c in spec.required if c not in columns]
+    region = raw.get("region") or {}
+    code, path = region.get("code"), tuple(region.get("path") or ())
+    if code and path:
+        raise MappingError("region: give either code (a column) or path (a list of columns), not both")
+    if spec.region_required and not (code or path):
+        raise MappingError("region: give code (a column of region codes) or path (columns of names)")
+    if missing:
+        raise MappingError(f"required column(s) not mapped: {', '.join(missing)}")
+    try:
+        zone = ZoneInfo(str(raw.get("timezone", "Asia/Shanghai")))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise MappingError(f"unknown timezone {raw.get('timezone')!r}") from None
+    encoding = str(raw.get("encoding", "auto")).lower()
+    if encoding not in ENCODINGS:
+        raise MappingError(f"encoding must be one of {', '.join(ENCODINGS)}")
+    values = {
+        str(k): {str(a).strip(): b for a, b in (v or {}).items()}
+        for k, v in (raw.get("values") or {}).items()
+    }
+    allowed = {str(k): frozenset(str(x) for x in v) for k, v in (raw.get("allowed") or {}).items()}
+    formats = tuple(raw.get("date_formats") or DEFAULT_DATE_FORMATS)
+    return Mapping(
+        target=spec.name,
+        columns=columns,
+        region_code=code,
+        region_path=path,
+        values=values,
+        allowed=allowed,
+        date_formats=formats,
+        timezone=zone,
+        encoding=encoding,
+        sheet=raw.get("sheet"),
+        delimiter=str(raw.get("delimiter", ",")),
+    )
+
+
+def load_mapping(path: str | Path) -> Mapping:
+    """Read and check the mapping file at ``path``."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise MappingError(f"{path}: not valid YAML: {error}") from None
+    return parse_mapping(raw)

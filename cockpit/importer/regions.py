@@ -1,0 +1,184 @@
+"""Regions from a CSV / XLSX file and outlines from GeoJSON.
+
+``import_regions`` in steps:
+
+1. Read the regions file (columns code, name, level, parent_code and
+   optionally sort_order, renamed by the mapping's ``columns``); levels may be
+   written in Chinese (镇, 街道, 村, 社区 …). Any bad row refuses the whole file.
+2. Insert the new regions and update the changed ones (by code), parents
+   attached after every row is in, so the file may list them in any order.
+3. Read the GeoJSON features; each one's ``code_property`` names its region
+   (any depth). Its geometry is stored as ``boundary`` and a point inside it
+   as the centroid. Features of unknown regions are counted and skipped.
+4. Rebuild region_tree (refuses a cycle or an unknown parent) and commit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+from shapely.geometry import mapping as geometry_mapping
+from shapely.geometry import shape
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from cockpit.importer.mapping import MappingError
+from cockpit.importer.readers import open_rows
+from cockpit.importer.values import is_blank, parse_int, parse_text
+from cockpit.store.hierarchy import RegionError, rebuild_region_tree
+from cockpit.store.schema import regions
+
+LEVELS = ("province", "city", "county", "town", "village")
+LEVEL_WORDS = {
+    "省": "province", "自治区": "province", "直辖市": "province",
+    "市": "city", "地级市": "city", "州": "city",
+    "县": "county", "区": "county", "县级市": "county", "旗": "county",
+    "镇": "town", "乡": "town", "街道": "town", "苏木": "town",
+    "村": "village", "社区": "village", "居委会": "village", "嘎查": "village",
+}  # fmt: skip
+FIELDS = ("code", "name", "level", "parent_code", "sort_order")
+
+
+class RegionImportError(ValueError):
+    """The regions file or the boundaries cannot be imported; nothing was written."""
+
+
+def _regions_mapping(path: str | Path | None) -> dict:
+    raw = {}
+    if path:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        if raw.get("target", "regions") != "regions":
+            raise MappingError("a regions mapping has target: regions")
+    columns = {field: field for field in FIELDS} | dict(raw.get("columns") or {})
+    levels = LEVEL_WORDS | {str(k): v for k, v in ((raw.get("values") or {}).get("level") or {}).items()}
+    return {
+        "columns": columns,
+        "levels": levels,
+        "encoding": raw.get("encoding", "auto"),
+        "sheet": raw.get("sheet"),
+    }
+
+
+def _read_regions(path: Path, mapping: dict) -> list[dict]:
+    columns, levels = mapping["columns"], mapping["levels"]
+    found, problems, seen = [], [], set()
+    with open_rows(path, mapping["encoding"], mapping["sheet"]) as (header, rows):
+        missing = [columns[f] for f in ("code", "name", "level") if columns[f] not in header]
+        if missing:
+            raise MappingError(f"{path.name}: no column(s) {', '.join(missing)}")
+        for line, cells in rows:
+            code = "" if is_blank(cells.get(columns["code"])) else parse_text(cells[columns["code"]], 32)
+            name = "" if is_blank(cells.get(columns["name"])) else parse_text(cells[columns["name"]], 128)
+            level = parse_text(cells.get(columns["level"]) or "", None)
+            level = levels.get(level, level)
+            parent = cells.get(columns["parent_code"])
+            parent = None if is_blank(parent) else parse_text(parent, 32)
+            order = cells.get(columns["sort_order"])
+            if not code or not name:
+                problems.append(f"第 {line} 行：编码或名称为空")
+            elif code in seen:
+                problems.append(f"第 {line} 行：编码 {code} 重复")
+            elif level not in LEVELS:
+                problems.append(f"第 {line} 行：未知的层级 {level}")
+            else:
+                seen.add(code)
+                found.append(
+                    {
+                        "code": code,
+                        "name": name,
+                        "level": level,
+                        "parent_code": parent,
+                        "sort_order": 0 if is_blank(order) else parse_int(order),
+                    }
+                )
+    if problems:
+        raise RegionImportError(f"{path.name}: " + "；".join(problems))
+    return found
+
+
+def _write_regions(conn: Connection, rows: list[dict]) -> tuple[int, int]:
+    stored = {r.code: r._asdict() for r in conn.execute(select(regions))}
+    known = set(stored) | {r["code"] for r in rows}
+    unknown = [
+        f"{r['code']} 的上级 {r['parent_code']}"
+        for r in rows
+        if r["parent_code"] and r["parent_code"] not in known
+    ]
+    if unknown:
+        raise RegionImportError("找不到上级地区：" + "；".join(unknown[:20]))
+    new = [r for r in rows if r["code"] not in stored]
+    changed = [r for r in rows if r["code"] in stored and any(stored[r["code"]][k] != r[k] for k in FIELDS)]
+    if new:
+        conn.execute(insert(regions), [{**r, "parent_code": None} for r in new])
+    for row in [*changed, *(r for r in new if r["parent_code"])]:
+        conn.execute(update(regions).where(regions.c.code == row["code"]).values(row))
+    return len(new), len(changed)
+
+
+def _write_boundaries(conn: Connection, path: Path, code_property: str) -> tuple[int, list[str]]:
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    features = (
+        collection.get("features", []) if collection.get("type") == "FeatureCollection" else [collection]
+    )
+    codes = set(conn.execute(select(regions.c.code)).scalars())
+    written, unknown = 0, []
+    for number, feature in enumerate(features, start=1):
+        value = (feature.get("properties") or {}).get(code_property)
+        code = "" if value is None else str(value).strip()
+        if code not in codes:
+            unknown.append(code or f"#{number}")
+            continue
+        geometry = shape(feature["geometry"])
+        if geometry.geom_type not in ("Polygon", "MultiPolygon") or geometry.is_empty:
+            raise RegionImportError(f"{path.name} 第 {number} 个要素（{code}）不是面：{geometry.geom_type}")
+        point = geometry.representative_point()
+        conn.execute(
+            update(regions)
+            .where(regions.c.code == code)
+            .values(
+                boundary=json.dumps(geometry_mapping(geometry), ensure_ascii=False),
+                centroid_lon=round(point.x, 6),
+                centroid_lat=round(point.y, 6),
+            )
+        )
+        written += 1
+    return written, unknown
+
+
+def import_regions(
+    engine: Engine,
+    *,
+    regions_path: str | Path | None = None,
+    mapping_path: str | Path | None = None,
+    boundaries_path: str | Path | None = None,
+    code_property: str = "code",
+    dry_run: bool = False,
+    on_commit: Callable[[Connection, object], None] | None = None,
+) -> str:
+    """Import regions and/or boundaries in one transaction; the report."""
+    lines = []
+    with engine.connect() as conn, conn.begin() as transaction:
+        if regions_path:
+            rows = _read_regions(Path(regions_path), _regions_mapping(mapping_path))
+            inserted, updated = _write_regions(conn, rows)
+            lines.append(f"地区：读取 {len(rows)} 个，新增 {inserted}，更新 {updated}")
+        if boundaries_path:
+            written, unknown = _write_boundaries(conn, Path(boundaries_path), code_property)
+            lines.append(
+                f"边界：写入 {written} 个地区" + (f"，跳过未知编码 {len(unknown)} 个" if unknown else "")
+            )
+            if unknown:
+                lines.append("  未知编码：" + ", ".join(unknown[:20]) + (" ……" if len(unknown) > 20 else ""))
+        try:
+            lines.append(f"地区层级：{rebuild_region_tree(conn)} 条")
+        except RegionError as error:
+            raise RegionImportError(str(error)) from None
+        report = "\n".join(lines)
+        if dry_run:
+            transaction.rollback()
+            return report + "\n试运行，未写入"
+        if on_commit is not None:
+            on_commit(conn, report)
+    return report
