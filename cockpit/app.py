@@ -6,6 +6,7 @@ import dash
 from sqlalchemy import Engine
 
 from cockpit import pages
+from cockpit.auth.errors import install_error_handlers
 from cockpit.auth.web import install_web_layer
 from cockpit.context import CockpitContext, install
 from cockpit.downloads import install_download_routes
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.config.external_stylesheets.append(app.get_asset_url(BOOTSTRAP))
     install(app.server, CockpitContext(settings=settings, engine=engine, root_code=root_code))
     install_web_layer(app)
+    install_error_handlers(app)
     install_status_hook(app.server)
     install_outage_handler(app.server)
     install_download_routes(app)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +39,10 @@ log = logging.getLogger(__name__)
 
 STORE_DOWN = (OperationalError, PoolTimeoutError)
 OUTAGE_MESSAGE = "数据源连接中断"
+# A data callback's answer is given again for the same arguments and data
+# version for this long (its "today", "overdue" and rolling windows move with
+# the clock, so not longer).
+REUSE_SECONDS = 20
 
 
 class StoreUnavailableError(Exception):
@@ -102,16 +107,26 @@ class LastGood:
     _answers: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def put(self, key: str, value: Any) -> None:
+    def put(self, key: str, value: Any, tag: str = "") -> None:
         with self._lock:
-            self._answers[key] = value
+            self._answers[key] = (value, time.monotonic(), tag)
             self._answers.move_to_end(key)
             while len(self._answers) > self.limit:
                 self._answers.popitem(last=False)
 
     def get(self, key: str) -> Any | None:
         with self._lock:
-            return self._answers.get(key)
+            found = self._answers.get(key)
+        return None if found is None else found[0]
+
+    def recent(self, key: str, tag: str, max_age: float) -> Any | None:
+        """The answer kept under ``key`` if it was given for ``tag`` (a data
+        version) less than ``max_age`` seconds ago."""
+        with self._lock:
+            found = self._answers.get(key)
+        if found is None or found[2] != tag or time.monotonic() - found[1] >= max_age:
+            return None
+        return found[0]
 
 
 def _key(name: str, args: tuple, kwargs: dict) -> str:
@@ -127,20 +142,26 @@ def keep_last_good(
     name: str | None = None,
     context: Callable[[], Any] | None = None,
     ignore: tuple[int, ...] = (),
+    reuse_seconds: float = 0,
 ) -> Callable:
     """``fn`` (a layout or a data callback), answering from its last good
     answer for the same arguments when the store is unreachable; raises
     StoreUnavailableError when there is none. ``ignore``: positions of
     arguments that do not change the answer (the data version a callback is
-    triggered by). ``context``: where the LastGood and Outage live (default:
-    the app's CockpitContext)."""
+    triggered by). ``reuse_seconds``: a data callback asked again with the
+    same arguments and the same data version (the ``ignore``d ones) within
+    that many seconds gets the same answer without reading the store: its
+    output depends on nothing else but the clock, hence the limit.
+    ``context``: where the LastGood and Outage live (default: the app's
+    CockpitContext)."""
     label = name or f"{fn.__module__}.{fn.__qualname__}"
 
     @wraps(fn)
     def answer(*args, **kwargs):
         ctx = context() if context is not None else _cockpit()
         key = _key(label, tuple(a for i, a in enumerate(args) if i not in ignore), kwargs)
-        return remembered(ctx, key, lambda: fn(*args, **kwargs))
+        tag = json.dumps([a for i, a in enumerate(args) if i in ignore], default=str)
+        return remembered(ctx, key, lambda: fn(*args, **kwargs), tag, reuse_seconds)
 
     return answer
 
@@ -151,9 +172,15 @@ def _cockpit():
     return current()
 
 
-def remembered(ctx, key: str, read: Callable[[], Any]) -> Any:
+def remembered(ctx, key: str, read: Callable[[], Any], tag: str = "", reuse_seconds: float = 0) -> Any:
     """``read()``, remembered under ``key``; while the store is unreachable,
-    the value it last gave (StoreUnavailableError when there is none)."""
+    the value it last gave (StoreUnavailableError when there is none).
+    With ``reuse_seconds``, an answer given for the same ``tag`` (the data
+    version) less than that long ago is given again without reading."""
+    if reuse_seconds:
+        again = ctx.last_good.recent(key, tag, reuse_seconds)
+        if again is not None:
+            return again
     try:
         value = read()
     except STORE_DOWN as error:
@@ -164,7 +191,7 @@ def remembered(ctx, key: str, read: Callable[[], Any]) -> Any:
         if kept is None:
             raise StoreUnavailableError() from error
         return kept
-    ctx.last_good.put(key, value)
+    ctx.last_good.put(key, value, tag)
     ctx.outage.ok()
     return value
 

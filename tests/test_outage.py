@@ -76,8 +76,8 @@ def restore(admin, name: str) -> None:
         conn.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true'))
 
 
-def region_panels(app, client, code: str):
-    return call(app, client, RegionIds.KPIS, "v1", {"code": code, "window": NOVEMBER})
+def region_panels(app, client, code: str, version: str = "v1"):
+    return call(app, client, RegionIds.KPIS, version, {"code": code, "window": NOVEMBER})
 
 
 def poll(app, client) -> str:
@@ -132,7 +132,7 @@ def test_pages_keep_their_data_with_a_banner_and_recover_when_the_store_returns(
     refresh(engine)
     answer = poll(app, client)
     assert "数据源连接中断" not in answer and "数据更新于" in answer
-    after = region_panels(app, client, city.CITY)
+    after = region_panels(app, client, city.CITY, "v2")  # the page re-asks with the new version
     assert after.status_code == 200 and after.get_data() != before.get_data()
     assert "11" in json.dumps(after.get_json(), ensure_ascii=False)  # 10 petitions before, 11 now
 
@@ -208,3 +208,21 @@ def test_answers_are_kept_per_viewer_and_the_oldest_forgotten():
         flask.g.viewer = LEADER
         with pytest.raises(StoreUnavailableError):  # never the town officer's answer instead
             kept("a")
+
+
+def test_a_data_callback_asked_again_for_the_same_version_is_not_read_again():
+    server = flask.Flask(__name__)
+    ctx = SimpleNamespace(last_good=LastGood(), outage=Outage())
+    reads = []
+
+    def panels(version: str, code: str) -> str:
+        reads.append((version, code))
+        return f"{code}@{version}"
+
+    kept = keep_last_good(panels, "panels", context=lambda: ctx, ignore=(0,), reuse_seconds=60)
+    with server.test_request_context():
+        flask.g.viewer = LEADER
+        assert [kept("v1", "a"), kept("v1", "a"), kept("v1", "b"), kept("v2", "a")] == [
+            "a@v1", "a@v1", "b@v1", "a@v2",
+        ]  # fmt: skip
+    assert reads == [("v1", "a"), ("v1", "b"), ("v2", "a")]

@@ -57,6 +57,12 @@ def download_pack(_clicks: int | None, week_code: str | None, region_code: str |
     pack of ``region_code`` (under the cockpit's root) for ``week_code``, as
     (what dcc.Download takes, a status line saying how long it took); when
     there can be no pack, (no_update, an alert saying why)."""
+    # Imported here: the pages (cockpit.pages) import this module.
+    from cockpit.pages.params import clicks, text
+    from cockpit.pages.params import region_code as checked_code
+
+    clicks(_clicks)
+    week_code, region_code = text(week_code, "周", 20), checked_code(region_code)
     ctx = current()
     if not (week_code and region_code):
         return no_update, alert("请选择周和区域。")

@@ -10,6 +10,7 @@ from cockpit.context import current
 from cockpit.ids import ShellIds
 from cockpit.outage import STORE_DOWN, store_down
 from cockpit.pages.common import connect, now
+from cockpit.pages.params import clicks, text
 from queries.refresh import RefreshStatus, refresh_status
 
 
@@ -48,6 +49,8 @@ def poll_refresh(_n_intervals: int | None, version: str | None, shown_key: str |
     re-query on that), and touch the refresh indicator only when what it says
     changed. While the store cannot be reached the pages keep what they show
     and the indicator says since when."""
+    clicks(_n_intervals)
+    version, shown_key = text(version, "数据版本"), text(shown_key, "状态")
     status, fresh = status_now()
     latest = status.data_version if status else None
     changed = fresh.key != shown_key

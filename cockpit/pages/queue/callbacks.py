@@ -9,8 +9,9 @@ from cockpit.components.format import fmt_amount, fmt_duration, fmt_time
 from cockpit.components.urls import warning_href, warnings_href
 from cockpit.ids import PageIds, QueueIds, ShellIds
 from cockpit.lifecycle import WARNING
-from cockpit.outage import keep_last_good
+from cockpit.outage import REUSE_SECONDS, keep_last_good
 from cockpit.pages.common import connect, now, scope_for
+from cockpit.pages.params import flag, queue_params, region_code, text
 from cockpit.pages.queue.filters import QueueFilters
 from queries.warnings import warning_queue, warning_queue_counts
 
@@ -68,7 +69,7 @@ def queue_items(df: pd.DataFrame, limit: int = QUEUE_LIMIT) -> list:
 def render_queues(_version: str | None, params: dict) -> tuple:
     """The red, yellow and green queues under the filters, and each queue's
     full length for its header."""
-    filters = QueueFilters(**params)
+    filters = QueueFilters(**queue_params(params))
     at = now()
     with connect() as conn:
         scope = scope_for(conn, filters.region)
@@ -103,7 +104,10 @@ def navigate_filters(
 ) -> str:
     """Any filter change puts all filters in the URL (shareable, back works)."""
     filters = QueueFilters(
-        region=region or None, category=category or None, owner=owner or None, overdue=bool(overdue)
+        region=region_code(region),
+        category=text(category, "预警类别"),
+        owner=text(owner, "责任主体"),
+        overdue=flag(overdue),
     )
     return warnings_href(filters.query_args())
 
@@ -118,7 +122,7 @@ def register_callbacks(app: Dash) -> None:
         Output(QueueIds.GREEN_COUNT, "children"),
         Input(ShellIds.DATA_VERSION, "data"),
         Input(QueueIds.PARAMS, "data"),
-    )(keep_last_good(render_queues, "render_queues", ignore=(0,)))
+    )(keep_last_good(render_queues, "render_queues", ignore=(0,), reuse_seconds=REUSE_SECONDS))
     app.callback(
         Output(PageIds.NAV, "href", allow_duplicate=True),
         Input(QueueIds.REGION, "value"),

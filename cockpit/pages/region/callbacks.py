@@ -16,8 +16,9 @@ from cockpit.components.tables import petitions_table, warnings_table
 from cockpit.components.urls import region_href
 from cockpit.context import current, viewer
 from cockpit.ids import ExportIds, PageIds, RegionIds, ShellIds, VillageIds, WindowIds
-from cockpit.outage import keep_last_good
+from cockpit.outage import REUSE_SECONDS, keep_last_good
 from cockpit.pages.common import WINDOW_KEYS, connect, load_kpis, scope_for, trend_freq, window_of
+from cockpit.pages.params import click_data, region_params, text
 from cockpit.pages.region.category import (
     CATEGORY_MAP_METRIC,
     category_table,
@@ -37,6 +38,7 @@ MAP_METRIC = "share_5d"
 def render_region(_version: str | None, params: dict) -> tuple:
     """Every panel of the analytics page; re-runs only when the data changed.
     With a warning category in ``params``, the map and the ranking follow it."""
+    params = region_params(params)
     window = window_of(params["window"])
     category = params.get("category")
     root_code = current().root_code
@@ -79,6 +81,7 @@ def render_region(_version: str | None, params: dict) -> tuple:
 
 def render_village(_version: str | None, params: dict) -> tuple:
     """KPIs, trends and tables of one village."""
+    params = region_params(params)
     window = window_of(params["window"])
     freq = trend_freq(window, "village")
     with connect() as conn:
@@ -105,8 +108,8 @@ def _drill(code: str | None, params: dict | None):
 
 def drill_from_map(click: dict | None, params: dict | None):
     """A click on a polygon opens that region (the URL changes, so back works)."""
-    points = (click or {}).get("points") or []
-    return _drill(points[0].get("location") if points else None, params)
+    code = click_data(click)
+    return _drill(code, region_params(params) if params else None)
 
 
 def _with_window(pathname: str | None, search: str | None, window_args: dict[str, str]) -> str:
@@ -117,6 +120,7 @@ def _with_window(pathname: str | None, search: str | None, window_args: dict[str
 
 def navigate_preset(preset: str | None, pathname: str | None, search: str | None = None):
     """Choosing a preset window reloads the page's URL with ?window=…"""
+    preset = text(preset, "时间范围", 40)
     if not preset or preset == "custom" or preset not in PRESET_LABELS:
         return no_update
     return _with_window(pathname, search, {"window": preset})
@@ -124,11 +128,12 @@ def navigate_preset(preset: str | None, pathname: str | None, search: str | None
 
 def navigate_range(start: str | None, end: str | None, pathname: str | None, search: str | None = None):
     """Picking both dates reloads the page's URL with ?from=…&to=…"""
+    start, end = text(start, "开始日期", 40), text(end, "结束日期", 40)
     if not (start and end):
         return no_update
     try:
         window = custom_window(_date(start), _date(end))
-    except (WindowError, ValueError):
+    except (WindowError, ValueError, OverflowError):
         return no_update
     return _with_window(pathname, search, window.query_args())
 
@@ -136,6 +141,8 @@ def navigate_range(start: str | None, end: str | None, pathname: str | None, sea
 def navigate_category(category: str | None, params: dict | None, pathname: str | None, search: str | None):
     """Choosing a warning category (or clearing it: 全部) reloads the page's
     URL with ?category=…, so the choice survives a reload, a link and back."""
+    category = text(category, "预警类别")
+    params = region_params(params) if params else None
     if not params or (category or None) == params.get("category"):
         return no_update
     return with_category(pathname, search, category or None)
@@ -157,7 +164,7 @@ def register_callbacks(app: Dash) -> None:
         Output(RegionIds.WARNING_CATEGORIES, "children"),
         Input(ShellIds.DATA_VERSION, "data"),
         Input(RegionIds.PARAMS, "data"),
-    )(keep_last_good(render_region, "render_region", ignore=(0,)))
+    )(keep_last_good(render_region, "render_region", ignore=(0,), reuse_seconds=REUSE_SECONDS))
     app.callback(
         Output(VillageIds.KPIS, "children"),
         Output(VillageIds.PETITION_TREND, "figure"),
@@ -166,7 +173,7 @@ def register_callbacks(app: Dash) -> None:
         Output(VillageIds.WARNINGS, "children"),
         Input(ShellIds.DATA_VERSION, "data"),
         Input(VillageIds.PARAMS, "data"),
-    )(keep_last_good(render_village, "render_village", ignore=(0,)))
+    )(keep_last_good(render_village, "render_village", ignore=(0,), reuse_seconds=REUSE_SECONDS))
     navigation = Output(PageIds.NAV, "href", allow_duplicate=True)
     app.callback(
         navigation,

@@ -25,10 +25,10 @@ from cockpit.pages.common import (
     window_args,
     window_of,
 )
+from cockpit.pages.params import BadRequestError, window_params
 from cockpit.pages.region import village
 from cockpit.pages.region.category import category_arg, category_choices, category_selector, link_args
 from cockpit.pages.region.parts import card, graph, region_header, with_export
-from cockpit.timewindow import WindowError
 from queries.regions import LEVEL_LABELS, child_regions, get_region
 from queries.scope import OutOfScopeError
 
@@ -37,6 +37,7 @@ MAP_WIDTH, MAP_HEIGHT = 720, 440
 
 def home_layout(**query) -> html.Div:
     """ "/": the viewer's home region (the root for a city leader)."""
+    query.pop("code", None)  # "/?code=…" is still the home region
     return layout(code=None, **query)
 
 
@@ -45,14 +46,16 @@ def layout(code: str | None = None, **query) -> html.Div:
     code = code or home
     with connect() as conn:
         fresh = current_freshness(conn)
-        args = window_args(query)
+        if not isinstance(code, str):  # "?code=a&code=b" overrides the path's code
+            return page_frame("analysis", fresh, not_found("地区"))
         try:
+            args = window_params(window_args(query))
             window = window_of(args)
-        except WindowError as error:
+        except BadRequestError as error:
             return page_frame(
                 "analysis",
                 fresh,
-                message_card("时间范围有误", str(error), region_href(code, home), "使用默认时间范围"),
+                message_card("时间范围有误", error.message, region_href(code, home), "使用默认时间范围"),
             )
         if not get_region(conn, code):
             return page_frame("analysis", fresh, not_found("地区", f"地区代码 {code} 不存在。"))

@@ -10,8 +10,9 @@ from cockpit.components.lists import ranking_list, red_warning_list
 from cockpit.context import current, viewer
 from cockpit.figures.region_map import MAP_METRICS
 from cockpit.ids import ScreenIds, ShellIds
-from cockpit.outage import keep_last_good
+from cockpit.outage import REUSE_SECONDS, keep_last_good
 from cockpit.pages.common import connect, load_kpis, scope_for, trend_freq
+from cockpit.pages.params import clicks, code_sequence, region_code
 from cockpit.pages.region.category import CATEGORY_MAP_METRIC, with_category_counts
 from cockpit.pages.screen.layout import MAP_HEIGHT, MAP_WIDTH
 from cockpit.settings import map_metric_category
@@ -25,6 +26,8 @@ RED_LIST_LENGTH = 12
 
 def next_focus(_n_intervals: int | None, rotation: list[str] | None, focus: str | None):
     """The next region in the rotation, wrapping round to the root."""
+    clicks(_n_intervals)
+    rotation, focus = code_sequence(rotation), region_code(focus)
     if not rotation or len(rotation) < 2:
         return no_update
     position = rotation.index(focus) if focus in rotation else -1
@@ -37,6 +40,7 @@ def render_screen(_version: str | None, focus: str | None) -> tuple:
     Runs on first load, when the shell publishes a new data version, and when
     the rotation moves the focus; never on a poll that found nothing new.
     """
+    focus = region_code(focus)
     settings = current().settings
     home = viewer().home
     window = preset_window(settings.screen_window)
@@ -105,4 +109,4 @@ def register_callbacks(app: Dash) -> None:
         Output(ScreenIds.RED_LIST, "children"),
         Input(ShellIds.DATA_VERSION, "data"),
         Input(ScreenIds.FOCUS, "data"),
-    )(keep_last_good(render_screen, "render_screen", ignore=(0,)))
+    )(keep_last_good(render_screen, "render_screen", ignore=(0,), reuse_seconds=REUSE_SECONDS))

@@ -16,6 +16,7 @@ from cockpit.pages.admin.accounts.forms import new_account, toggle_target
 from cockpit.pages.admin.accounts.layout import TOGGLE, current_accounts, status_badge
 from cockpit.pages.admin.frame import message, row_id
 from cockpit.pages.admin.guard import require_admin
+from cockpit.pages.params import clicks, code_list, row_key, text
 from queries.regions import get_region
 from queries.scope import ROLE_LABELS
 
@@ -48,8 +49,10 @@ def create_account(
     """Create the account the form describes; the accounts table, a message,
     and the form's fields (emptied once created)."""
     who = require_admin()
-    if not n_clicks:
+    if not clicks(n_clicks):
         raise PreventUpdate
+    username, display_name = text(username, "用户名"), text(display_name, "显示名")
+    role, regions, password = text(role, "角色"), code_list(regions), text(password, "密码", 256)
     try:
         form = new_account(username, display_name, role, regions, password)
         with current().engine.begin() as conn:
@@ -67,12 +70,13 @@ def toggle_account(n_clicks: int | None, intent: str | None, button_id: dict) ->
     """停用 or 启用 (the button's value says which) the row's account: its
     status badge, the button's label, value and colour, and a note."""
     who = require_admin()
-    if not n_clicks:
+    if not clicks(n_clicks):
         raise PreventUpdate
+    key, intent = row_key(button_id), text(intent, "操作")
     try:
         active = toggle_target(intent)
         with current().engine.begin() as conn:
-            account = _account(conn, button_id["key"])
+            account = _account(conn, key)
             if not active and account.username == who.name:
                 raise AccountError("不能停用自己的账号。")
             if account.active != active:
@@ -89,11 +93,12 @@ def reset_password(n_clicks: int | None, password: str | None, button_id: dict) 
     """Give the row's account a new password (its sessions end); a message
     and the emptied password field."""
     who = require_admin()
-    if not n_clicks:
+    if not clicks(n_clicks):
         raise PreventUpdate
+    key, password = row_key(button_id), text(password, "密码", 256)
     try:
         with current().engine.begin() as conn:
-            account = _account(conn, button_id["key"])
+            account = _account(conn, key)
             set_password(conn, account.username, password or "")
             record_by(conn, who, ACTION, account.username, "重设密码")
     except AccountError as error:

@@ -7,10 +7,12 @@ from dash import Dash, Input, Output
 from cockpit.ids import AdminIds, PageIds
 from cockpit.pages.admin.audit.forms import AuditFilters
 from cockpit.pages.admin.guard import require_admin
+from cockpit.pages.params import text
 
 
 def navigate_filters(action: str | None, actor: str | None) -> str:
     require_admin()
+    action, actor = text(action, "操作类型"), text(actor, "操作人")
     return AuditFilters.from_query({"action": action, "actor": actor}).href()
 
 

@@ -23,6 +23,7 @@ from cockpit.pages.admin.frame import message, row_id
 from cockpit.pages.admin.guard import require_admin
 from cockpit.pages.admin.kiosk.forms import kiosk_url, new_token
 from cockpit.pages.admin.kiosk.layout import current_tokens, status
+from cockpit.pages.params import clicks, region_code, row_key, text
 from queries.regions import get_region
 
 ACTION = "kiosk_admin"
@@ -54,8 +55,9 @@ def create_token(n_clicks: int | None, name: str | None, region: str | None) -> 
     """Make a token for the form's name and region; the alert with its URL
     (the only time it is shown), the tokens table and the emptied name."""
     who = require_admin()
-    if not n_clicks:
+    if not clicks(n_clicks):
         raise PreventUpdate
+    name, region = text(name, "大屏名称"), region_code(region)
     try:
         form = new_token(name, region, current().root_code)
         with current().engine.begin() as conn:
@@ -72,9 +74,9 @@ def create_token(n_clicks: int | None, name: str | None, region: str | None) -> 
 def revoke_token(n_clicks: int | None, button_id: dict) -> tuple:
     """撤销 the row's token: its status and the disabled button."""
     who = require_admin()
-    if not n_clicks:
+    if not clicks(n_clicks):
         raise PreventUpdate
-    token_id = button_id["key"]
+    token_id = row_key(button_id)
     with current().engine.begin() as conn:
         found = [t for t in list_kiosk_tokens(conn) if t["id"] == token_id]
         if not found:

@@ -17,6 +17,7 @@ from cockpit.pages.admin.frame import message, row_id
 from cockpit.pages.admin.guard import require_admin
 from cockpit.pages.admin.thresholds.forms import find, input_value, parse_value
 from cockpit.pages.admin.thresholds.layout import in_force_cell
+from cockpit.pages.params import clicks, scalar, text_key
 from cockpit.rules.catalogue import Param, Rule, load_catalogue
 from cockpit.rules.thresholds import ThresholdError, list_overrides, load_overrides, set_threshold, show
 from queries.scope import Viewer
@@ -50,17 +51,18 @@ def _in_force(conn, rule: Rule, param: Param) -> Any:
 def save_threshold(n_clicks: int | None, raw: Any, button_id: dict) -> tuple:
     """保存: the typed value, in force from the next refresh."""
     who = require_admin()
-    if not n_clicks:
+    if not clicks(n_clicks):
         raise PreventUpdate
-    return _apply(who, button_id["key"], lambda param: parse_value(param, raw), SAVED)
+    key, raw = text_key(button_id), scalar(raw, "阈值")
+    return _apply(who, key, lambda param: parse_value(param, raw), SAVED)
 
 
 def reset_threshold(n_clicks: int | None, button_id: dict) -> tuple:
     """恢复默认: the catalogue's default back in force."""
     who = require_admin()
-    if not n_clicks:
+    if not clicks(n_clicks):
         raise PreventUpdate
-    return _apply(who, button_id["key"], lambda param: param.default, "已恢复默认值 {value}。")
+    return _apply(who, text_key(button_id), lambda param: param.default, "已恢复默认值 {value}。")
 
 
 def register_callbacks(app: Dash) -> None:
