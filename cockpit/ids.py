@@ -129,7 +129,7 @@ class WeeklyIds(StrEnum):
 
 class AdminIds(StrEnum):
     """The administrator's pages, /admin (账号), /admin/kiosk (大屏令牌),
-    /admin/thresholds (阈值) and /admin/audit (审计日志). Those marked "row"
+    /admin/thresholds (阈值), /admin/import (导入数据) and /admin/audit (审计日志). Those marked "row"
     are the ``type`` of a pattern-matching id {"type": ..., "key": ...}, one
     per account, token or rule parameter (see cockpit.pages.admin.frame.row_id)."""
 
@@ -164,6 +164,18 @@ class AdminIds(StrEnum):
     THRESHOLD_RESET = "admin-threshold-reset"  # row: 恢复默认
     THRESHOLD_IN_FORCE = "admin-threshold-in-force"  # row: the 生效值 cell
     THRESHOLD_MESSAGE = "admin-threshold-message"  # row: saved, or why not
+    # /admin/import
+    IMPORT_DATA = "admin-import-data"  # dcc.Upload: the CSV or XLSX file
+    IMPORT_MAPPING = "admin-import-mapping"  # dcc.Upload: a mapping (YAML), wins over IMPORT_EXAMPLE
+    IMPORT_EXAMPLE = "admin-import-example"  # dcc.Dropdown of the mappings in examples/import/
+    IMPORT_DRY_RUN = "admin-import-dry-run"  # dbc.Checkbox 试运行（不写入）
+    IMPORT_KEEP_GOOD = "admin-import-keep-good"  # dbc.Checkbox 只导入合格行
+    IMPORT_RUN = "admin-import-run"  # 导入
+    IMPORT_RESULT = "admin-import-result"  # the summary and the first rejects
+    IMPORT_REJECTS = "admin-import-rejects"  # dcc.Store: the last run's rejects CSV {filename, content}
+    IMPORT_DOWNLOAD_ROW = "admin-import-download-row"  # hidden unless there are rejects
+    IMPORT_DOWNLOAD_BUTTON = "admin-import-download-button"  # 下载被拒行
+    IMPORT_DOWNLOAD = "admin-import-download"  # dcc.Download
     # /admin/audit
     AUDIT_ACTION = "admin-audit-action"  # dcc.Dropdown of ACTIONS
     AUDIT_ACTOR = "admin-audit-actor"  # dbc.Input (with a datalist of usernames)

@@ -135,6 +135,7 @@ PAGES = [
     urls.ADMIN,
     "/admin/kiosk",
     "/admin/thresholds",
+    "/admin/import",
     "/admin/audit",
 ]
 QUERIES = [

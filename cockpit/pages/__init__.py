@@ -11,7 +11,7 @@ from __future__ import annotations
 import dash
 
 from cockpit.pages import admin, not_found_404, queue, region, rules, screen, shell, weekly
-from cockpit.pages.admin import accounts, audit, frame, kiosk, thresholds
+from cockpit.pages.admin import accounts, audit, frame, imports, kiosk, thresholds
 from cockpit.pages.admin.guard import admin_page
 from cockpit.pages.common import keep_page
 from cockpit.pages.detail import petition, warning
@@ -101,6 +101,13 @@ def register(app: dash.Dash) -> None:
         name="阈值设置",
         title=_title("阈值设置"),
         layout=keep_page(admin_page(thresholds.layout, frame.THRESHOLDS_URL), "admin.thresholds"),
+    )
+    dash.register_page(
+        "cockpit.pages.admin.imports",
+        path=frame.IMPORT_URL,
+        name="导入数据",
+        title=_title("导入数据"),
+        layout=keep_page(admin_page(imports.layout, frame.IMPORT_URL), "admin.imports"),
     )
     dash.register_page(
         "cockpit.pages.admin.audit",

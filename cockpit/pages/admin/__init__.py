@@ -1,6 +1,6 @@
 """The administrator's pages (系统管理): accounts (/admin), wall-screen tokens
-(/admin/kiosk), rule thresholds (/admin/thresholds) and the audit log
-(/admin/audit); docs/admin.md.
+(/admin/kiosk), rule thresholds (/admin/thresholds), importing data
+(/admin/import) and the audit log (/admin/audit); docs/admin.md.
 
 Every layout and every callback first asks ``guard.require_admin``: anyone
 but an administrator is refused (the web layer answers 403), however the
@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from dash import Dash
 
-from cockpit.pages.admin import accounts, audit, kiosk, thresholds
+from cockpit.pages.admin import accounts, audit, imports, kiosk, thresholds
 
 
 def register_callbacks(app: Dash) -> None:
     accounts.register_callbacks(app)
     kiosk.register_callbacks(app)
     thresholds.register_callbacks(app)
+    imports.register_callbacks(app)
     audit.register_callbacks(app)
 
 
-__all__ = ["accounts", "audit", "kiosk", "register_callbacks", "thresholds"]
+__all__ = ["accounts", "audit", "imports", "kiosk", "register_callbacks", "thresholds"]

@@ -13,11 +13,13 @@ from cockpit.ids import AdminIds
 ACCOUNTS_URL = urls.ADMIN
 KIOSK_URL = f"{urls.ADMIN}/kiosk"
 THRESHOLDS_URL = f"{urls.ADMIN}/thresholds"
+IMPORT_URL = f"{urls.ADMIN}/import"
 AUDIT_URL = f"{urls.ADMIN}/audit"
 TABS = (
     ("accounts", "账号", ACCOUNTS_URL),
     ("kiosk", "大屏令牌", KIOSK_URL),
     ("thresholds", "阈值", THRESHOLDS_URL),
+    ("import", "导入数据", IMPORT_URL),
     ("audit", "审计日志", AUDIT_URL),
 )
 TITLE = "系统管理"
