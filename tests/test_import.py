@@ -453,12 +453,13 @@ def test_regions_and_boundaries_of_any_depth_are_imported(sqlite_engine, tmp_pat
         import_regions(sqlite_engine, regions_path=source, mapping_path=mapping)
 
 
-def test_the_example_hotline_export_loads_into_the_sample_city(tmp_path):
+def test_the_example_hotline_export_loads_into_the_sample_city(sample_city, tmp_path):
     import shutil
 
     from cockpit.store import make_engine
 
-    shutil.copy(ROOT / "sample_db" / "sample.sqlite3", tmp_path / "sample.sqlite3")
+    # A copy of the test run's sample city (the generator's, as make run builds it).
+    shutil.copy(sample_city["engine"].url.database, tmp_path / "sample.sqlite3")
     engine = make_engine(f"sqlite:///{tmp_path / 'sample.sqlite3'}")
     mapping = load_mapping(ROOT / "examples" / "import" / "hotline-12345.yaml")
     try:
