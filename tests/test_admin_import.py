@@ -18,9 +18,10 @@ from cockpit.app import create_app
 from cockpit.auth.users import create_user
 from cockpit.pages.admin import imports
 from cockpit.pages.admin.imports.callbacks import download_rejects, run_import
-from cockpit.pages.admin.imports.forms import example_mappings
+from cockpit.pages.admin.imports.forms import example_mappings, example_targets
+from cockpit.pages.admin.imports.layout import example_options
 from cockpit.settings import Settings
-from cockpit.store.schema import petitions
+from cockpit.store.schema import petition_events, petitions
 from queries.audit import audit_entries
 from queries.scope import AccessDeniedError
 from tests import fixture_city as city
@@ -104,6 +105,18 @@ def test_an_administrator_sees_the_import_form_under_its_tab(app):
     assert "python -m cockpit.importer" in shown
     assert {"admin-import-data", "admin-import-mapping", "admin-import-run"} <= ids(page)
     assert "hotline-12345.yaml" in example_mappings()
+
+
+def test_the_examples_are_offered_with_their_targets_petitions_first():
+    examples = example_targets()
+    assert examples["hotline-12345.yaml"] == "petitions"
+    assert examples["hotline-12345-events.yaml"] == "petition_events"
+    options, chosen = example_options(examples)
+    assert chosen == "hotline-12345.yaml"
+    assert {
+        "label": "hotline-12345-events.yaml（petition_events）",
+        "value": "hotline-12345-events.yaml",
+    } in options
 
 
 @pytest.mark.parametrize("role", [r for r in ALL if r != "admin"])
@@ -202,3 +215,28 @@ def test_an_example_mapping_is_used_when_none_is_uploaded(app, sqlite_engine):
 def test_nothing_happens_before_the_button_is_clicked(app):
     with as_viewer(app, ADMIN), pytest.raises(PreventUpdate):
         run_import(None, csv_upload(GOOD), "a.csv", MAP_UPLOAD, "m.yaml", None, False, False)
+
+
+def test_the_example_trail_mapping_loads_a_petitions_trail(app, sqlite_engine):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["工单编号", "操作时间", "操作环节", "层级", "承办单位", "备注", "满意度"])
+    writer.writerow(["P4", "2026-11-06 09:00", "提级办理", "镇级", "甲镇人民政府", "村级无法解决", ""])
+    writer.writerow(["PX", "2026-11-06 09:00", "派单", "", "", "", ""])
+    upload = data_url(out.getvalue().encode("utf-8"))
+    with as_viewer(app, ADMIN):
+        result, rejects, _hidden = run(
+            upload, name="流转.csv", mapping=None, example="hotline-12345-events.yaml", keep_good=True
+        )
+    shown = text(result)
+    assert "流转.csv → petition_events" in shown and "unknown_parent" in shown and "找不到所属记录" in shown
+    assert "PX" in rejects["content"]
+    with sqlite_engine.connect() as conn:
+        p4 = conn.execute(select(petitions).where(petitions.c.external_id == "P4")).one()
+        kinds = conn.execute(
+            select(petition_events.c.kind)
+            .where(petition_events.c.petition_id == p4.id)
+            .order_by(petition_events.c.id)
+        ).scalars()
+        assert list(kinds) == ["received", "escalated"]  # replaced whole, from the stored receipt
+    assert (p4.status, p4.handling_level, p4.handling_unit) == ("assigned", "town", "甲镇人民政府")

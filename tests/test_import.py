@@ -14,16 +14,16 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from cockpit.importer import MappingError, import_file, load_mapping, parse_mapping
 from cockpit.importer.__main__ import run
 from cockpit.importer.regions import RegionImportError, import_regions
 from cockpit.store.access import audit_log
-from cockpit.store.records import payments
+from cockpit.store.records import cadre_relatives, cadres, payment_approvals, payments, project_bids, projects
 from cockpit.store.schema import petition_events, petitions, region_tree, regions, warnings
 from tests import fixture_city
-from tests.fixture_city import JIA, V1, V2, V3, V4
+from tests.fixture_city import JIA, V1, V2, V3, V4, local
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
@@ -453,7 +453,7 @@ def test_regions_and_boundaries_of_any_depth_are_imported(sqlite_engine, tmp_pat
         import_regions(sqlite_engine, regions_path=source, mapping_path=mapping)
 
 
-def test_the_example_hotline_export_loads_into_the_sample_city(sample_city, tmp_path):
+def test_the_example_hotline_export_and_its_trails_load_into_the_sample_city(sample_city, tmp_path):
     import shutil
 
     from cockpit.store import make_engine
@@ -461,12 +461,40 @@ def test_the_example_hotline_export_loads_into_the_sample_city(sample_city, tmp_
     # A copy of the test run's sample city (the generator's, as make run builds it).
     shutil.copy(sample_city["engine"].url.database, tmp_path / "sample.sqlite3")
     engine = make_engine(f"sqlite:///{tmp_path / 'sample.sqlite3'}")
-    mapping = load_mapping(ROOT / "examples" / "import" / "hotline-12345.yaml")
+    examples = ROOT / "examples" / "import"
+    orders = (examples / "hotline-12345-sample.csv", load_mapping(examples / "hotline-12345.yaml"))
+    trails = (
+        examples / "hotline-12345-events-sample.csv",
+        load_mapping(examples / "hotline-12345-events.yaml"),
+    )
     try:
-        summary = import_file(engine, ROOT / "examples" / "import" / "hotline-12345-sample.csv", mapping)
+        first = import_file(engine, *orders, now=NOW)
+        events = import_file(engine, *trails, now=NOW)
+        again = [import_file(engine, *orders, now=LATER), import_file(engine, *trails, now=LATER)]
+        with engine.connect() as conn:
+            stored = {
+                row.external_id: row
+                for row in conn.execute(select(petitions).where(petitions.c.external_id.like("12345-%")))
+            }
+            escalated = conn.execute(
+                select(petition_events.c.kind, petition_events.c.level, petition_events.c.unit)
+                .where(petition_events.c.petition_id == stored["12345-2026110008"].id)
+                .order_by(petition_events.c.id)
+            ).all()
     finally:
         engine.dispose()
-    assert (summary.read, summary.inserted, summary.rejected, summary.committed) == (20, 20, 0, True)
+    assert (first.read, first.inserted, first.rejected, first.committed) == (20, 20, 0, True)
+    assert (events.read, events.inserted, events.updated, events.rejected) == (24, 15, 9, 0)
+    assert [(s.inserted, s.updated, s.unchanged) for s in again] == [(0, 0, 20), (0, 0, 24)]
+    assert escalated == [
+        ("received", "village", "岚岭村村委会"),
+        ("escalated", "town", "坞店镇人民政府"),
+        ("escalated", "county", "市农业农村局"),
+    ]
+    order = stored["12345-2026110008"]
+    assert (order.status, order.handling_level, order.handling_unit) == ("assigned", "county", "市农业农村局")
+    assert {stored[n].updated_at for n in ("12345-2026110001", "12345-2026110008")} == {NOW}
+    assert stored["12345-2026110002"].updated_at == NOW  # not in the trails file: as the orders left it
 
 
 STREAM = """
@@ -520,3 +548,330 @@ def test_a_200000_row_file_streams_in_bounded_memory(tmp_path):
     inserted, rejected, progress_lines, growth_mb, _seconds = result.stdout.split()
     assert (int(inserted), int(rejected), int(progress_lines)) == (200_000, 0, 5)
     assert int(growth_mb) < 100
+
+
+EVENTS = textwrap.dedent(
+    """\
+    target: petition_events
+    parent: {column: 工单编号}
+    date_formats: ["%Y-%m-%d %H:%M"]
+    columns:
+      kind: 环节
+      at: 时间
+      level: 层级
+      unit: 承办单位
+      note: 备注
+      satisfaction: 满意度
+    values:
+      kind: {派单: assigned, 回访: feedback}
+    """
+)
+EVENTS_HEADER = ["工单编号", "时间", "环节", "层级", "承办单位", "备注", "满意度"]
+# Trails of the fixture city's petitions (tests/fixture_city.py), by line.
+MESSY_EVENTS = [
+    (2, ["P4", "2026-11-05 09:00", "受理", "村级", "村委会", "", ""]),
+    (3, ["P4", "2026-11-05 10:00", "派单", "", "", "", ""]),
+    (4, ["P4", "2026-11-06 09:00", "上报上级", "镇级", "甲镇人民政府", "村级无法解决", ""]),
+    (5, ["P4", "2026-11-08 09:00", "escalated", "county", "东区住建局", "", ""]),
+    (6, ["P5", "2026-11-19 09:00", "办理完成", "", "", "", ""]),  # before its 交办 in the file
+    (7, ["P5", "2026-11-18 10:00", "交办", "", "", "", ""]),
+    (8, ["P5", "2026-11-19 12:00", "办结", "", "", "", ""]),
+    (9, ["P5", "2026-11-20 09:00", "回访", "", "", "", "基本满意"]),
+    (10, ["P9", "2026-11-20 09:00", "办结", "", "", "", ""]),
+    (11, ["P9", "2026-11-20 10:00", "回访", "", "", "", "满意"]),
+    (12, ["P12", "2026-08-31 09:00", "交办", "", "", "", ""]),
+    (13, ["PX", "2026-11-05 09:00", "交办", "", "", "", ""]),
+    (14, ["P1", "2026-11-02 09:00", "受理", "", "", "", ""]),
+    (15, ["P1", "2026-11-02 25:00", "交办", "", "", "", ""]),
+    (16, ["P1", "2026-11-03 09:00", "吃饭", "", "", "", ""]),
+    (17, ["P2", "2026-11-03 10:00", "受理", "", "", "", ""]),
+    (18, ["P3", "2026-11-04 08:00", "受理", "", "", "", ""]),  # P3's trail as it is
+    (19, ["P3", "2026-11-10 08:00", "办理完成", "", "", "", ""]),
+    (20, ["P3", "2026-11-10 08:00", "办结", "", "", "", ""]),
+    (21, ["P2", "2026-11-04 09:00", "交办", "", "", "", ""]),  # P2 again, after P3
+    (22, ["", "2026-11-05 09:00", "交办", "", "", "", ""]),
+    (23, ["P6", "2026-11-10 15:00", "交办", "省级", "", "", ""]),
+]
+EXPECTED_EVENT_REJECTS = [
+    (10, "环节", "bad_transition"),
+    (11, "工单编号", "trail_rejected"),
+    (12, "时间", "event_before_received"),
+    (13, "工单编号", "unknown_parent"),
+    (14, "工单编号", "trail_rejected"),
+    (15, "时间", "bad_date"),
+    (16, "环节", "unknown_event"),
+    (17, "工单编号", "events_not_grouped"),
+    (21, "工单编号", "events_not_grouped"),
+    (22, "工单编号", "blank_required"),
+    (23, "层级", "unknown_value"),
+]
+
+
+def _write_rows(path: Path, header: list[str], rows) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(cells for _line, cells in rows)
+    return path
+
+
+def _trail(engine, external_id: str) -> list[tuple]:
+    with engine.connect() as conn:
+        return conn.execute(
+            select(
+                petition_events.c.kind, petition_events.c.at, petition_events.c.level, petition_events.c.unit
+            )
+            .join(petitions)
+            .where(petitions.c.external_id == external_id)
+            .order_by(petition_events.c.id)
+        ).all()
+
+
+def test_a_messy_events_file_is_refused_whole_with_every_bad_row_reported(store, tmp_path):
+    source = _write_rows(tmp_path / "events.csv", EVENTS_HEADER, MESSY_EVENTS)
+    before = _imported(store, "P")
+
+    summary = import_file(store, source, _mapping(tmp_path, EVENTS), now=NOW)
+
+    assert (summary.read, summary.rejected, summary.good, summary.committed) == (22, 11, 11, False)
+    assert [(r.line, r.column, r.reason) for r in summary.rejects] == EXPECTED_EVENT_REJECTS
+    details = {r.line: r.detail for r in summary.rejects}
+    assert details[10] == "已受理之后不能办结"
+    assert details[11] == "P9 见第 10 行"
+    assert details[12] == "受理于 2026-09-01 09:00"
+    assert details[13] == "PX"
+    assert _imported(store, "P") == before
+
+
+def test_keep_good_replaces_the_good_trails_and_derives_their_petitions(store, tmp_path):
+    source = _write_rows(tmp_path / "events.csv", EVENTS_HEADER, MESSY_EVENTS)
+    before = _imported(store, "P")
+
+    summary = import_file(store, source, _mapping(tmp_path, EVENTS), keep_good=True, now=NOW)
+
+    # P4: 2 events it had (updated), 2 new; P5: 4 new; P3: its trail as it was
+    assert (summary.inserted, summary.updated, summary.unchanged, summary.rejected) == (6, 2, 3, 11)
+    stored = _imported(store, "P")
+    p4, p5 = stored["P4"], stored["P5"]
+    assert (p4["status"], p4["handling_level"], p4["handling_unit"]) == ("assigned", "county", "东区住建局")
+    assert (p4["closed_at"], p4["satisfaction"], p4["updated_at"]) == (None, None, NOW)
+    assert _trail(store, "P4") == [
+        ("received", local(11, 5, 9), "village", "村委会"),
+        ("assigned", local(11, 5, 10), "village", "村委会"),
+        ("escalated", local(11, 6, 9), "town", "甲镇人民政府"),
+        ("escalated", local(11, 8, 9), "county", "东区住建局"),
+    ]
+    assert (p5["status"], p5["closed_at"], p5["satisfaction"]) == ("closed", local(11, 19, 12), 2)
+    assert [kind for kind, *_ in _trail(store, "P5")] == [
+        "received",
+        "assigned",
+        "resolved",
+        "closed",
+        "feedback",
+    ]
+    for untouched in ("P1", "P2", "P3", "P6", "P9", "P12"):
+        assert stored[untouched] == before[untouched]
+
+
+def test_a_second_import_of_the_same_events_changes_nothing(store, tmp_path):
+    source, mapping = (
+        _write_rows(tmp_path / "events.csv", EVENTS_HEADER, MESSY_EVENTS),
+        _mapping(tmp_path, EVENTS),
+    )
+    import_file(store, source, mapping, keep_good=True, now=NOW)
+    trails = {n: _trail(store, n) for n in ("P3", "P4", "P5")}
+
+    again = import_file(store, source, mapping, keep_good=True, now=LATER)
+
+    assert (again.inserted, again.updated, again.unchanged, again.rejected) == (0, 0, 11, 11)
+    assert {n: _trail(store, n) for n in trails} == trails
+    assert {_imported(store, "P")[n]["updated_at"] for n in ("P4", "P5")} == {NOW}
+
+
+def test_an_edited_trail_replaces_the_old_one_and_only_that_one(store, tmp_path):
+    mapping = _mapping(tmp_path, EVENTS)
+    good = [(line, cells) for line, cells in MESSY_EVENTS if cells[0] in ("P4", "P5")]
+    import_file(store, _write_rows(tmp_path / "events.csv", EVENTS_HEADER, good), mapping, now=NOW)
+    reopened = [*good, (10, ["P5", "2026-11-20 10:00", "重新办理", "镇级", "甲镇人民政府", "回访不满意", ""])]
+
+    summary = import_file(
+        store, _write_rows(tmp_path / "edited.csv", EVENTS_HEADER, reopened), mapping, now=LATER
+    )
+
+    assert (summary.inserted, summary.updated, summary.unchanged, summary.rejected) == (1, 4, 4, 0)
+    p5 = _imported(store, "P")["P5"]
+    assert (p5["status"], p5["closed_at"], p5["satisfaction"]) == ("assigned", None, 2)
+    assert (p5["handling_level"], p5["handling_unit"], p5["updated_at"]) == ("town", "甲镇人民政府", LATER)
+    assert _imported(store, "P")["P4"]["updated_at"] == NOW
+    assert [kind for kind, *_ in _trail(store, "P5")][-2:] == ["feedback", "reopened"]
+
+
+def _load_parents(engine) -> None:
+    at = datetime(2026, 11, 1, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(payments),
+            [
+                {"external_id": ext, "village_code": village, "applicant": "王会计", "payee": "某工程队",
+                 "amount": Decimal("100.00"), "purpose": "修路", "land_linked": False, "applied_at": at,
+                 "updated_at": at}
+                for ext, village in (("F1", V1), ("F2", V4))
+            ],
+        )  # fmt: skip
+        conn.execute(
+            insert(projects),
+            {"external_id": "G1", "village_code": V2, "name": "道路硬化", "kind": "works",
+             "amount": Decimal("50000.00"), "announced_at": at, "no_stake_pledge": False, "updated_at": at},
+        )  # fmt: skip
+        conn.execute(
+            insert(cadres),
+            {"external_id": "C1", "village_code": V3, "name": "张书记", "id_number": "330100197001010011",
+             "role": "书记", "updated_at": at},
+        )  # fmt: skip
+
+
+APPROVALS = textwrap.dedent(
+    """\
+    target: payment_approvals
+    parent: 付款单号
+    date_formats: ["%Y-%m-%d %H:%M"]
+    columns: {role: 角色, approver: 审批人, approved_at: 审批时间}
+    """
+)
+MESSY_APPROVALS = [
+    (2, ["F1", "报账员", "王会计", "2026-11-02 10:00"]),
+    (3, ["F1", "村党组织书记", "李书记", "2026-11-02 11:00"]),
+    (4, ["F1", "secretary", "李书记", "2026-11-02 11:00"]),  # line 3 again, by its code
+    (5, ["F9", "报账员", "王会计", "2026-11-02 10:00"]),
+    (6, ["F2", "会计", "张三", "2026-11-03 09:00"]),
+    (7, ["F2", "报账员", "", "2026-11-03 09:00"]),
+    (8, ["", "报账员", "王会计", "2026-11-03 09:00"]),
+    (9, ["F2", "supervisor", "赵主任", "2026-11-03"]),
+    (10, ["F2", "member", "钱委员", "2026-11-04 09:00"]),
+]
+
+
+def test_a_messy_approvals_file_finds_each_payment_and_is_idempotent(store, tmp_path):
+    _load_parents(store)
+    source = _write_rows(
+        tmp_path / "approvals.csv", ["付款单号", "角色", "审批人", "审批时间"], MESSY_APPROVALS
+    )
+    mapping = _mapping(tmp_path, APPROVALS)
+
+    refused = import_file(store, source, mapping, now=NOW)
+    summary = import_file(store, source, mapping, keep_good=True, now=NOW)
+
+    assert (refused.read, refused.rejected, refused.committed) == (9, 6, False)
+    expected = [
+        (4, "角色/审批人/审批时间", "duplicate_row"),
+        (5, "付款单号", "unknown_parent"),
+        (6, "角色", "unknown_value"),
+        (7, "审批人", "blank_required"),
+        (8, "付款单号", "blank_required"),
+        (9, "审批时间", "bad_date"),
+    ]
+    assert [(r.line, r.column, r.reason) for r in refused.rejects] == expected
+    assert [(r.line, r.column, r.reason) for r in summary.rejects] == expected
+    assert (summary.inserted, summary.updated, summary.unchanged, summary.rejected) == (3, 0, 0, 6)
+    with store.connect() as conn:
+        chain = conn.execute(
+            select(payments.c.external_id, payment_approvals.c.role, payment_approvals.c.approved_at)
+            .join(payments)
+            .order_by(payment_approvals.c.id)
+        ).all()
+        touched = dict(conn.execute(select(payments.c.external_id, payments.c.updated_at)).all())
+    assert chain == [
+        ("F1", "bookkeeper", local(11, 2, 10)),
+        ("F1", "secretary", local(11, 2, 11)),
+        ("F2", "member", local(11, 4, 9)),
+    ]
+    assert touched == {"F1": NOW, "F2": NOW}  # the rule engine reads the payments again
+
+    again = import_file(store, source, mapping, keep_good=True, now=LATER)
+    assert (again.inserted, again.updated, again.unchanged, again.rejected) == (0, 0, 3, 6)
+    with store.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(payment_approvals)).scalar() == 3
+        assert set(conn.execute(select(payments.c.updated_at)).scalars()) == {NOW}
+
+
+RELATIVES = textwrap.dedent(
+    """\
+    target: cadre_relatives
+    parent: {column: 干部编号}
+    columns: {name: 姓名, id_number: 身份证号, relation: 关系}
+    """
+)
+
+
+def test_relatives_take_their_cadres_village_and_are_keyed_by_id_number(store, tmp_path):
+    _load_parents(store)
+    header = ["干部编号", "姓名", "身份证号", "关系"]
+    rows = [
+        (2, ["C1", "张小", "330100199501010021", "子女"]),
+        (3, ["C1", "李芳", "330100197201010022", "配偶"]),
+        (4, ["C9", "王五", "330100197201010033", "配偶"]),
+        (5, ["C1", "张小", "330100199501010021", "子女"]),
+    ]
+    mapping = _mapping(tmp_path, RELATIVES)
+    summary = import_file(
+        store, _write_rows(tmp_path / "r.csv", header, rows), mapping, keep_good=True, now=NOW
+    )
+
+    assert [(r.line, r.column, r.reason) for r in summary.rejects] == [
+        (4, "干部编号", "unknown_parent"),
+        (5, "干部编号/身份证号", "duplicate_row"),
+    ]
+    with store.connect() as conn:
+        stored = conn.execute(
+            select(
+                cadre_relatives.c.external_id, cadre_relatives.c.village_code, cadre_relatives.c.relation
+            ).order_by(cadre_relatives.c.id)
+        ).all()
+    assert stored == [("C1/330100199501010021", V3, "子女"), ("C1/330100197201010022", V3, "配偶")]
+
+    edited = [(2, ["C1", "张小", "330100199501010021", "兄弟姐妹"]), (3, rows[1][1])]
+    again = import_file(store, _write_rows(tmp_path / "e.csv", header, edited), mapping, now=LATER)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 1, 1)
+
+
+def test_a_changed_bid_is_updated_and_moves_its_project(store, tmp_path):
+    _load_parents(store)
+    mapping = _mapping(
+        tmp_path,
+        "target: project_bids\nparent: 项目编号\ndate_formats: ['%Y-%m-%d %H:%M']\n"
+        "columns: {bidder: 投标人, amount: 报价, bid_at: 投标时间}\n",
+    )
+    header = ["项目编号", "投标人", "报价", "投标时间"]
+    bids = [
+        (2, ["G1", "甲建筑", "48,000", "2026-11-03 09:00"]),
+        (3, ["G1", "乙建筑", "49000元", "2026-11-03 10:00"]),
+    ]
+    first = import_file(store, _write_rows(tmp_path / "b.csv", header, bids), mapping, now=NOW)
+    bids[1] = (3, ["G1", "乙建筑", "47500", "2026-11-03 10:00"])
+
+    again = import_file(store, _write_rows(tmp_path / "b2.csv", header, bids), mapping, now=LATER)
+
+    assert (first.inserted, again.inserted, again.updated, again.unchanged) == (2, 0, 1, 1)
+    with store.connect() as conn:
+        amounts = conn.execute(select(project_bids.c.amount).order_by(project_bids.c.id)).scalars().all()
+        assert conn.execute(select(projects.c.updated_at)).scalar() == LATER
+    assert amounts == [Decimal("48000.00"), Decimal("47500.00")]
+
+
+def test_a_parent_mapping_mistake_is_refused_before_any_row():
+    columns = {"role": "角色", "approver": "人", "approved_at": "时间"}
+    with pytest.raises(MappingError, match="parent: name the column"):
+        parse_mapping({"target": "payment_approvals", "columns": columns})
+    with pytest.raises(MappingError, match="take the village of their payments"):
+        parse_mapping(
+            {"target": "payment_approvals", "parent": "单号", "columns": columns, "region": {"code": "村"}}
+        )
+    with pytest.raises(MappingError, match="no parent record"):
+        parse_mapping({"target": "petitions", "parent": "单号", "columns": {}, "region": {"code": "村"}})
+
+
+def test_every_reason_is_in_the_reasons_table_of_the_docs():
+    from cockpit.importer import REASONS
+
+    text = (ROOT / "docs" / "import.md").read_text(encoding="utf-8")
+    assert [code for code, label in REASONS.items() if f"| `{code}` | {label}" not in text] == []

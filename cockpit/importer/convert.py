@@ -19,6 +19,7 @@ from cockpit.importer.values import (
 from cockpit.store.schema import regions
 
 UNKNOWN_REASON = {"category": "unknown_category", "status": "unknown_status"}
+PARENT = "parent"  # the key of a child row's parent external id in convert_row's values
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def _value(raw: object, column: Column, mapping: Mapping):
     if column.codes is not None:
         key = column.labels.get(key, key)
         if key not in column.codes:
-            raise CellError(UNKNOWN_REASON.get(column.name, "unknown_value"), key)
+            raise CellError(column.unknown or UNKNOWN_REASON.get(column.name, "unknown_value"), key)
         raw = key
     allowed = mapping.allowed.get(column.name)
     if allowed is not None and key not in allowed:
@@ -104,9 +105,15 @@ def _value(raw: object, column: Column, mapping: Mapping):
 def convert_row(
     cells: dict[str, object], mapping: Mapping, spec: TargetSpec, places: RegionIndex
 ) -> tuple[dict, dict | None, list[Problem]]:
-    """(values by target column, the row's region, problems) for one row."""
+    """(values by target column, the row's region, problems) for one row.
+    A child row's or event's parent external id is ``values[PARENT]``."""
     values: dict = {}
     problems: list[Problem] = []
+    if mapping.parent is not None:
+        try:
+            values[PARENT] = parent_id(cells, mapping)
+        except CellError as error:
+            problems.append(Problem(parent_label(mapping), error.reason, error.detail))
     for name, source in mapping.columns.items():
         column = spec.columns[name]
         raw = cells.get(source.column) if source.column else source.value
@@ -146,3 +153,18 @@ def convert_row(
             except CellError as error:
                 problems.append(Problem(label, error.reason, error.detail))
     return values, region, problems
+
+
+def parent_id(cells: dict[str, object], mapping: Mapping) -> str:
+    """The parent external id a row names (CellError when blank or too long)."""
+    source = mapping.parent
+    raw = cells.get(source.column) if source.column else source.value
+    if is_blank(raw) and source.default is not None:
+        raw = source.default
+    if is_blank(raw):
+        raise CellError("blank_required")
+    return parse_text(raw, 64)
+
+
+def parent_label(mapping: Mapping) -> str:
+    return mapping.parent.column or "parent"

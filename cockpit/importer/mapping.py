@@ -55,6 +55,7 @@ class Mapping:
     encoding: str = "auto"
     sheet: str | None = None
     delimiter: str = ","
+    parent: Source | None = None  # child rows and events: the parent's external id
 
     @cached_property
     def parse_date(self) -> DateParser:
@@ -63,6 +64,8 @@ class Mapping:
     @property
     def source_columns(self) -> set[str]:
         named = {s.column for s in self.columns.values() if s.column}
+        if self.parent is not None and self.parent.column:
+            named.add(self.parent.column)
         return named | set(self.region_path) | ({self.region_code} if self.region_code else set())
 
 
@@ -86,7 +89,7 @@ def parse_mapping(raw: dict) -> Mapping:
         raise MappingError("the mapping must be a YAML mapping (key: value)")
     unknown = set(raw) - {
         "target", "columns", "region", "values", "allowed", "date_formats",
-        "timezone", "encoding", "sheet", "delimiter",
+        "timezone", "encoding", "sheet", "delimiter", "parent",
     }  # fmt: skip
     if unknown:
         raise MappingError(f"unknown keys: {', '.join(sorted(unknown))}")
@@ -96,8 +99,14 @@ def parse_mapping(raw: dict) -> Mapping:
     if bad:
         raise MappingError(f"{spec.name} has no column(s) {', '.join(sorted(bad))}")
     missing = [c for c in spec.required if c not in columns]
+    parent = _parent(spec, raw.get("parent"))
     region = raw.get("region") or {}
     code, path = region.get("code"), tuple(region.get("path") or ())
+    if spec.parent is not None and (code or path):
+        raise MappingError(
+            f"region: {spec.name} rows take the village of their "
+            f"{spec.parent.table.name} record; remove region"
+        )
     if code and path:
         raise MappingError("region: give either code (a column) or path (a list of columns), not both")
     if spec.region_required and not (code or path):
@@ -129,7 +138,22 @@ def parse_mapping(raw: dict) -> Mapping:
         encoding=encoding,
         sheet=raw.get("sheet"),
         delimiter=str(raw.get("delimiter", ",")),
+        parent=parent,
     )
+
+
+def _parent(spec, raw: object) -> Source | None:
+    """``parent``: where a child row's or event's parent external id comes from."""
+    if spec.parent is None:
+        if raw is not None:
+            raise MappingError(f"parent: {spec.name} rows have no parent record; remove parent")
+        return None
+    if raw is None:
+        raise MappingError(
+            f"parent: name the column holding the {spec.parent.table.name} record's external id, "
+            "e.g. parent: {column: 付款单号}"
+        )
+    return _source("parent", raw)
 
 
 def load_mapping(path: str | Path) -> Mapping:

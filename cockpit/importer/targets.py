@@ -5,6 +5,16 @@ and allowed codes) and a ``build`` that turns one row's values into the
 store row and its event trail. Petitions and warnings are built by the same
 factories the sample data and the tests use (cockpit.store.factories), so an
 imported record agrees with its events and its lifecycle.
+
+Three kinds of target:
+
+- ``record``: a table with an ``external_id`` (petitions, warnings, the
+  top-level business records), matched on it;
+- ``child``: a row that belongs to another record (``payment_approvals``,
+  ``project_bids``, ``cadre_relatives``); the file names the parent by its
+  external id and the row is matched on (parent, ``Parent.key``);
+- ``trail``: ``petition_events``, one petition's steps, replacing its trail
+  as a whole (cockpit.importer.trails).
 """
 
 from __future__ import annotations
@@ -31,7 +41,7 @@ from cockpit.lifecycle import (
 )
 from cockpit.store import records
 from cockpit.store.factories import Step, WarningStep, build_petition, build_warning
-from cockpit.store.schema import UTCDateTime, petitions, warnings
+from cockpit.store.schema import UTCDateTime, petition_events, petitions, warnings
 
 
 class RowError(ValueError):
@@ -49,6 +59,7 @@ class Column:
     length: int | None = None
     places: int = 2
     codes: dict[str, str] | None = None  # allowed code -> Chinese label (labels accepted too)
+    unknown: str | None = None  # the reason for a value outside ``codes`` (default by column name)
 
     @cached_property
     def labels(self) -> dict[str, str]:
@@ -57,14 +68,26 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Parent:
+    """The record a child row belongs to, named in the file by its external id."""
+
+    table: Table  # the parent's table (it has an external_id)
+    fk: str  # the child's column holding the parent's id
+    key: tuple[str, ...]  # what tells a parent's children apart (matched on re-import)
+    touch: bool  # a written child moves its parent's updated_at (the rule engine reads the parent)
+
+
+@dataclass(frozen=True)
 class TargetSpec:
     name: str
     table: Table
     columns: dict[str, Column]
     required: tuple[str, ...]
-    build: Callable[[dict, dict], tuple[dict, list[dict]]]  # (values, region) -> (row, events)
+    build: Callable[[dict, dict], tuple[dict, list[dict]]] | None  # (values, region) -> (row, events)
     region_column: str | None = "village_code"
     region_required: bool = True
+    kind: str = "record"  # record, child or trail (module docstring)
+    parent: Parent | None = None
 
 
 def _columns(table: Table, skip: set[str], codes: dict[str, dict]) -> dict[str, Column]:
@@ -207,7 +230,9 @@ WARNING_CODES = {
 RECORD_CODES = {
     "disclosures": {"category": records.DISCLOSURE_CATEGORIES},
     "projects": {"kind": records.PROJECT_KINDS},
+    "payment_approvals": {"role": records.APPROVAL_ROLES},
 }
+EVENT_KINDS = {t.event: t.label for t in PETITION.transitions}
 
 
 def _petition_spec() -> TargetSpec:
@@ -249,9 +274,66 @@ def _record_spec(table: Table) -> TargetSpec:
     )
 
 
+# Child tables: each row belongs to a parent record named by its external id.
+# cadre_relatives has an external_id of its own (mapped, or made from the
+# cadre's and the relative's id numbers) and takes its cadre's village.
+CHILDREN = {
+    records.payment_approvals: Parent(
+        records.payments, "payment_id", ("role", "approver", "approved_at"), True
+    ),
+    records.project_bids: Parent(records.projects, "project_id", ("bidder", "bid_at"), True),
+    records.cadre_relatives: Parent(records.cadres, "cadre_id", ("external_id",), False),
+}
+
+
+def _child_spec(table: Table, parent: Parent) -> TargetSpec:
+    columns = _columns(table, {"updated_at", "village_code"}, RECORD_CODES.get(table.name, {}))
+    required = tuple(
+        c.name
+        for c in table.columns
+        if c.name in columns
+        and c.name != "external_id"  # cadre_relatives: made from the cadre and id_number when not mapped
+        and not c.nullable
+        and c.default is None
+        and not isinstance(c.type, Boolean)
+    )
+    return TargetSpec(
+        table.name,
+        table,
+        columns,
+        required,
+        _record_builder(table),
+        region_column=None,
+        region_required=False,
+        kind="child",
+        parent=parent,
+    )
+
+
+def _events_spec() -> TargetSpec:
+    columns = {
+        "kind": Column("kind", "text", 32, codes=EVENT_KINDS, unknown="unknown_event"),
+        "at": Column("at", "datetime"),
+        "level": Column("level", "text", 32, codes=dict(HANDLING_LEVELS)),
+        "unit": Column("unit", "text", petition_events.c.unit.type.length),
+        "note": Column("note", "text"),
+        "satisfaction": Column("satisfaction", "int", codes=PETITION_CODES["satisfaction"]),
+    }
+    return TargetSpec(
+        "petition_events",
+        petition_events,
+        columns,
+        ("kind", "at"),
+        None,
+        region_column=None,
+        region_required=False,
+        kind="trail",
+        parent=Parent(petitions, "petition_id", (), False),
+    )
+
+
 # Record tables a mapping can fill: every top-level record (with an
-# external_id) whose foreign keys are only the village. Child tables and
-# cadre_relatives (which points at a cadre's id) are not importable yet.
+# external_id) whose foreign keys are only the village.
 RECORD_TABLES = tuple(
     table
     for table in (getattr(records, name) for name in dir(records))
@@ -264,6 +346,8 @@ RECORD_TABLES = tuple(
 def targets() -> dict[str, TargetSpec]:
     found = {"petitions": _petition_spec(), "warnings": _warning_spec()}
     found.update({table.name: _record_spec(table) for table in RECORD_TABLES})
+    found.update({table.name: _child_spec(table, parent) for table, parent in CHILDREN.items()})
+    found["petition_events"] = _events_spec()
     return found
 
 

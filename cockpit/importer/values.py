@@ -33,8 +33,13 @@ REASONS = {
     "disposed_without_time": "状态为已处置但没有处置时间",
     "disposed_time_but_open": "有处置时间但状态未处置",
     "feedback_before_resolved": "未办理完成就有满意度评价",
-    "unknown_petition": "找不到所属诉求",
-    "bad_event": "未知的办理环节",
+    "unknown_parent": "找不到所属记录",
+    "duplicate_row": "文件内记录重复",
+    "unknown_event": "未知的办理环节",
+    "events_not_grouped": "同一诉求的流转记录不连续",
+    "bad_transition": "流转顺序不符合办理流程",
+    "event_before_received": "流转时间早于受理时间",
+    "trail_rejected": "同一诉求的其他流转记录有误，整条流转未导入",
 }
 
 TRUE_WORDS = frozenset({"是", "实名", "true", "yes", "y", "1", "t", "√", "有"})

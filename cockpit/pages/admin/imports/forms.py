@@ -32,6 +32,18 @@ def example_mappings() -> list[str]:
     return sorted(p.name for p in EXAMPLES.glob("*.yaml")) if EXAMPLES.is_dir() else []
 
 
+def example_targets() -> dict[str, str]:
+    """Each example mapping's file name -> its target table ("" if unreadable)."""
+    found = {}
+    for name in example_mappings():
+        try:
+            raw = yaml.safe_load((EXAMPLES / name).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            raw = None
+        found[name] = str(raw.get("target", "")) if isinstance(raw, dict) else ""
+    return found
+
+
 def decoded(contents: str, what: str, limit: int = MAX_BYTES) -> bytes:
     """The bytes of a dcc.Upload's ``data:…;base64,…``; UploadError when
     the file is over ``limit`` (checked before decoding) or empty."""

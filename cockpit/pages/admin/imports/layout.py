@@ -10,14 +10,16 @@ from cockpit.ids import AdminIds
 from cockpit.importer import REASONS, Summary
 from cockpit.pages.admin.frame import admin_frame
 from cockpit.pages.admin.guard import require_admin
-from cockpit.pages.admin.imports.forms import MAX_BYTES, example_mappings
+from cockpit.pages.admin.imports.forms import MAX_BYTES, example_targets
 from cockpit.pages.common import connect, current_freshness
 from cockpit.pages.region.parts import card
 
 SHOWN_REJECTS = 200
 REJECT_HEADER = ("行号", "列", "原因", "说明")
 ABOUT = (
-    "上传本市导出的 CSV 或 XLSX 文件，按映射文件（YAML，见 docs/import.md）导入诉求、预警或业务数据。"
+    "上传本市导出的 CSV 或 XLSX 文件，按映射文件（YAML，见 docs/import.md）"
+    "导入诉求、诉求流转记录、预警或业务数据（流转记录、审批记录、投标记录和干部近亲属"
+    "须在所属的诉求、付款、项目或干部导入之后导入）。"
     "默认全部或全不：只要有一行不合格，就不写入任何数据，并列出每一行的问题；"
     "勾选「只导入合格行」则写入合格的行，被拒的行可下载修改后重新导入。重复导入同一文件不会产生重复记录。"
     f"网页上单个文件最大 {MAX_BYTES // (1024 * 1024)} MB，更大的文件请在服务器上用命令行 "
@@ -44,7 +46,19 @@ def _upload(upload_id: AdminIds, hint: str, accept: str) -> dcc.Upload:
     )
 
 
-def import_form(examples: list[str]) -> html.Div:
+def example_options(examples: dict[str, str]) -> tuple[list[dict], str | None]:
+    """The example mappings as dropdown options ("file（target）") and the
+    one chosen at first: a petitions mapping when there is one."""
+    options = [
+        {"label": f"{name}（{target}）" if target else name, "value": name}
+        for name, target in examples.items()
+    ]
+    first = next((name for name, target in examples.items() if target == "petitions"), None)
+    return options, first or next(iter(examples), None)
+
+
+def import_form(examples: dict[str, str]) -> html.Div:
+    options, chosen = example_options(examples)
     return html.Div(
         [
             html.Div(
@@ -68,8 +82,8 @@ def import_form(examples: list[str]) -> html.Div:
                             dbc.Label("或用示例映射", className="selector-label"),
                             dcc.Dropdown(
                                 id=AdminIds.IMPORT_EXAMPLE,
-                                options=[{"label": name, "value": name} for name in examples],
-                                value=examples[0] if examples else None,
+                                options=options,
+                                value=chosen,
                                 clearable=True,
                                 placeholder="选择示例映射",
                             ),
@@ -200,7 +214,7 @@ def layout(**_query) -> html.Div:
         html.P(ABOUT, className="admin-about"),
         html.Div(
             [
-                card("导入数据", import_form(example_mappings()), "span-12"),
+                card("导入数据", import_form(example_targets()), "span-12"),
                 card("导入结果", result, "span-12"),
             ],
             className="card-grid",
