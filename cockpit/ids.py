@@ -55,6 +55,19 @@ class ScreenIds(StrEnum):
     RANKING = "screen-ranking"
     RANKING_TITLE = "screen-ranking-title"
     RED_LIST = "screen-red-list"
+    # The five panel slots around the map (COCKPIT_SCREEN_PANELS), each a
+    # title and a body the screen's callback fills with the chosen panel.
+    SLOT_1 = "screen-slot-1"
+    SLOT_2 = "screen-slot-2"
+    SLOT_3 = "screen-slot-3"
+    SLOT_4 = "screen-slot-4"
+    SLOT_5 = "screen-slot-5"
+    SLOT_1_TITLE = "screen-slot-1-title"
+    SLOT_2_TITLE = "screen-slot-2-title"
+    SLOT_3_TITLE = "screen-slot-3-title"
+    SLOT_4_TITLE = "screen-slot-4-title"
+    SLOT_5_TITLE = "screen-slot-5-title"
+    PANEL_GRAPH = "screen-panel-graph"  # + "-<panel>": an analytics panel's chart
 
 
 class RegionIds(StrEnum):
@@ -182,3 +195,18 @@ class AdminIds(StrEnum):
     AUDIT_ACTORS = "admin-audit-actors"  # html.Datalist
     AUDIT_TABLE = "admin-audit-table"
     AUDIT_OLDER = "admin-audit-older"  # 更早: the next 200 entries
+
+
+class InspectIds(StrEnum):
+    """The inspector's analytics, /inspect and /inspect/<code> (督查分析)."""
+
+    PARAMS = "inspect-params"  # dcc.Store: region code, window and section
+    TABS = "inspect-tabs"  # the section picker (its value is the section's key)
+    BODY = "inspect-body"  # the chosen section, filled by its callback
+
+
+class DetailIds(StrEnum):
+    """The petition and warning detail pages, /petition/<id> and /warning/<id>."""
+
+    LINKED_PETITIONS = "detail-linked-petitions"  # 相关群众诉求 on a warning's page
+    LINKED_WARNINGS = "detail-linked-warnings"  # 相关预警 on a petition's page

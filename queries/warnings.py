@@ -16,6 +16,7 @@ from cockpit.store.schema import metadata, region_tree, regions, warning_events,
 from cockpit.store.sqlfuncs import local_day
 from cockpit.timewindow import TZ, Window
 from queries._common import count_if, frame, local_days, period_of, to_local, within
+from queries.links import linked_petition_counts, priority_label, priority_rank, raised_priority
 from queries.personal import mask_record, mask_text, person_names, shown_frame, shown_record
 from queries.scope import Scope, child_of_village, in_scope, require_records, villages_in
 from queries.snapshot import snapshot_first
@@ -200,6 +201,33 @@ def _evidence_names(raw) -> list[str]:
     return person_names(evidence["values"]) if evidence else []
 
 
+# warning_queue's columns: QUEUE_COLUMNS, then how many petitions are linked
+# to the warning (queries.links) and the priority that makes (its severity
+# one step higher when residents complain about the same matter).
+WARNING_QUEUE_COLUMNS = [*QUEUE_COLUMNS, "linked_petitions", "priority", "priority_label"]
+
+
+def _queue_conditions(
+    scope: Scope,
+    now: datetime,
+    status: str | None,
+    category: str | None,
+    owner_kind: str | None,
+    overdue_only: bool,
+) -> list[ColumnElement[bool]]:
+    """warning_queue's filters."""
+    where = [in_scope(warnings.c.village_code, scope)]
+    if status:
+        where.append(warnings.c.status == status)
+    if category:
+        where.append(warnings.c.category == category)
+    if owner_kind:
+        where.append(warnings.c.owner_kind == owner_kind)
+    if overdue_only:
+        where += [warnings.c.status.in_(WARNING.open_codes), warnings.c.due_at < now]
+    return where
+
+
 def warning_queue(
     conn: Connection,
     scope: Scope,
@@ -209,30 +237,49 @@ def warning_queue(
     owner_kind: str | None = None,
     overdue_only: bool = False,
     limit: int = 200,
+    link_days: int = 30,
 ) -> pd.DataFrame:
-    """Which warnings are in a queue, oldest first?
+    """Which warnings are in a queue, most pressing first?
 
-    ``status`` picks the queue (new / pending / disposed; None: all). Columns
-    QUEUE_COLUMNS; age_hours runs from raising to disposal, or to ``now``
-    while open; overdue = open and past due at ``now``. Titles masked unless
-    the scope is unmasked (queries.personal).
+    ``status`` picks the queue (new / pending / disposed; None: all).
+    Columns WARNING_QUEUE_COLUMNS: QUEUE_COLUMNS, then linked_petitions (the
+    petitions linked to the warning, queries.links.linked_petition_counts,
+    topic links within ``link_days``), priority (the severity, one step
+    higher when linked_petitions > 0: low -> medium -> high, high stays
+    high) and priority_label (高 / 中 / 低). age_hours runs from raising to
+    disposal, or to ``now`` while open; overdue = open and past due at
+    ``now``. Titles masked unless the scope is unmasked (queries.personal).
+
+    Order: the disposed queue by disposal, most recent first (then id
+    descending); every other queue (and None) by priority, highest first,
+    then oldest raised first, then id. The priority is known only once the
+    links are, so every warning under the filters is ranked before the
+    first ``limit`` are read.
     """
     require_records(scope)
-    query = _queue_select().where(in_scope(warnings.c.village_code, scope))
-    if status:
-        query = query.where(warnings.c.status == status)
-    if category:
-        query = query.where(warnings.c.category == category)
-    if owner_kind:
-        query = query.where(warnings.c.owner_kind == owner_kind)
-    if overdue_only:
-        query = query.where(warnings.c.status.in_(WARNING.open_codes), warnings.c.due_at < now)
+    where = _queue_conditions(scope, now, status, category, owner_kind, overdue_only)
     if status == GREEN:
-        # The disposed queue is long; show the most recently disposed, oldest-raised first within them.
-        query = query.order_by(warnings.c.disposed_at.desc(), warnings.c.id.desc())
+        query = _queue_select().where(*where).order_by(warnings.c.disposed_at.desc(), warnings.c.id.desc())
+        rows = conn.execute(query.limit(limit)).mappings().all()
+        counts = linked_petition_counts(conn, scope, [r["id"] for r in rows], link_days)
     else:
-        query = query.order_by(warnings.c.raised_at, warnings.c.id)
-    return _queue_frame(conn.execute(query.limit(limit)).mappings().all(), now, scope)
+        keys = conn.execute(
+            select(warnings.c.id, warnings.c.severity, warnings.c.raised_at).where(*where)
+        ).all()
+        counts = linked_petition_counts(conn, scope, [k.id for k in keys], link_days)
+        ranked = sorted(
+            keys, key=lambda k: (-priority_rank(raised_priority(k.severity, counts[k.id])), k.raised_at, k.id)
+        )
+        position = {k.id: i for i, k in enumerate(ranked[:limit])}
+        found = conn.execute(_queue_select().where(warnings.c.id.in_(list(position)))).mappings().all()
+        rows = sorted(found, key=lambda r: position[r["id"]])
+    df = _queue_frame(rows, now, scope)
+    df["linked_petitions"] = pd.Series([counts.get(i, 0) for i in df["id"]], index=df.index, dtype="int64")
+    df["priority"] = [
+        raised_priority(s, n) for s, n in zip(df["severity"], df["linked_petitions"], strict=True)
+    ]
+    df["priority_label"] = [priority_label(p) for p in df["priority"]]
+    return df[WARNING_QUEUE_COLUMNS]
 
 
 @snapshot_first("warning_queue_counts")

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 
 from cockpit.store import create_store, make_engine, metadata
 
@@ -133,11 +133,19 @@ def city(request, database_urls) -> Iterator[Engine]:
     test module (read-only: tests must not write to it)."""
     from tests import fixture_city
 
+    yield from hand_worked_store(request, database_urls, fixture_city.load)
+
+
+def hand_worked_store(request, database_urls, load: Callable[[Connection], None]) -> Iterator[Engine]:
+    """A read-only hand-worked store on the request's database, for a test
+    module's own module-scoped fixture (params=ALL_DATABASES): a fresh store
+    in the session's "city" database, filled by ``load``. Modules run one at a
+    time, so each module's store replaces the previous one."""
     if request.param not in database_urls:
         pytest.skip(f"{request.param} not selected by COCKPIT_TEST_DATABASES")
     engine = _fresh_store(database_urls[request.param]["city"])
     with engine.begin() as conn:
-        fixture_city.load(conn)
+        load(conn)
     yield engine
     engine.dispose()
 

@@ -61,7 +61,7 @@ def test_the_queue_filters_by_category_owner_and_overdue(city):
         green = q.warning_queue(conn, Scope(EAST), NOW, status="disposed")
     assert labour["external_id"].tolist() == ["W3", "W1"]
     assert overdue["external_id"].tolist() == ["W5", "W1"]
-    assert nobody.empty and list(nobody.columns) == q.QUEUE_COLUMNS
+    assert nobody.empty and list(nobody.columns) == q.WARNING_QUEUE_COLUMNS
     # Most recently disposed first: W3 (11-08), W7 (11-02), W4 (10-05).
     assert green["external_id"].tolist() == ["W3", "W7", "W4"]
     assert green.loc[green["external_id"] == "W3", "age_hours"].iloc[0] == 72

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -80,13 +81,14 @@ def chinese_only(name: str) -> bool:
 def region_map(
     regions: pd.DataFrame,
     metrics: pd.DataFrame,
-    metric: str = "share_5d",
+    metric: str | MapMetric = "share_5d",
     theme: str | Theme = "light",
     *,
     width: int = 760,
     height: int = 520,
     labels: bool = True,
     category: str | None = None,
+    hover_of: Callable[[pd.DataFrame], tuple[list, str]] | None = None,
 ) -> go.Figure:
     """Choropleth of ``regions`` (queries.regions.child_regions) coloured by
     ``metric`` taken from ``metrics`` (queries.petitions.child_region_metrics).
@@ -96,10 +98,12 @@ def region_map(
     are the map's size in pixels, used to fit the view to the polygons.
     ``category``: the warning category of the ``category_open`` metric, named
     in the colour bar and the hover text (``metrics`` then carries the
-    category_* columns).
+    category_* columns). ``metric`` may also be a MapMetric of any column of
+    ``metrics``, with ``hover_of(df)`` giving each drawn region's hover data
+    and template (df: the regions merged with their metrics).
     """
     t = get_theme(theme)
-    spec = MAP_METRICS[metric]
+    spec = metric if isinstance(metric, MapMetric) else MAP_METRICS[metric]
     geojson = feature_collection(regions) if not regions.empty else {"features": []}
     box = bounds(geojson["features"])
     if box is None:
@@ -142,6 +146,8 @@ def region_map(
             "（超期 %{customdata[9]}）<br>期内新增 %{customdata[10]} 条<br>" + hover.split("<br>", 1)[1]
         )
     hover += "<extra></extra>"
+    if hover_of is not None:
+        customdata, hover = hover_of(df)
     title = f"{category}<br>{spec.label}" if category is not None else spec.label
     line_colour = "#0a1630" if t.dark else "#ffffff"
     no_data = "#34445f" if t.dark else "#dde3ec"

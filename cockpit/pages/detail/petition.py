@@ -1,4 +1,5 @@
-"""/petition/<id>: a petition and its event trail."""
+"""/petition/<id>: a petition, its event trail and the warnings linked to it
+(相关预警, queries.links)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,9 @@ from cockpit.pages.detail.common import (
     unmask_asked,
     village_crumbs,
 )
-from queries.personal import REPORTER_HIDDEN
+from cockpit.pages.detail.links import linked_warnings_section
+from queries.links import linked_person_names, links_for_petition
+from queries.personal import REPORTER_HIDDEN, mask_text
 from queries.petitions import get_petition, petition_trail, petition_village
 from queries.scope import Viewer
 
@@ -59,6 +62,8 @@ def layout(petition_id: str | None = None, **query) -> html.Div:
         row = get_petition(conn, scope, pid) if scope is not None else None
         crumbs = village_crumbs(conn, row["village_code"]) if row else None
         trail = petition_trail(conn, scope, pid) if crumbs is not None else None
+        linked = links_for_petition(conn, scope, pid) if crumbs is not None else None
+        named = linked_person_names(conn, scope, pid) if crumbs is not None and not scope.unmasked else []
     if row is None or crumbs is None:
         if village is not None:
             log_view(who, "view_petition", f"petition:{pid}", None, asked, "")
@@ -119,7 +124,7 @@ def layout(petition_id: str | None = None, **query) -> html.Div:
                 html.Section(
                     [
                         html.H2("诉求内容", className="card-title-bar"),
-                        html.P(row["summary"] or "—", className="summary"),
+                        html.P(mask_text(row["summary"], named) or "—", className="summary"),
                         field_list(fields),
                     ],
                     className="cockpit-card span-7",
@@ -128,6 +133,7 @@ def layout(petition_id: str | None = None, **query) -> html.Div:
                     [html.H2("办理过程", className="card-title-bar"), timeline(events)],
                     className="cockpit-card span-5",
                 ),
+                linked_warnings_section(linked),
             ],
             className="card-grid",
         ),
@@ -146,7 +152,7 @@ def _reporter_fields(row: dict, who: Viewer) -> list[tuple[str, object]]:
 
 def _revealed(row: dict, who: Viewer) -> str:
     """What an unmasked view of the petition shows (the audit entry's detail)."""
-    shown = ["诉求内容及办理记录中的电话、身份证号"]
+    shown = ["诉求内容及办理记录中的电话、身份证号", "相关预警中的姓名"]
     if row["real_name"] and who.may_see_reporter:
         shown.insert(0, "反映人姓名、联系电话")
     return f"{row['external_id']}：" + "；".join(shown)

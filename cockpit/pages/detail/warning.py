@@ -1,4 +1,5 @@
-"""/warning/<id>: a warning and its lifecycle trail."""
+"""/warning/<id>: a warning, its lifecycle trail, the residents' petitions
+linked to it (相关群众诉求, queries.links) and its evidence."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ from cockpit.pages.detail.common import (
     unmask_asked,
     village_crumbs,
 )
+from cockpit.pages.detail.links import linked_petitions_section
 from cockpit.rules.catalogue import load_catalogue
+from queries.links import links_for_warning
 from queries.warnings import (
     get_linked_records,
     get_warning,
@@ -56,6 +59,7 @@ def layout(warning_id: str | None = None, **query) -> html.Div:
         trail = warning_trail(conn, scope, wid) if crumbs is not None else None
         evidence = get_warning_evidence(row) if crumbs is not None else None
         linked = get_linked_records(conn, scope, evidence["records"]) if evidence else []
+        petitions = links_for_warning(conn, scope, wid) if crumbs is not None else None
     if row is None or crumbs is None:
         if village is not None:
             log_view(who, "view_warning", f"warning:{wid}", None, asked, "")
@@ -64,7 +68,7 @@ def layout(warning_id: str | None = None, **query) -> html.Div:
             fresh,
             not_found("预警", f"没有编号为 {warning_id} 的预警，或它不在您的管辖范围内。"),
         )
-    revealed = f"{row['external_id']}：预警标题、依据数值、关联业务记录中的姓名、身份证号、电话"
+    revealed = f"{row['external_id']}：预警标题、依据数值、关联业务记录及相关群众诉求中的姓名、身份证号、电话"
     log_view(who, "view_warning", f"warning:{wid}", scope, asked, revealed)
     status = WARNING.status(row["status"])
     open_now = status.is_open
@@ -117,6 +121,7 @@ def layout(warning_id: str | None = None, **query) -> html.Div:
                     [html.H2("处置过程", className="card-title-bar"), timeline(events)],
                     className="cockpit-card span-5",
                 ),
+                linked_petitions_section(petitions),
                 evidence_section(evidence, _rule(evidence), linked),
             ],
             className="card-grid",

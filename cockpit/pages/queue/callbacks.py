@@ -8,29 +8,55 @@ from dash import Dash, Input, Output, dcc, html
 from cockpit.components.format import fmt_amount, fmt_duration, fmt_time
 from cockpit.components.urls import warning_href, warnings_href
 from cockpit.ids import PageIds, QueueIds, ShellIds
-from cockpit.lifecycle import WARNING
+from cockpit.lifecycle import WARNING, WARNING_SEVERITIES
 from cockpit.outage import REUSE_SECONDS, keep_last_good
 from cockpit.pages.common import connect, now, scope_for
 from cockpit.pages.params import flag, queue_params, region_code, text
 from cockpit.pages.queue.filters import QueueFilters
 from queries.warnings import warning_queue, warning_queue_counts
 
-# Oldest first, a screenful or two per queue: the browser renders every card,
+# Highest priority first, then oldest first (the disposed queue: most recently
+# disposed first), a screenful or two per queue: the browser renders every card,
 # and the filters narrow the queue down when there are more.
 QUEUE_LIMIT = 50
 STATUS_OF_COLOUR = {s.colour: s.code for s in WARNING.statuses}
 COLOURS = ("red", "yellow", "green")
 
 
+def priority_badge(severity: str, priority: str, label: str) -> html.Span:
+    """The warning's priority; when residents' petitions raised it above the
+    rule's severity, the badge says so on hover."""
+    if priority == severity:
+        return html.Span(label, className=f"badge severity-{priority}")
+    was = WARNING_SEVERITIES.get(severity, severity)
+    return html.Span(
+        label,
+        className=f"badge severity-{priority} priority-raised",
+        title=f"预警等级{was}，因群众反映提升为{label}",
+    )
+
+
+def linked_badge(count: int) -> html.Span:
+    """群众反映 N: petitions linked to the warning (queries.links)."""
+    return html.Span(
+        f"群众反映 {count}",
+        className="badge text-bg-warning queue-linked",
+        title="同村有群众诉求涉及同一人员、项目或同类事项，已提升优先级",
+    )
+
+
 def queue_items(df: pd.DataFrame, limit: int = QUEUE_LIMIT) -> list:
     """One card per warning in queue order (at most ``limit``; ``df`` may hold
-    one more to tell that the queue goes on); overdue ones marked."""
+    one more to tell that the queue goes on): its priority, "群众反映 N" when
+    petitions are linked to it, overdue ones marked."""
     if df.empty:
         return [html.Div("没有符合条件的预警", className="list-empty")]
     items = []
     for r in df.head(limit).itertuples(index=False):
         place = " · ".join(p for p in (r.town_name, r.village_name) if isinstance(p, str) and p)
-        badges = [html.Span(r.severity_label, className=f"badge severity-{r.severity}")]
+        badges = [priority_badge(r.severity, r.priority, r.priority_label)]
+        if r.linked_petitions > 0:
+            badges.append(linked_badge(r.linked_petitions))
         if r.overdue:
             badges.append(html.Span("超期", className="badge text-bg-danger"))
         items.append(
