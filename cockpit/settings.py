@@ -19,6 +19,23 @@ DEFAULT_SAMPLE_PATH = PROJECT_ROOT / "sample_db" / "sample.sqlite3"
 WINDOW_PRESETS = ("today", "week", "month", "last30", "year")
 MAP_METRICS = ("share_5d", "received", "open_backlog", "median_hours", "red", "yellow")
 CATEGORY_METRIC = "category:"  # + a warning category: that category's open warnings
+# The wall screen's five panel slots around its map (left top, left bottom,
+# under the map, right top, right bottom) and what each may show.
+SCREEN_PANELS = (
+    "categories",
+    "handling",
+    "trend",
+    "ranking",
+    "red",
+    "escalation",
+    "overdue",
+    "repeated",
+    "disclosure",
+    "queries",
+    "satisfaction",
+    "links",
+)
+DEFAULT_SCREEN_PANELS = ("categories", "handling", "trend", "ranking", "red")
 
 
 class SettingsError(ValueError):
@@ -68,6 +85,18 @@ def _parse_map_metric(name: str, raw: str) -> str:
 def map_metric_category(metric: str) -> str | None:
     """The warning category a map metric setting names ("category:三资支出"), or None."""
     return metric[len(CATEGORY_METRIC) :].strip() if metric.startswith(CATEGORY_METRIC) else None
+
+
+def _parse_screen_panels(name: str, raw: str) -> tuple[str, ...]:
+    """Five panel names, comma-separated, one per slot, none twice."""
+    value = tuple(part.strip() for part in raw.split(","))
+    unknown = [part for part in value if part not in SCREEN_PANELS]
+    if len(value) != len(DEFAULT_SCREEN_PANELS) or unknown or len(set(value)) != len(value):
+        raise SettingsError(
+            f"{name} must name {len(DEFAULT_SCREEN_PANELS)} different panels, comma-separated, "
+            f"from {', '.join(SCREEN_PANELS)}; not {raw!r}"
+        )
+    return value
 
 
 def _parse_str(name: str, raw: str) -> str:
@@ -169,6 +198,13 @@ class Settings:
         0,
         "Rotate the wall screen through the root's child regions every N seconds; 0: off.",
         _parse_int(0, 86400),
+    )
+    screen_panels: tuple[str, ...] = _setting(
+        "COCKPIT_SCREEN_PANELS",
+        DEFAULT_SCREEN_PANELS,
+        "The wall screen's five panels around the map, in the order left top, left bottom, "
+        "under the map, right top, right bottom: " + ", ".join(SCREEN_PANELS) + ".",
+        _parse_screen_panels,
     )
     weekly_pack_at: str = _setting(
         "COCKPIT_WEEKLY_PACK_AT",

@@ -29,6 +29,7 @@ from cockpit.components import urls
 from cockpit.ids import (
     AdminIds,
     ExportIds,
+    InspectIds,
     PageIds,
     QueueIds,
     RegionIds,
@@ -130,6 +131,9 @@ PAGES = [
     "/warnings",
     "/rules",
     "/weekly",
+    "/inspect",
+    f"/inspect/{city.JIA}",
+    f"/inspect/{city.V1}?section=disclosure",
     "/petition/1",
     "/warning/1",
     urls.ADMIN,
@@ -171,6 +175,9 @@ QUERIES = [
     "?warning_id=-1",
     "?pathname_=x&search_=y",
     "?week=2026-W99",
+    "?section=nonsense",
+    "?section=overdue&section=queries",
+    f"?section={quote(HUGE[:3000])}",
     "?action=%00&actor='",
     "?page=-1&limit=99999999999",
     "?=&&&=x",
@@ -188,7 +195,16 @@ PATH_GARBAGE = [quote(s, safe="") for s in GARBAGE_STRINGS if s and s != HUGE] +
     "~root",
     "a" * 3000,
 ]
-TEMPLATES = ["/region/{}", "/petition/{}", "/warning/{}", "/{}", "/admin/{}", "/screen/{}", "/region/{}/x"]
+TEMPLATES = [
+    "/region/{}",
+    "/inspect/{}",
+    "/petition/{}",
+    "/warning/{}",
+    "/{}",
+    "/admin/{}",
+    "/screen/{}",
+    "/region/{}/x",
+]
 
 
 @dataclass
@@ -260,6 +276,7 @@ GOOD = {  # a plausible value of each input and state, so one bad value at a tim
     (ShellIds.STATUS_KEY, "data"): "fresh",
     (RegionIds.PARAMS, "data"): {"code": city.CITY, "window": {"window": "month"}},
     (VillageIds.PARAMS, "data"): {"code": city.V1, "window": {"window": "month"}},
+    (InspectIds.PARAMS, "data"): {"code": city.CITY, "window": {"window": "month"}, "section": "overdue"},
     (QueueIds.PARAMS, "data"): {"region": None, "category": None, "owner": None, "overdue": False},
     (ScreenIds.FOCUS, "data"): city.CITY,
     (ScreenIds.ROTATION, "data"): [city.CITY, city.EAST],

@@ -29,9 +29,10 @@ from cockpit.pages.region.callbacks import (
     render_village,
 )
 from cockpit.pages.screen.callbacks import next_focus, render_screen
+from cockpit.pages.screen.panels import PANELS, SLOT_IDS, SLOT_TITLE_IDS
 from cockpit.rules.catalogue import load_catalogue
 from cockpit.rules.engine import evaluate
-from cockpit.settings import Settings, SettingsError
+from cockpit.settings import DEFAULT_SCREEN_PANELS, SCREEN_PANELS, Settings, SettingsError
 from cockpit.store.schema import refresh_state, warnings
 from queries.refresh import RefreshStatus
 from queries.scope import Scope
@@ -39,7 +40,7 @@ from queries.warnings import RULE_STATISTICS_COLUMNS, rule_statistics
 from tests import fixture_city as city
 from tests import fixture_records
 from tests.layout import hrefs, ids, text, walk
-from tests.viewers import LEADER, add_account, as_viewer, login
+from tests.viewers import KIOSK, LEADER, add_account, as_viewer, login
 
 NOVEMBER = {"from": "2026-11-01", "to": "2026-11-20"}
 
@@ -195,9 +196,7 @@ def test_the_shell_starts_from_the_current_version(in_request, sqlite_engine):
 
 def test_the_screen_layout_has_every_panel_and_the_title(in_request):
     layout = screen.layout()
-    assert {ScreenIds.MAP, ScreenIds.KPIS, ScreenIds.RANKING, ScreenIds.RED_LIST, ScreenIds.TREND} <= ids(
-        layout
-    )
+    assert {ScreenIds.MAP, ScreenIds.KPIS, *SLOT_IDS, *SLOT_TITLE_IDS} <= ids(layout)
     assert "示例市 小微权力监督驾驶舱" in text(layout)
     assert ShellIds.REFRESH_STATUS in ids(layout)
 
@@ -209,7 +208,23 @@ def test_the_screen_renders_the_root_and_a_focused_region(in_request):
     assert root[2].data  # the map has polygons
     focused = render_screen("v1", city.JIA)
     assert focused[0] == "甲镇"
-    assert "村（社区）" in focused[8]
+    # The default slots: categories, handling, trend, ranking, red (a title and a body each).
+    titles = list(focused[4::2])
+    assert titles == [
+        "高频问题 TOP10",
+        "办理时长分布",
+        "5日办结率趋势",
+        "村（社区）排名 · 5日办结率",
+        "最新红色预警",
+    ]
+    bodies = focused[5::2]
+    assert [b.id for b in bodies] == [
+        ScreenIds.CATEGORIES,
+        ScreenIds.HANDLING,
+        ScreenIds.TREND,
+        ScreenIds.RANKING,
+        ScreenIds.RED_LIST,
+    ]
 
 
 def test_the_rotation_cycles_through_regions_and_wraps():
@@ -343,6 +358,46 @@ def test_the_screen_map_can_follow_a_warning_category(app, sqlite_engine):
     # 村级用工: W1 is open in 一村 (东区); W3 was disposed.
     assert dict(zip(coloured.locations, coloured.z, strict=True)) == {city.EAST: 1, city.QINGLAN: 0}
     assert panels[3] == "各县（市、区）「村级用工」未处置预警"
+
+
+def test_every_panel_the_setting_offers_exists():
+    assert set(PANELS) == set(SCREEN_PANELS)
+
+
+def test_the_screen_panels_setting_takes_five_different_panels_or_refuses():
+    chosen = Settings.from_env({"COCKPIT_SCREEN_PANELS": "escalation, overdue,repeated,disclosure,queries"})
+    assert chosen.screen_panels == ("escalation", "overdue", "repeated", "disclosure", "queries")
+    assert Settings.from_env({}).screen_panels == ("categories", "handling", "trend", "ranking", "red")
+    for bad in (
+        "escalation",
+        "a,b,c,d,e",
+        "red,red,trend,ranking,handling",
+        "red,trend,ranking,handling,links,overdue",
+    ):
+        with pytest.raises(SettingsError, match="COCKPIT_SCREEN_PANELS"):
+            Settings.from_env({"COCKPIT_SCREEN_PANELS": bad})
+
+
+@pytest.mark.parametrize("focus", [city.CITY, city.JIA, city.V1])
+def test_a_wall_screen_can_show_the_inspector_analytics_as_panels(sqlite_engine, focus):
+    """Every analytics panel renders for a kiosk (aggregates only: a record
+    list would raise AggregatesOnlyError) at city, town and village focus."""
+    analytics = [key for key in SCREEN_PANELS if key not in DEFAULT_SCREEN_PANELS]
+    with sqlite_engine.begin() as conn:
+        city.load(conn)
+    for start in range(0, len(analytics), 5):
+        chosen = (analytics[start : start + 5] + list(DEFAULT_SCREEN_PANELS))[:5]
+        settings = Settings(database_url=str(sqlite_engine.url), screen_panels=tuple(chosen))
+        with as_viewer(create_app(settings, sqlite_engine), KIOSK):
+            panels = render_screen("v1", focus)
+        for key, title, body in zip(chosen, panels[4::2], panels[5::2], strict=True):
+            assert isinstance(title, str) and title, key
+            if key in analytics:
+                assert body.id == f"{ScreenIds.PANEL_GRAPH}-{key}"
+                if key == "links":  # four figures, not a chart
+                    assert "有群众反映的预警" in text(body)
+                else:
+                    assert body.figure.data or body.figure.layout.annotations, key
 
 
 def test_the_screen_map_metric_setting_takes_a_category_or_refuses_nonsense():

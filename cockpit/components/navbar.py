@@ -14,6 +14,7 @@ from queries.scope import ROLE_LABELS, Viewer
 NAV_ITEMS = (
     ("screen", "驾驶舱大屏", urls.SCREEN),
     ("analysis", "分析", urls.HOME),
+    ("inspect", "督查分析", urls.INSPECT),
     ("warnings", "预警队列", urls.WARNINGS),
     ("rules", "预警规则", urls.RULES),
     ("weekly", "周报", urls.WEEKLY),

@@ -9,6 +9,7 @@ SCREEN = "/screen"
 HOME = "/"
 WARNINGS = "/warnings"
 RULES = "/rules"
+INSPECT = "/inspect"  # + /<code>: the inspector's analytics of a region (督查分析)
 WEEKLY = "/weekly"
 ARCHIVED_PACKS = "/exports/weekly"  # + /<file name>: a pack from the archive
 ADMIN = "/admin"  # administrators only: accounts, wall-screen tokens, audit log
@@ -26,6 +27,13 @@ def region_href(code: str, root_code: str, window_args: Mapping[str, str] | None
     """The analytics page of a region; the root region lives at "/"."""
     path = HOME if code == root_code else f"/region/{code}"
     return _with_query(path, window_args)
+
+
+def inspect_href(code: str, home: str, query: Mapping[str, str] | None = None) -> str:
+    """The inspector's analytics of a region (``query``: window and section);
+    the viewer's home region lives at /inspect."""
+    path = INSPECT if code == home else f"{INSPECT}/{code}"
+    return _with_query(path, query)
 
 
 def petition_href(petition_id: int) -> str:

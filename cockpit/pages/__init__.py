@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dash
 
-from cockpit.pages import admin, not_found_404, queue, region, rules, screen, shell, weekly
+from cockpit.pages import admin, inspect, not_found_404, queue, region, rules, screen, shell, weekly
 from cockpit.pages.admin import accounts, audit, frame, imports, kiosk, thresholds
 from cockpit.pages.admin.guard import admin_page
 from cockpit.pages.common import keep_page
@@ -45,6 +45,20 @@ def register(app: dash.Dash) -> None:
         name="地区",
         title=_title("分析"),
         layout=keep_page(region.layout, "region"),
+    )
+    dash.register_page(
+        "cockpit.pages.inspect.home",
+        path="/inspect",
+        name="督查分析",
+        title=_title("督查分析"),
+        layout=keep_page(inspect.home_layout, "inspect.home"),
+    )
+    dash.register_page(
+        "cockpit.pages.inspect",
+        path_template="/inspect/<code>",
+        name="督查分析",
+        title=_title("督查分析"),
+        layout=keep_page(inspect.layout, "inspect"),
     )
     dash.register_page(
         "cockpit.pages.warnings",
@@ -127,5 +141,6 @@ def register(app: dash.Dash) -> None:
     screen.register_callbacks(app)
     region.register_callbacks(app)
     queue.register_callbacks(app)
+    inspect.register_callbacks(app)
     weekly.register_callbacks(app)
     admin.register_callbacks(app)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cockpit.pages.common import WINDOW_KEYS, window_of
@@ -130,6 +130,21 @@ def region_params(raw: Any) -> dict:
         "code": region_code(raw.get("code"), required=True),
         "window": window_params(raw.get("window")),
         "category": text(raw.get("category"), "预警类别"),
+    }
+
+
+def inspect_params(raw: Any, sections: Iterable[str]) -> dict:
+    """The inspector analytics' params store: ``code``, ``window`` and the
+    ``section`` shown (one of ``sections``)."""
+    if not isinstance(raw, Mapping) or set(raw) - {"code", "window", "section"}:
+        raise BadRequestError("页面参数无效，请刷新页面。")
+    section = text(raw.get("section"), "分析内容", 40)
+    if section not in set(sections):
+        raise BadRequestError("页面参数无效，请刷新页面。")
+    return {
+        "code": region_code(raw.get("code"), required=True),
+        "window": window_params(raw.get("window")),
+        "section": section,
     }
 
 

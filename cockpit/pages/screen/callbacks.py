@@ -6,7 +6,6 @@ from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from cockpit import figures
 from cockpit.components.kpi import kpi_row
-from cockpit.components.lists import ranking_list, red_warning_list
 from cockpit.context import current, viewer
 from cockpit.figures.region_map import MAP_METRICS
 from cockpit.ids import ScreenIds, ShellIds
@@ -15,13 +14,11 @@ from cockpit.pages.common import connect, load_kpis, scope_for, trend_freq
 from cockpit.pages.params import clicks, code_sequence, region_code
 from cockpit.pages.region.category import CATEGORY_MAP_METRIC, with_category_counts
 from cockpit.pages.screen.layout import MAP_HEIGHT, MAP_WIDTH
+from cockpit.pages.screen.panels import PANELS, SLOT_IDS, SLOT_TITLE_IDS, THEME, ScreenData
 from cockpit.settings import map_metric_category
 from cockpit.timewindow import preset_window
 from queries import petitions, warnings
 from queries.regions import LEVEL_LABELS, child_regions, get_region
-
-THEME = "dark"
-RED_LIST_LENGTH = 12
 
 
 def next_focus(_n_intervals: int | None, rotation: list[str] | None, focus: str | None):
@@ -35,7 +32,9 @@ def next_focus(_n_intervals: int | None, rotation: list[str] | None, focus: str 
 
 
 def render_screen(_version: str | None, focus: str | None) -> tuple:
-    """Every panel of the screen for the focus region (the root by default).
+    """Every panel of the screen for the focus region (the root by default):
+    the focus's name, the KPIs, the map and its title, then each slot's title
+    and body (COCKPIT_SCREEN_PANELS).
 
     Runs on first load, when the shell publishes a new data version, and when
     the rotation moves the focus; never on a poll that found nothing new.
@@ -56,12 +55,13 @@ def render_screen(_version: str | None, focus: str | None) -> tuple:
         else:
             map_metrics = child_metrics
         kpis = load_kpis(conn, scope, window)
-        categories = petitions.top_categories(conn, scope, window, limit=10)
         freq = trend_freq(window, "root" if region.code == current().root_code else "region")
-        trend = petitions.share_closed_within_5_days_trend(conn, scope, window, freq=freq)
-        handling = petitions.handling_time_distribution(conn, scope, window)
-        red = warnings.newest_red_warnings(conn, scope, limit=RED_LIST_LENGTH)
-    child_level = LEVEL_LABELS.get(children["level"].iloc[0], "") if len(children) else ""
+        child_level = LEVEL_LABELS.get(children["level"].iloc[0], "") if len(children) else ""
+        data = ScreenData(conn, scope, region, window, window.now, freq, child_metrics, child_level)
+        slots = []
+        for key in settings.screen_panels:
+            panel = PANELS[key]
+            slots += [panel.title(data), panel.body(data)]
     if category:
         metric, metric_label = CATEGORY_MAP_METRIC, f"「{category}」{MAP_METRICS[CATEGORY_MAP_METRIC].label}"
     else:
@@ -74,12 +74,7 @@ def render_screen(_version: str | None, focus: str | None) -> tuple:
             children, map_metrics, metric, THEME, width=MAP_WIDTH, height=MAP_HEIGHT, category=category
         ),
         f"各{child_level}{metric_label}",
-        figures.top_categories_bar(categories, THEME),
-        figures.share_trend(trend, THEME, freq=freq),
-        figures.handling_distribution_bar(handling, THEME),
-        ranking_list(child_metrics),
-        f"{child_level}排名 · 5日办结率",
-        red_warning_list(red, rolling=True, links=False),
+        *slots,
     )
 
 
@@ -101,12 +96,11 @@ def register_callbacks(app: Dash) -> None:
         Output(ScreenIds.KPIS, "children"),
         Output(ScreenIds.MAP, "figure"),
         Output(ScreenIds.MAP_TITLE, "children"),
-        Output(ScreenIds.CATEGORIES, "figure"),
-        Output(ScreenIds.TREND, "figure"),
-        Output(ScreenIds.HANDLING, "figure"),
-        Output(ScreenIds.RANKING, "children"),
-        Output(ScreenIds.RANKING_TITLE, "children"),
-        Output(ScreenIds.RED_LIST, "children"),
+        *[
+            Output(slot_id, "children")
+            for title_id, body_id in zip(SLOT_TITLE_IDS, SLOT_IDS, strict=True)
+            for slot_id in (title_id, body_id)
+        ],
         Input(ShellIds.DATA_VERSION, "data"),
         Input(ScreenIds.FOCUS, "data"),
     )(keep_last_good(render_screen, "render_screen", ignore=(0,), reuse_seconds=REUSE_SECONDS))

@@ -10,6 +10,7 @@ from cockpit.components.urls import SCREEN
 from cockpit.context import current, viewer
 from cockpit.ids import ScreenIds
 from cockpit.pages.common import connect, current_freshness, first_value, viewer_path
+from cockpit.pages.screen.panels import SLOT_CLASSES, SLOT_IDS, SLOT_TITLE_IDS
 from cockpit.timewindow import PRESET_LABELS
 from queries.regions import child_regions, get_region
 from queries.scope import OutOfScopeError
@@ -78,29 +79,20 @@ def layout(region: str | list | None = None, **_query) -> html.Div:
         ],
         className="screen-header",
     )
+    slots = [
+        panel("", html.Div(id=body_id, className="slot-body"), title_id, f"{css} panel-{key}")
+        for key, body_id, title_id, css in zip(
+            settings.screen_panels, SLOT_IDS, SLOT_TITLE_IDS, SLOT_CLASSES, strict=True
+        )
+    ]
     grid = html.Div(
         [
+            html.Div(slots[:2], className="screen-col"),
             html.Div(
-                [
-                    panel("高频问题 TOP10", graph(ScreenIds.CATEGORIES), extra_class="panel-categories"),
-                    panel("办理时长分布", graph(ScreenIds.HANDLING), extra_class="panel-handling"),
-                ],
-                className="screen-col",
-            ),
-            html.Div(
-                [
-                    panel("", graph(ScreenIds.MAP), ScreenIds.MAP_TITLE, "panel-map"),
-                    panel("5日办结率趋势", graph(ScreenIds.TREND), extra_class="panel-trend"),
-                ],
+                [panel("", graph(ScreenIds.MAP), ScreenIds.MAP_TITLE, "panel-map"), slots[2]],
                 className="screen-col screen-col-centre",
             ),
-            html.Div(
-                [
-                    panel("", html.Div(id=ScreenIds.RANKING), ScreenIds.RANKING_TITLE, "panel-ranking"),
-                    panel("最新红色预警", html.Div(id=ScreenIds.RED_LIST), extra_class="panel-red"),
-                ],
-                className="screen-col",
-            ),
+            html.Div(slots[3:], className="screen-col"),
         ],
         className="screen-grid",
     )

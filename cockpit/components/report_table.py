@@ -1,0 +1,62 @@
+"""A plain table of a query's rows, each column a header and how to show a
+row's cell: the inspector's lists (overdue petitions, repeated problems,
+unanswered queries, …)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from dash import html
+
+from cockpit.components.tables import MAX_ROWS
+
+
+@dataclass(frozen=True)
+class Col:
+    header: str
+    cell: Callable[[Any], Any]  # a row (a namedtuple from DataFrame.itertuples) -> the cell's content
+    num: bool = False  # right-aligned figures
+
+
+def report_table(
+    df: pd.DataFrame,
+    columns: Sequence[Col],
+    empty: str,
+    *,
+    limit: int | None = None,
+    row_class: Callable[[Any], str | None] | None = None,
+    table_id: str | None = None,
+) -> html.Div:
+    """``df`` as a table of at most MAX_ROWS rows. ``limit``: the query's own
+    limit, so a full answer says there may be more."""
+    if df.empty:
+        return html.Div(empty, className="list-empty")
+    shown = df.head(MAX_ROWS)
+    rows = [
+        html.Tr(
+            [html.Td(col.cell(r), className="num" if col.num else None) for col in columns],
+            className=row_class(r) if row_class else None,
+        )
+        for r in shown.itertuples(index=False)
+    ]
+    total = len(df)
+    if total > MAX_ROWS:
+        note = f"共 {total} 条，显示前 {MAX_ROWS} 条"
+    elif limit is not None and total >= limit:
+        note = f"显示前 {total} 条"
+    else:
+        note = f"共 {total} 条"
+    table = html.Table(
+        [
+            html.Thead(html.Tr([html.Th(c.header, className="num" if c.num else None) for c in columns])),
+            html.Tbody(rows),
+        ],
+        className="table table-sm table-hover align-middle cockpit-table",
+        **({"id": table_id} if table_id else {}),
+    )
+    return html.Div(
+        [html.Div(table, className="table-responsive table-scroll"), html.Div(note, className="table-note")]
+    )
