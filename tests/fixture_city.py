@@ -212,6 +212,13 @@ WARNINGS = [
 
 def load(conn: Connection) -> None:
     """Write the fixture into an empty store."""
+    load_regions(conn)
+    write_petitions(conn, PETITIONS)
+    write_warnings(conn, WARNINGS)
+
+
+def load_regions(conn: Connection) -> None:
+    """Only the regions (and their closure), for fixtures of their own records."""
     conn.execute(
         insert(regions),
         [
@@ -229,5 +236,3 @@ def load(conn: Connection) -> None:
         ],
     )
     rebuild_region_tree(conn)
-    write_petitions(conn, PETITIONS)
-    write_warnings(conn, WARNINGS)

@@ -38,12 +38,11 @@ closure), its end, its final unit and the resident's rating:
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection
 
 from cockpit.store.factories import Step, build_petition, write_petitions
-from cockpit.store.hierarchy import rebuild_region_tree
-from cockpit.store.schema import regions
-from tests.fixture_city import REGIONS, V1, V2, V3, V4, _square, local
+from tests import fixture_city
+from tests.fixture_city import V1, V2, V3, V4, local
 
 __all__ = ["PETITIONS", "load"]
 
@@ -140,21 +139,5 @@ PETITIONS = [
 
 def load(conn: Connection) -> None:
     """Write the fixture into an empty store: fixture_city's regions, these petitions."""
-    conn.execute(
-        insert(regions),
-        [
-            {
-                "code": code,
-                "name": name,
-                "level": level,
-                "parent_code": parent,
-                "centroid_lon": 120.0 + i * 0.1,
-                "centroid_lat": 30.0,
-                "boundary": _square(120.0 + i * 0.1, 30.0),
-                "sort_order": i,
-            }
-            for i, (code, name, level, parent) in enumerate(REGIONS)
-        ],
-    )
-    rebuild_region_tree(conn)
+    fixture_city.load_regions(conn)
     write_petitions(conn, PETITIONS)

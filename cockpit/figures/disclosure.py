@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cockpit.figures.region_map import MapMetric, region_map
-from cockpit.figures.theme import Theme, axis, base_layout, empty_figure, get_theme
+from cockpit.figures.theme import Theme, axis, base_layout, empty_figure, get_theme, top_legend
 from cockpit.store.records import DISCLOSURE_CATEGORIES
 
 STATE_NAMES = {"on_time": "按时公开", "late": "逾期公开", "missing": "未公开", "upcoming": "未到期"}
@@ -28,20 +28,6 @@ def _state_colours(t: Theme) -> dict[str, str]:
     }
 
 
-def _legend(t: Theme) -> dict:
-    return {
-        "showlegend": True,
-        "legend": {
-            "orientation": "h",
-            "x": 0,
-            "y": 1.02,
-            "yanchor": "bottom",
-            "font": {"color": t.muted, "size": t.font_size - 2},
-            "bgcolor": "rgba(0,0,0,0)",
-        },
-    }
-
-
 def _count_axis(t: Theme, title: str) -> dict:
     return axis(t, showgrid=True, rangemode="tozero", title={"text": title, "font": {"color": t.muted}})
 
@@ -52,6 +38,34 @@ def _pct(value: float) -> str:
 
 def _hours(value: float) -> str:
     return "—" if pd.isna(value) else f"{value:.1f} 小时"
+
+
+def _finish_stacked(
+    fig: go.Figure, t: Theme, rows: pd.DataFrame, totals: pd.Series, shares: list[str], x_title: str
+) -> go.Figure:
+    """A stacked bar per child region: each bar's share written at its end,
+    the legend on top, the count axis titled ``x_title``."""
+    fig.add_trace(
+        go.Scatter(
+            x=totals,
+            y=rows["child_name"],
+            mode="text",
+            text=shares,
+            textposition="middle right",
+            textfont={"color": t.text, "size": t.font_size - 2},
+            hoverinfo="skip",
+            showlegend=False,
+            cliponaxis=False,
+        )
+    )
+    fig.update_layout(
+        **base_layout(t, margin={"l": 10, "r": 70, "t": 34, "b": 6}, **top_legend(t)),
+        barmode="stack",
+        xaxis=axis(t, showgrid=True, rangemode="tozero", title={"text": x_title, "font": {"color": t.muted}}),
+        yaxis=axis(t, type="category", tickfont={"color": t.text, "size": t.font_size - 1}, ticksuffix="  "),
+        bargap=0.3,
+    )
+    return fig
 
 
 def compliance_bar(df: pd.DataFrame, theme: str | Theme = "light") -> go.Figure:
@@ -83,29 +97,7 @@ def compliance_bar(df: pd.DataFrame, theme: str | Theme = "light") -> go.Figure:
                 ),
             )
         )
-    fig.add_trace(
-        go.Scatter(
-            x=rows["due"],
-            y=rows["child_name"],
-            mode="text",
-            text=shares,
-            textposition="middle right",
-            textfont={"color": t.text, "size": t.font_size - 2},
-            hoverinfo="skip",
-            showlegend=False,
-            cliponaxis=False,
-        )
-    )
-    fig.update_layout(
-        **base_layout(t, margin={"l": 10, "r": 70, "t": 34, "b": 6}, **_legend(t)),
-        barmode="stack",
-        xaxis=axis(
-            t, showgrid=True, rangemode="tozero", title={"text": "事项数", "font": {"color": t.muted}}
-        ),
-        yaxis=axis(t, type="category", tickfont={"color": t.text, "size": t.font_size - 1}, ticksuffix="  "),
-        bargap=0.3,
-    )
-    return fig
+    return _finish_stacked(fig, t, rows, rows["due"], shares, "事项数")
 
 
 def _worst_per_cell(df: pd.DataFrame) -> pd.DataFrame:
@@ -194,7 +186,7 @@ def disclosure_matrix_heatmap(df: pd.DataFrame, theme: str | Theme = "light") ->
             )
         )
     fig.update_layout(
-        **base_layout(t, margin={"l": 10, "r": 10, "t": 34, "b": 6}, **_legend(t)),
+        **base_layout(t, margin={"l": 10, "r": 10, "t": 34, "b": 6}, **top_legend(t)),
         height=max(320, 26 * len(labels) + 110),
         xaxis=axis(t, type="category", side="bottom", showgrid=False, tickfont={"color": t.text}),
         yaxis=axis(t, type="category", autorange="reversed", showgrid=False, tickfont={"color": t.text}),
@@ -233,29 +225,7 @@ def queries_bar(df: pd.DataFrame, theme: str | Theme = "light") -> go.Figure:
                 hovertemplate=f"<b>%{{y}}</b><br>{name} %{{x}} 件{hover}<extra></extra>",
             )
         )
-    fig.add_trace(
-        go.Scatter(
-            x=rows["asked"],
-            y=rows["child_name"],
-            mode="text",
-            text=shares,
-            textposition="middle right",
-            textfont={"color": t.text, "size": t.font_size - 2},
-            hoverinfo="skip",
-            showlegend=False,
-            cliponaxis=False,
-        )
-    )
-    fig.update_layout(
-        **base_layout(t, margin={"l": 10, "r": 70, "t": 34, "b": 6}, **_legend(t)),
-        barmode="stack",
-        xaxis=axis(
-            t, showgrid=True, rangemode="tozero", title={"text": "质询件数", "font": {"color": t.muted}}
-        ),
-        yaxis=axis(t, type="category", tickfont={"color": t.text, "size": t.font_size - 1}, ticksuffix="  "),
-        bargap=0.3,
-    )
-    return fig
+    return _finish_stacked(fig, t, rows, rows["asked"], shares, "质询件数")
 
 
 def compliance_map(

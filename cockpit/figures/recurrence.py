@@ -12,7 +12,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from cockpit.figures.theme import Theme, axis, base_layout, empty_figure, get_theme
+from cockpit.figures.theme import Theme, axis, base_layout, empty_figure, get_theme, top_legend
 from cockpit.lifecycle import HANDLING_LEVELS
 
 GENERAL_NAME = "一般诉求（超5日）"
@@ -23,20 +23,6 @@ VILLAGES_NAME = "涉及村数"
 # Marks a flagged category in its label (a glyph the system CJK fonts have).
 FLAG = "▲"
 BASELINE_NAME = "前期平均村数"
-
-
-def _legend(t: Theme) -> dict:
-    return {
-        "showlegend": True,
-        "legend": {
-            "orientation": "h",
-            "x": 0,
-            "y": 1.02,
-            "yanchor": "bottom",
-            "font": {"color": t.muted, "size": t.font_size - 2},
-            "bgcolor": "rgba(0,0,0,0)",
-        },
-    }
 
 
 def _days(value: float) -> str:
@@ -109,7 +95,7 @@ def overdue_by_owner_bar(df: pd.DataFrame, theme: str | Theme = "light", top: in
         )
     )
     fig.update_layout(
-        **base_layout(t, margin={"l": 10, "r": 40, "t": 34, "b": 6}, **_legend(t)),
+        **base_layout(t, margin={"l": 10, "r": 40, "t": 34, "b": 6}, **top_legend(t)),
         barmode="stack",
         xaxis=axis(t, showgrid=False, showticklabels=False, zeroline=False, rangemode="tozero"),
         yaxis=axis(
@@ -170,7 +156,7 @@ def rising_categories_bar(df: pd.DataFrame, theme: str | Theme = "light", top: i
         )
     )  # fmt: skip
     fig.update_layout(
-        **base_layout(t, margin={"l": 10, "r": 70, "t": 34, "b": 6}, **_legend(t)),
+        **base_layout(t, margin={"l": 10, "r": 70, "t": 34, "b": 6}, **top_legend(t)),
         barmode="group",
         xaxis=axis(t, showgrid=False, showticklabels=False, zeroline=False, rangemode="tozero"),
         yaxis=axis(
@@ -248,7 +234,7 @@ def surging_categories_bar(df: pd.DataFrame, theme: str | Theme = "light", top: 
         )
     )
     fig.update_layout(
-        **base_layout(t, margin={"l": 10, "r": 110, "t": 34, "b": 6}, **_legend(t)),
+        **base_layout(t, margin={"l": 10, "r": 110, "t": 34, "b": 6}, **top_legend(t)),
         xaxis=axis(t, showgrid=False, showticklabels=False, zeroline=False, range=[0, largest * 1.05]),
         yaxis=axis(
             t,

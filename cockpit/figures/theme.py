@@ -113,6 +113,21 @@ def axis(theme: Theme, **overrides) -> dict:
     return settings
 
 
+def top_legend(t: Theme) -> dict:
+    """Layout keys for a horizontal legend above the plot, left-aligned."""
+    return {
+        "showlegend": True,
+        "legend": {
+            "orientation": "h",
+            "x": 0,
+            "y": 1.02,
+            "yanchor": "bottom",
+            "font": {"color": t.muted, "size": t.font_size - 2},
+            "bgcolor": "rgba(0,0,0,0)",
+        },
+    }
+
+
 def empty_figure(theme: str | Theme, message: str = EMPTY_TEXT) -> go.Figure:
     """A blank chart that says there is nothing to show."""
     t = get_theme(theme)

@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from cockpit.figures.theme import Theme, axis, base_layout, empty_figure, get_theme
+from cockpit.figures.theme import Theme, axis, base_layout, empty_figure, get_theme, top_legend
 
 TICK_FORMATS = {"day": "%m-%d", "week": "%m-%d", "month": "%Y-%m"}
 PERIOD_LABELS = {"day": "日", "week": "周", "month": "月"}
@@ -22,20 +22,6 @@ def count_tick(largest: int, ticks: int = 4) -> int:
         if step * magnitude >= raw:
             return int(step * magnitude)
     return int(10 * magnitude)
-
-
-def _legend(t: Theme) -> dict:
-    return {
-        "showlegend": True,
-        "legend": {
-            "orientation": "h",
-            "x": 0,
-            "y": 1.02,
-            "yanchor": "bottom",
-            "font": {"color": t.muted, "size": t.font_size - 2},
-            "bgcolor": "rgba(0,0,0,0)",
-        },
-    }
 
 
 PROVISIONAL_NAME = "暂定（含未满5日）"
@@ -102,7 +88,7 @@ def share_trend(df: pd.DataFrame, theme: str | Theme = "light", freq: str = "day
     low = shares.min()
     floor = 0.5 if pd.isna(low) else max(0.0, min(0.8, (int(low * 10)) / 10))
     fig.update_layout(
-        **base_layout(t, margin={"l": 10, "r": 10, "t": 34, "b": 6}, **_legend(t)),
+        **base_layout(t, margin={"l": 10, "r": 10, "t": 34, "b": 6}, **top_legend(t)),
         xaxis=axis(t, showgrid=False, tickformat=TICK_FORMATS.get(freq, "%m-%d")),
         yaxis=axis(t, tickformat=".0%", range=[floor, 1.02], title=None),
         yaxis2=axis(
@@ -137,7 +123,7 @@ def warnings_trend(df: pd.DataFrame, theme: str | Theme = "light", freq: str = "
     )
     fig.update_traces(hovertemplate="%{x|%Y-%m-%d} %{fullData.name} %{y} 条<extra></extra>")
     fig.update_layout(
-        **base_layout(t, margin={"l": 10, "r": 10, "t": 34, "b": 6}, **_legend(t)),
+        **base_layout(t, margin={"l": 10, "r": 10, "t": 34, "b": 6}, **top_legend(t)),
         xaxis=axis(t, showgrid=False, tickformat=TICK_FORMATS.get(freq, "%m-%d")),
         yaxis=axis(
             t,
