@@ -71,9 +71,11 @@ SUBJECT_TABLES = {
     "seal": "seal_uses", "disclosure": "disclosures", "query": "public_queries",
 }  # fmt: skip
 # The columns of each record table that hold a party's name (person or firm)
-# and, for projects, the project's own name.
+# and, for projects, the project's own name. A payment's applicant is the
+# village bookkeeper on every payment, so naming the bookkeeper is no sign of
+# any one payment: only the payee counts.
 NAME_COLUMNS = {
-    "payments": ("applicant", "payee"),
+    "payments": ("payee",),
     "labour": ("worker",),
     "payouts": ("recipient",),
     "projects": ("winner",),

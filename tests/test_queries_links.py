@@ -371,3 +371,27 @@ def test_the_petition_page_lists_the_linked_warnings(page_app):
     assert "相关预警（2）" in shown and "陈某 已死亡" in shown and "陈小红" not in shown
     assert {f"/warning/{found['LW2']}", f"/warning/{found['LW6']}"} <= set(hrefs(page))
     assert "暂无相关预警" in text(alone)
+
+
+def test_naming_the_bookkeeper_does_not_link_every_payment(sqlite_engine):
+    """The bookkeeper applies for every payment (payments.applicant): a
+    petition naming 赵会计 is no report about ZC1, whose payee is a firm."""
+    from cockpit.store.factories import build_petition, write_petitions
+    from tests.fixture_city import local
+
+    with sqlite_engine.begin() as conn:
+        fixture_links.load(conn)
+        tip = build_petition(
+            external_id="LP-BOOKKEEPER",
+            village_code=V4,
+            received_at=local(9, 1, 9),  # long before LW5: no topic link either
+            category="邻里纠纷",
+            unit="村委会",
+            summary="反映赵会计态度不好。",
+        )
+        write_petitions(conn, [tip])
+    with sqlite_engine.connect() as conn:
+        petition_id = conn.execute(
+            select(petitions.c.id).where(petitions.c.external_id == "LP-BOOKKEEPER")
+        ).scalar_one()
+        assert q.links_for_petition(conn, Scope(CITY, LEADER), petition_id).empty
