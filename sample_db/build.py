@@ -22,12 +22,12 @@ from cockpit.store.factories import sync_sequences, write_petitions, write_warni
 from cockpit.store.hierarchy import rebuild_region_tree
 from cockpit.store.records import metadata as _metadata
 from cockpit.store.schema import regions, store_meta
-from sample_db import petitions, plans, warnings_gen
+from sample_db import catalog, petitions, plans, tips, warnings_gen
 from sample_db.anomalies import village_ledger
 from sample_db.city import City, Town, build_city
 from sample_db.ledger import AVERAGE_WARNINGS, Book, Ledger
 from sample_db.people import Registry
-from sample_db.petitions import Place, closure_after, open_at
+from sample_db.petitions import Arrival, Place, closure_after, open_at
 from sample_db.plans import Plan
 from sample_db.store import StoreNotEmptyError, is_sample_store, reset_store, store_has_data
 from sample_db.timing import Clock
@@ -36,7 +36,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SEED = 20260302  # gives 青岚市
 HISTORY = timedelta(days=396)  # 13 months
-GENERATOR_VERSION = "3"  # 2: plans the future for the live demo; 3: business records, engine-raised warnings
+# 2: plans the future for the live demo; 3: business records, engine-raised
+# warnings; 4: petitions that name an anomaly's person or project (sample_db.tips)
+GENERATOR_VERSION = "4"
 FUTURE = timedelta(days=60)  # scheduled records (payouts, disclosures) are written this far ahead
 # The refresh job runs every minute: a warning is raised this long after its anomaly can be seen.
 RAISE_DELAY = (timedelta(seconds=5), timedelta(seconds=60))
@@ -66,15 +68,19 @@ def generate(
     """Fill an empty store with a fictional city and its history up to ``now``.
 
     1. Draw the city (names, codes, boundaries, per-town calibration).
-    2. Draw petition arrivals per village, then plan each one's history in
-       full and cut it at ``now``.
+    2. Draw petition arrivals per village.
     3. Draw each village's people and business records, clean, with known
        anomalies injected and recorded as ground truth (sample_db.ledger,
        sample_db.anomalies); ``volume`` multiplies the clean records that
        arrive at rates (for benchmarks).
-    4. In one transaction: write regions, the region tree, petitions,
-       records, the ground truth and store_meta; run the warning engine's
-       checks over everything (cockpit.rules.engine.find_new) and date each
+    4. Draw the tips: petitions that name the person or project of a few
+       of those anomalies (sample_db.tips, with their own seeded generator).
+       Plan every petition's history in full, tips included, and cut it at
+       ``now``.
+    5. In one transaction: write regions, the region tree, petitions,
+       records, the ground truth (anomalies and tips) and store_meta; run
+       the warning engine's checks over everything
+       (cockpit.rules.engine.find_new) and date each
        warning it finds at the moment its anomaly became visible plus a
        refresh's delay, as if the engine had run all along; plan each
        warning's handling in full and cut it at ``now`` (a finding the
@@ -99,10 +105,15 @@ def generate(
     progress(f"city {city.name}: {len(city.towns)} towns, {len(city.villages)} villages ({_since(started)})")
 
     start = now - HISTORY
-    petition_plans, places = _petitions(rng, city, start, now)
-    progress(f"petitions: {len(petition_plans)} ({_since(started)})")
-
+    places = {v.code: (place_of(city, city.town_of(v), v), city.town_of(v)) for v in city.villages}
+    rates = [(places[v.code][0], v.petitions_per_year) for v in city.villages]
+    arrivals = petitions.draw_arrivals(rng, rates, Clock(start, now))
     ledger = _records(random.Random(seed + 1), city, start, now, volume)
+    tip_rng = random.Random(seed + 2)
+    tip_arrivals = _tips(tip_rng, ledger, places, start, now)
+    petition_plans, tip_rows = _petitions(rng, tip_rng, city, places, arrivals, tip_arrivals, now)
+    progress(f"petitions: {len(petition_plans)}, {len(tip_rows)} naming an anomaly ({_since(started)})")
+
     truth = ledger.truth + petition_truth(petition_plans, now)
     progress(f"records: {ledger.count()}, anomalies: {len(truth)} ({_since(started)})")
 
@@ -117,12 +128,15 @@ def generate(
         plans.clear_plan_tables(conn)
         if truth:
             conn.execute(insert(plans.sample_truth), truth)
+        if tip_rows:
+            conn.execute(insert(plans.sample_tips), tip_rows)
         found = find_new(conn, now)
         warning_plans, late = _warnings(conn, rng, places, petition_plans, found, truth, now)
         warning_ids = write_warnings(conn, [p.built for p in warning_plans])
         settle(conn, now, found)
         progress(f"warnings: {len(warning_plans)} from the engine, {late} unexpected ({_since(started)})")
         meta = _meta(city, seed, now, start, len(built_petitions), len(warning_plans), ledger, truth)
+        meta["tips"] = str(len(tip_rows))
         conn.execute(insert(store_meta), [{"key": k, "value": v} for k, v in meta.items()])
         plan_rows = _plan_rows(petition_plans, petition_ids, warning_plans, warning_ids)
         plan_rows += plans.record_plan_rows(ledger.plans)
@@ -138,6 +152,7 @@ def generate(
         "petition_events": sum(len(b.events) for b in built_petitions),
         "records": ledger.count(),
         "anomalies": len(truth),
+        "tips": len(tip_rows),
         "warnings": len(warning_plans),
         "warning_events": sum(len(p.built.events) for p in warning_plans),
         "unexpected_warnings": late,
@@ -262,27 +277,56 @@ def _sample_state(engine: Engine) -> str:
         return "current" if version == GENERATOR_VERSION and plans.has_plan_tables(conn) else "outdated"
 
 
+def _tips(
+    rng: random.Random,
+    ledger: Ledger,
+    places: dict[str, tuple[Place, Town]],
+    start: datetime,
+    now: datetime,
+) -> list[tuple[Arrival, tips.Tip]]:
+    """The tips about the ledger's anomalies (sample_db.tips), each with its
+    arrival: a channel of the usual mix and a time around the anomaly."""
+    names = {code: place.village_name for code, (place, _town) in places.items()}
+    channels, weights = list(catalog.CHANNEL_WEIGHTS), list(catalog.CHANNEL_WEIGHTS.values())
+    found = []
+    for tip in tips.draw_tips(rng, ledger, names, now):
+        channel = rng.choices(channels, weights)[0]
+        at = tips.received_at(rng, tip, channel, start, now)
+        if at is not None:
+            found.append((Arrival(at, places[tip.village_code][0], channel), tip))
+    return found
+
+
 def _petitions(
-    rng: random.Random, city: City, start: datetime, now: datetime
-) -> tuple[list[Plan], dict[str, tuple[Place, Town]]]:
-    places = {v.code: (place_of(city, city.town_of(v), v), city.town_of(v)) for v in city.villages}
-    rates = [(places[v.code][0], v.petitions_per_year) for v in city.villages]
-    arrivals = petitions.draw_arrivals(rng, rates, Clock(start, now))
-    ids = petitions.external_ids("SQ", [a.received_at for a in arrivals])
-    planned = []
-    for arrival, external_id in zip(arrivals, ids, strict=True):
+    rng: random.Random,
+    tip_rng: random.Random,
+    city: City,
+    places: dict[str, tuple[Place, Town]],
+    arrivals: list[Arrival],
+    tip_arrivals: list[tuple[Arrival, tips.Tip]],
+    now: datetime,
+) -> tuple[list[Plan], list[dict]]:
+    """Every petition planned in full, in order of receipt (ids follow it),
+    and the sample_tips rows of the tips among them. The drawn petitions use
+    ``rng`` in the same order whether or not there are tips; the tips use
+    ``tip_rng``."""
+    merged = [(a, None) for a in arrivals] + tip_arrivals
+    merged.sort(key=lambda item: (item[0].received_at, item[0].place.village_code))
+    ids = petitions.external_ids("SQ", [a.received_at for a, _tip in merged])
+    planned, tip_rows = [], []
+    for (arrival, tip), external_id in zip(merged, ids, strict=True):
         town = places[arrival.place.village_code][1]
+        options = {"share_target": town.share_target, "stuck_rate": stuck_rate(city, town)}
+        if tip is None:
+            planned.append(petitions.plan_petition(rng, arrival, external_id, now, **options))
+            continue
         planned.append(
             petitions.plan_petition(
-                rng,
-                arrival,
-                external_id,
-                now,
-                share_target=town.share_target,
-                stuck_rate=stuck_rate(city, town),
+                tip_rng, arrival, external_id, now, category=tip.category, summary=tip.summary, **options
             )
         )
-    return planned, places
+        tip_rows.append(tips.truth_row(tip, external_id))
+    return planned, tip_rows
 
 
 def stuck_rate(city: City, town: Town) -> float:

@@ -57,7 +57,7 @@ from cockpit.store.schema import (
     warning_events,
     warnings,
 )
-from sample_db import anomalies, build, catalog, ledger, plans, warnings_gen
+from sample_db import anomalies, build, catalog, ledger, plans, tips, warnings_gen
 from sample_db import petitions as petition_gen
 from sample_db.city import TownRef, committee_of
 from sample_db.people import Cadre, Folk, Person, Registry, Relative
@@ -85,6 +85,7 @@ CHANNEL_GROUPS = (
 REBUILD = "rebuild it with python -m sample_db --force"
 COUNTS = (
     "petitions_added",
+    "tips_added",
     "petition_steps",
     "petition_events",
     "records_added",
@@ -131,8 +132,11 @@ def demo_tick(
           (a column set, if still empty);
        d. draw the petitions and business records that arrived since the
           last tick (at most MAX_CATCH_UP back), anomalies included (each
-          recorded as ground truth), plan each in full from its arrival,
-          write what happened by ``now`` and plan the rest.
+          recorded as ground truth), then the tips about those anomalies
+          (sample_db.tips: petitions that name them, received in the same
+          stretch; numbered after the others of the tick), plan each in
+          full from its arrival, write what happened by ``now`` and plan
+          the rest.
        Before b, it plans the handling of warnings the engine raised since
        the history ended that have no plan yet.
     """
@@ -151,8 +155,12 @@ def demo_tick(
         _plan_raised_warnings(conn, rng, villages, now, counts)
         _apply_due_steps(conn, now, counts)
         _apply_record_steps(conn, now, counts)
-        _add_petitions(conn, rng, villages, since, now, intensity, counts)
-        _add_records(conn, rng, villages, since, now, intensity, counts)
+        _add_petitions(conn, rng, _petition_arrivals(rng, villages, since, now, intensity), now, counts)
+        # Tips draw from their own generator, seeded by the stretch claimed,
+        # so that every other arrival draws as it would without them.
+        tip_rng = random.Random(f"tips:{since.isoformat()}:{now.isoformat()}")
+        tipped = _add_records(conn, rng, tip_rng, villages, since, now, intensity, counts)
+        _add_petitions(conn, tip_rng, tipped, now, counts)
     return counts
 
 
@@ -343,17 +351,10 @@ def _pick(rng: random.Random, villages: dict, column: str):
     return villages[rng.choices(codes, [getattr(villages[c][1], column) for c in codes])[0]]
 
 
-def _add_petitions(
-    conn: Connection,
-    rng: random.Random,
-    villages: _Villages,
-    since: datetime,
-    now: datetime,
-    intensity: float,
-    counts: dict[str, int],
-) -> None:
-    """Add the petitions received in (since, now] (the engine raises PET-01
-    and PET-02 on them at the refresh that follows)."""
+def _petition_arrivals(
+    rng: random.Random, villages: _Villages, since: datetime, now: datetime, intensity: float
+) -> list[tuple]:
+    """The petitions received in (since, now]: (arrival, village rates, None)."""
     per_day = villages.totals()[0] * intensity
     arrivals = []
     for channels, hours in CHANNEL_GROUPS:
@@ -361,30 +362,49 @@ def _add_petitions(
         share = sum(weights) / sum(catalog.CHANNEL_WEIGHTS.values())
         for at in _draw_times(rng, since, now, hours, False, per_day * share):
             if not villages.load():
-                return
+                return []
             place, rates = _pick(rng, villages.load(), "petitions_per_day")
-            arrivals.append((Arrival(at, place, rng.choices(channels, weights)[0]), rates))
+            arrivals.append((Arrival(at, place, rng.choices(channels, weights)[0]), rates, None))
+    return arrivals
+
+
+def _add_petitions(
+    conn: Connection, rng: random.Random, arrivals: list[tuple], now: datetime, counts: dict[str, int]
+) -> None:
+    """Add the petitions received in (since, now] ((arrival, village rates,
+    tip or None)), in order of receipt, planned with ``rng``, and the ground
+    truth of the tips among them (the engine raises PET-01 and PET-02 on
+    them at the refresh that follows)."""
     if not arrivals:
         return
     arrivals.sort(key=lambda a: (a[0].received_at, a[0].place.village_code))
     ids = _ExternalIds(conn, petitions, "SQ")
-    planned = [
-        petition_gen.plan_petition(
-            rng,
-            arrival,
-            ids.next(arrival.received_at),
-            now,
-            share_target=rates.share_target,
-            stuck_rate=rates.stuck_rate,
+    planned, tip_rows = [], []
+    for arrival, rates, tip in arrivals:
+        external_id = ids.next(arrival.received_at)
+        told = {"category": tip.category, "summary": tip.summary} if tip else {}
+        planned.append(
+            petition_gen.plan_petition(
+                rng,
+                arrival,
+                external_id,
+                now,
+                share_target=rates.share_target,
+                stuck_rate=rates.stuck_rate,
+                **told,
+            )
         )
-        for arrival, rates in arrivals
-    ]
+        if tip:
+            tip_rows.append(tips.truth_row(tip, external_id))
     record_ids = write_petitions(conn, [p.built for p in planned])
     rows = []
     for plan, record_id in zip(planned, record_ids, strict=True):
         rows.extend(plans.plan_rows(plans.PETITION, record_id, plan.later))
     plans.write_plan_rows(conn, rows)
+    if tip_rows:
+        conn.execute(insert(plans.sample_tips), tip_rows)
     counts["petitions_added"] += len(planned)
+    counts["tips_added"] += len(tip_rows)
     counts["petition_events"] += sum(len(p.built.events) for p in planned)
 
 
@@ -394,20 +414,24 @@ def _add_petitions(
 def _add_records(
     conn: Connection,
     rng: random.Random,
+    tip_rng: random.Random,
     villages: _Villages,
     since: datetime,
     now: datetime,
     intensity: float,
     counts: dict[str, int],
-) -> None:
+) -> list[tuple]:
     """Add the business records that arrived in (since, now] at the
     history's rates times ``intensity``, and the anomalies among them (at
     ANOMALY_RATES, recorded as ground truth). Each record is written with
     updated_at = ``now``, when it reaches the store, so the engine's next run
-    reads it; its own times may lie before (ENTRY_LEAD)."""
+    reads it; its own times may lie before (ENTRY_LEAD). Returns the tips
+    about the anomalies visible by ``now`` (sample_db.tips, drawn with
+    ``tip_rng``), as petitions received in (since, now]: (arrival, village
+    rates, tip)."""
     by_code = villages.load()
     if not by_code:
-        return
+        return []
     codes = list(by_code)
     events: list[tuple[datetime, str, str]] = []  # (time, village, table or rule)
     office = [by_code[c][1].office_rate for c in codes]
@@ -420,7 +444,7 @@ def _add_records(
         for at in _draw_times(rng, since, now, OFFICE_HOURS, True, per_day):
             events.append((at, rng.choices(codes, weights)[0], rule))
     if not events:
-        return
+        return []
     book_ledger = ledger.Ledger(first_ids=_next_ids(conn))
     registry = Registry(rng)
     books: dict[str, ledger.Book] = {}
@@ -444,6 +468,22 @@ def _add_records(
     plans.write_plan_rows(conn, plans.record_plan_rows(book_ledger.plans))
     counts["records_added"] += sum(len(book_ledger.rows.get(t, ())) for t in build.RECORD_TABLES)
     counts["anomalies_added"] += len(book_ledger.truth)
+    return _tips(tip_rng, book_ledger, by_code, since, now)
+
+
+def _tips(
+    rng: random.Random, book_ledger: ledger.Ledger, by_code: dict, since: datetime, now: datetime
+) -> list[tuple]:
+    """The tips about the anomalies just written, received in (since, now]
+    by a channel of the usual mix."""
+    names = {code: place.village_name for code, (place, _rates) in by_code.items()}
+    channels, weights = list(catalog.CHANNEL_WEIGHTS), list(catalog.CHANNEL_WEIGHTS.values())
+    found = []
+    for tip in tips.draw_tips(rng, book_ledger, names, now):
+        place, rates = by_code[tip.village_code]
+        at = min(now, since + (now - since) * rng.random() + timedelta(seconds=1)).replace(microsecond=0)
+        found.append((Arrival(at, place, rng.choices(channels, weights)[0]), rates, tip))
+    return found
 
 
 def _next_ids(conn: Connection) -> dict[str, int]:

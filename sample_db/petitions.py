@@ -105,10 +105,14 @@ def plan_petition(
     *,
     share_target: float,
     stuck_rate: float,
+    category: Category | None = None,
+    summary: str | None = None,
 ) -> Plan:
     """A petition planned from receipt to its last step, cut at ``now``:
-    the record as of ``now`` and the steps still to come."""
-    category = rng.choices(catalog.CATEGORIES, catalog.CATEGORY_WEIGHTS)[0]
+    the record as of ``now`` and the steps still to come. ``category`` and
+    ``summary`` are drawn unless given (a tip's: sample_db.tips)."""
+    if category is None:
+        category = rng.choices(catalog.CATEGORIES, catalog.CATEGORY_WEIGHTS)[0]
     complexity = "complex" if rng.random() < category.complex_rate else "general"
     stuck = rng.random() < stuck_rate
     # Stuck petitions are late: the others make up for them.
@@ -121,7 +125,8 @@ def plan_petition(
     place = arrival.place
     past, later = split(steps, now)
     real_name = rng.random() < catalog.REAL_NAME_RATE[arrival.channel]
-    summary = catalog.summary(rng, category, place.village_name)
+    if summary is None:
+        summary = catalog.summary(rng, category, place.village_name)
     reporter_name, reporter_phone, summary = _reporter(external_id, real_name, summary)
     built = build_petition(
         external_id=external_id,

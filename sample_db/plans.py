@@ -101,7 +101,22 @@ sample_truth = Table(
     Index("ix_sample_truth_rule", "rule_code", "subject_id"),
 )
 
-PLAN_TABLES = (demo_plan, demo_village, demo_clock, sample_truth)
+# Ground truth for the whistle-blowing petitions (sample_db.tips): which
+# anomaly each names, and the name (a person's or a project's) its summary
+# gives.
+sample_tips = Table(
+    "sample_tips",
+    plan_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("petition_external_id", String(64), nullable=False),
+    Column("rule_code", String(16), nullable=False),
+    Column("subject_id", String(64), nullable=False),
+    Column("village_code", String(32), nullable=False),
+    Column("named", String(200), nullable=False),
+    Column("name_kind", String(16), nullable=False),  # person / project
+)
+
+PLAN_TABLES = (demo_plan, demo_village, demo_clock, sample_truth, sample_tips)
 # Business record tables the demo moves on (record_kind = the table name;
 # the step is the JSON of the columns to set).
 RECORD_KINDS = ("labour", "payouts", "disclosures", "public_queries")

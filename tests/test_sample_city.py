@@ -222,7 +222,11 @@ def test_the_demos_petitions_close_within_5_days_as_the_historys_do(demo_week):
 
 
 def test_the_demo_moves_something_about_every_minute_in_office_hours(demo_week):
-    assert 40 <= demo_week["figures"]["office_events_per_hour"] <= 120
+    # Since the engine raises the warnings (generator version 3) a weekday
+    # office hour of the default city has about 40 events (40-42.5 over three
+    # demo seeds; one every ~90 s): the floor leaves room for the history's
+    # draws, which any change to the generator moves.
+    assert 35 <= demo_week["figures"]["office_events_per_hour"] <= 120
 
 
 def test_after_a_week_of_the_demo_every_record_agrees_with_its_events(demo_week):
