@@ -175,3 +175,15 @@ def test_the_params_store_is_checked():
     for bad in ({**good, "section": "x"}, {**good, "extra": 1}, {**good, "section": None}, "x", None):
         with pytest.raises(BadRequestError):
             inspect_params(bad, SECTIONS)
+
+
+def test_a_list_cut_at_its_querys_limit_says_there_may_be_more():
+    import pandas as pd
+
+    from cockpit.components.report_table import Col, report_table
+
+    columns = (Col("n", lambda r: r.n),)
+    assert "共 3 条" in text(report_table(pd.DataFrame({"n": [1, 2, 3]}), columns, "无", limit=200))
+    cut = text(report_table(pd.DataFrame({"n": range(200)}), columns, "无", limit=200))
+    assert "200 条以上，显示前 100 条" in cut
+    assert text(report_table(pd.DataFrame({"n": []}), columns, "无")) == "无"

@@ -43,10 +43,11 @@ def report_table(
         for r in shown.itertuples(index=False)
     ]
     total = len(df)
-    if total > MAX_ROWS:
+    more = limit is not None and total >= limit  # the query stopped at its limit: there may be more
+    if more:
+        note = f"{limit} 条以上，显示前 {min(total, MAX_ROWS)} 条"
+    elif total > MAX_ROWS:
         note = f"共 {total} 条，显示前 {MAX_ROWS} 条"
-    elif limit is not None and total >= limit:
-        note = f"显示前 {total} 条"
     else:
         note = f"共 {total} 条"
     table = html.Table(

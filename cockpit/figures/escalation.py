@@ -241,12 +241,13 @@ def satisfaction_bar(df: pd.DataFrame, theme: str | Theme = "light") -> go.Figur
         for rate, r in zip(rows["satisfaction_rate"], rated, strict=True)
     ]
     fig.update_layout(
-        **base_layout(t, margin={"l": 10, "r": 175, "t": 36, "b": 6}, showlegend=True),
+        **base_layout(t, margin={"l": 10, "r": 175, "t": 40, "b": 6}, showlegend=True),
         legend={
             "orientation": "h",
             "traceorder": "normal",
             "x": 0,
-            "y": 1.12,
+            "y": 1.0,
+            "yanchor": "bottom",
             "font": {"color": t.text, "size": t.font_size - 1},
         },
         barmode="stack",

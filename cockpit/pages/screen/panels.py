@@ -206,11 +206,11 @@ def _links(data: ScreenData):
                 fmt_int(s.named_links),
                 "对",
                 "提到预警涉及的人或项目",
-                "red" if s.named_links else "neutral",
+                "bad" if s.named_links else "neutral",
             ),
             kpi_card("同类事项", fmt_int(s.topic_links), "对", f"同村同类 {links.LINK_DAYS} 天内"),
         ],
-        className="screen-link-kpis",
+        className="screen-kpis screen-link-kpis",
         id=f"{ScreenIds.PANEL_GRAPH}-links",
     )
 

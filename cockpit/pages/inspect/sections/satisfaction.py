@@ -10,6 +10,8 @@ from cockpit.figures.escalation import satisfaction_bar
 from cockpit.pages.inspect.sections.common import Context, card, chart, kpis
 from queries import satisfaction
 
+# A unit rated once or twice says little: the list starts at this many ratings.
+MIN_RATED = 3
 UNIT_COLUMNS = (
     Col("承办单位", lambda r: r.handling_unit),
     Col("层级", lambda r: r.level_label),
@@ -23,7 +25,7 @@ UNIT_COLUMNS = (
 
 def render(ctx: Context) -> list:
     s = satisfaction.satisfaction_summary(ctx.conn, ctx.scope, ctx.window).iloc[0]
-    units = satisfaction.satisfaction_by_unit(ctx.conn, ctx.scope, ctx.window, limit=30)
+    units = satisfaction.satisfaction_by_unit(ctx.conn, ctx.scope, ctx.window, limit=30, min_rated=MIN_RATED)
     cards = [
         kpis(
             kpi_card(
@@ -49,7 +51,7 @@ def render(ctx: Context) -> list:
         cards.append(card("各下级地区满意度", chart(satisfaction_bar(by_child), 460), 6))
     cards.append(
         card(
-            "承办单位满意度（满意率最低在前）",
+            f"承办单位满意度（评价不少于 {MIN_RATED} 件，满意率最低在前）",
             report_table(units, UNIT_COLUMNS, "期内没有评价", limit=30),
             6 if not ctx.is_village else 12,
         )
