@@ -4,8 +4,7 @@ A petition is handled at village level; what the village cannot solve goes up
 to the town, then the county, then the city (HANDLING_LEVEL_ORDER; a level may
 be skipped). Inspectors ask how many petitions reach each level, how long they
 stay there, what share the villages solve themselves, and which handling
-units are slow or late. Definitions: docs/metrics.md (drafted in
-docs/_drafts/escalation.md).
+units are slow or late. Definitions: docs/metrics.md, "Inspector analytics".
 
 **The level path.** Every petition event carries ``level``, the handling level
 *after* the step (docs/store.md). A petition's path is the sequence of its

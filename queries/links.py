@@ -1,5 +1,5 @@
 """Petitions linked to warnings (诉求与预警关联): where residents complain about
-what a rule flagged. Definitions: docs/_drafts/links.md.
+what a rule flagged. Definitions: docs/metrics.md, "Petitions linked to warnings".
 
 A petition P and a warning W are linked when they belong to the same village
 and either
@@ -19,7 +19,7 @@ the petition.
 How it is computed: SQL narrows to the villages concerned and reads their
 petitions and warnings (and the records the warnings name, one query per
 table per 500 ids); the matching runs in Python per village, in
-O(warnings × petitions) substring tests per village (docs/_drafts/links.md,
+O(warnings × petitions) substring tests per village (docs/metrics.md,
 "Cost").
 """
 

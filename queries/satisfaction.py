@@ -10,7 +10,7 @@ Every figure here counts the petitions **received in the window and closed**
 (待反馈, or reopened) counts once it is closed. The satisfaction rate (满意率)
 is (满意 + 基本满意) / rated, the usual reading in the government petition
 reports; the rated share (参评率) is rated / closed. Definitions:
-docs/metrics.md (drafted in docs/_drafts/escalation.md).
+docs/metrics.md, "Inspector analytics".
 """
 
 from __future__ import annotations
