@@ -14,8 +14,18 @@ from sqlalchemy import select
 
 from cockpit.app import create_app
 from cockpit.auth.users import create_kiosk_token, create_user
-from cockpit.ids import AdminIds, ExportIds, QueueIds, RegionIds, ScreenIds, ShellIds, VillageIds, WeeklyIds
-from cockpit.settings import Settings
+from cockpit.ids import (
+    AdminIds,
+    ExportIds,
+    InspectIds,
+    QueueIds,
+    RegionIds,
+    ScreenIds,
+    ShellIds,
+    VillageIds,
+    WeeklyIds,
+)
+from cockpit.settings import DEFAULT_SCREEN_PANELS, SCREEN_PANELS, Settings
 from cockpit.store import create_store, make_engine
 from cockpit.store.schema import petitions, warnings
 from tests import fixture_city as city
@@ -33,7 +43,7 @@ PINNED_TOKEN = "a-screen-pinned-to-jia-for-tests"
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
+def store(tmp_path_factory):
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('http') / 'store.sqlite3'}")
     create_store(engine)
     with engine.begin() as conn:
@@ -42,9 +52,17 @@ def app(tmp_path_factory):
             create_user(conn, username, PASSWORD, role, regions)
         create_kiosk_token(conn, "大厅大屏", token=KIOSK_TOKEN)
         create_kiosk_token(conn, "甲镇大屏", city.JIA, token=PINNED_TOKEN)
-    settings = Settings(database_url=str(engine.url), demo=False, secret_key="x" * 40)
-    yield create_app(settings, engine)
+    yield engine
     engine.dispose()
+
+
+def settings_of(engine, **more) -> Settings:
+    return Settings(database_url=str(engine.url), demo=False, secret_key="x" * 40, **more)
+
+
+@pytest.fixture(scope="module")
+def app(store):
+    return create_app(settings_of(store), store)
 
 
 def kiosk(app, token: str = KIOSK_TOKEN):
@@ -112,6 +130,9 @@ def test_pages_and_hand_made_callbacks_are_refused_outside_the_users_regions(app
     queue = {"region": code, "category": None, "owner": None, "overdue": False}
     assert call(app, client, QueueIds.RED, "v1", queue).status_code == expected
     assert call(app, client, ScreenIds.FOCUS_NAME, "v1", code).status_code == expected
+    assert client.get(f"/inspect/{code}").status_code == expected
+    inspect = {"code": code, "window": {"window": "month"}, "section": "overdue"}
+    assert call(app, client, InspectIds.BODY, "v1", inspect).status_code == expected
     if not allowed:  # an allowed pack is built by tests/test_export_pages.py (it needs Chromium)
         assert call(app, client, ExportIds.DOWNLOAD, 1, "2026-W46", code).status_code == 403
         assert call(app, client, WeeklyIds.DOWNLOAD, 1, "2026-W46", code).status_code == 403
@@ -158,11 +179,15 @@ def test_a_wall_screen_reaches_the_screen_only(app):
         "/warnings",
         "/rules",
         "/weekly",
+        "/inspect",
+        f"/inspect/{city.JIA}",
         "/petition/1",
         "/warning/1",
         "/admin",
     ):
         assert client.get(path).status_code == 403, path
+    inspect = {"code": city.CITY, "window": {"window": "month"}, "section": "disclosure"}
+    assert call(app, client, InspectIds.BODY, "v1", inspect).status_code == 403
     output, params = region_callback(city.JIA)
     assert call(app, client, output, "v1", params).status_code == 403
     queue = {"region": None, "category": None, "owner": None, "overdue": False}
@@ -203,7 +228,18 @@ def readable(body: str) -> str:
 PHONE_OR_ID = re.compile(r"(?<!\d)(1[3-9]\d{9}|\d{17}[\dXx])(?!\d)")
 
 
-def test_nothing_a_wall_screen_can_reach_holds_personal_data(app):
+# The wall screen's panels: the default five, then every inspector analytics panel.
+ANALYTICS_PANELS = [key for key in SCREEN_PANELS if key not in DEFAULT_SCREEN_PANELS]
+PANEL_SETS = [
+    DEFAULT_SCREEN_PANELS,
+    tuple(ANALYTICS_PANELS[:5]),
+    tuple([*ANALYTICS_PANELS[5:], *DEFAULT_SCREEN_PANELS])[:5],
+]
+
+
+@pytest.mark.parametrize("panels", PANEL_SETS, ids=",".join)
+def test_nothing_a_wall_screen_can_reach_holds_personal_data(store, panels):
+    app = create_app(settings_of(store, screen_panels=panels), store)
     client = kiosk(app)
     bodies = [
         client.get(path).get_data(as_text=True)

@@ -118,6 +118,10 @@ def test_the_index_page_loads_nothing_from_the_internet(client):
         ("/petition/abc", 404),
         ("/warning/99999999999999999999999", 404),
         ("/region/a/b", 404),
+        ("/inspect", 200),
+        (f"/inspect/{city.V1}?section=disclosure", 200),
+        ("/inspect/000000000000", 404),
+        ("/inspect/a/b", 404),
     ],
 )
 def test_page_urls_answer_honest_status_codes(client, path, code):

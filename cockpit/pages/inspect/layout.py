@@ -36,9 +36,10 @@ def home_layout(**query) -> html.Div:
     return layout(code=None, **query)
 
 
-def section_tabs(code: str, home: str, args: Mapping[str, str], chosen: str, leaf: bool) -> html.Nav:
+def section_tabs(code: str, home: str, args: Mapping[str, str], chosen: str) -> html.Nav:
     """One link per section (the window kept); the chosen one highlighted.
-    A village's sections leave out what only compares regions below it."""
+    Every section exists at every level: at a village, the breakdowns by
+    region below become the village itself."""
     links = [
         dcc.Link(
             section.label,
@@ -99,7 +100,7 @@ def layout(code: str | None = None, **query) -> html.Div:
         ACTIVE,
         fresh,
         region_header(crumbs, f"{region.name} · 督查分析", region.level_label, selector),
-        section_tabs(region.code, home, args, chosen, not region.has_children),
+        section_tabs(region.code, home, args, chosen),
         html.P(section.note, className="text-muted small inspect-note"),
         dcc.Store(id=InspectIds.PARAMS, data={"code": region.code, "window": args, "section": chosen}),
         dcc.Loading(html.Div(id=InspectIds.BODY, className="card-grid"), type="dot", delay_show=400),
