@@ -7,14 +7,38 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Select, and_, case, func, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    FromClause,
+    Label,
+    Select,
+    and_,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 
+from cockpit.store.schema import regions
 from cockpit.timewindow import TZ, Window
 
 
 def within(column: ColumnElement, window: Window) -> ColumnElement[bool]:
     """``column`` falls in the window's half-open interval [start, end)."""
     return and_(column >= window.start, column < window.end)
+
+
+def with_place_names(from_: FromClause, village_code: ColumnElement) -> tuple[FromClause, list[Label]]:
+    """``from_`` joined to the village of ``village_code`` and its parent (the
+    town), and the columns village_name and town_name (None at the top) that
+    record lists show."""
+    village, town = regions.alias("village"), regions.alias("town")
+    joined = from_.join(village, village.c.code == village_code).outerjoin(
+        town, town.c.code == village.c.parent_code
+    )
+    return joined, [village.c.name.label("village_name"), town.c.name.label("town_name")]
 
 
 def count_if(condition: ColumnElement[bool]) -> ColumnElement:

@@ -30,7 +30,7 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, case, func, or_,
 from cockpit.store.records import disclosures
 from cockpit.store.schema import region_tree, regions
 from cockpit.timewindow import Window
-from queries._common import count_if, frame, share, to_local, within
+from queries._common import count_if, frame, share, to_local, with_place_names, within
 from queries.scope import Scope, in_scope, require_records
 
 DAY = 86400.0
@@ -256,21 +256,18 @@ def overdue_disclosures(conn: Connection, scope: Scope, now: datetime, limit: in
     refused to a kiosk (AggregatesOnlyError).
     """
     require_records(scope)
-    town = regions.alias("town")
-    village = regions.alias("village")
+    joined, names = with_place_names(disclosures, disclosures.c.village_code)
     query = (
         select(
             disclosures.c.id,
             disclosures.c.village_code,
-            village.c.name.label("village_name"),
-            town.c.name.label("town_name"),
+            *names,
             disclosures.c.category,
             disclosures.c.item,
             disclosures.c.period,
             disclosures.c.due_at,
         )
-        .join(village, village.c.code == disclosures.c.village_code)
-        .outerjoin(town, town.c.code == village.c.parent_code)
+        .select_from(joined)
         .where(
             in_scope(disclosures.c.village_code, scope),
             disclosures.c.due_at < now,

@@ -18,9 +18,9 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Select, and_, func, literal, select
 
 from cockpit.lifecycle import COMPLEXITY, HANDLING_LEVELS, PETITION
-from cockpit.store.schema import UTCDateTime, petitions, regions
+from cockpit.store.schema import UTCDateTime, petitions
 from cockpit.store.sqlfuncs import seconds_between
-from queries._common import count_if, frame, to_local
+from queries._common import count_if, frame, to_local, with_place_names
 from queries.personal import shown_frame
 from queries.scope import Scope, in_scope, require_records
 
@@ -36,8 +36,6 @@ LIST_COLUMNS = [
 ]  # fmt: skip
 
 _open = petitions.c.status.in_(PETITION.open_codes)
-_village = regions.alias("village")
-_town = regions.alias("town")
 
 
 def _is_overdue(now: datetime) -> ColumnElement[bool]:
@@ -47,13 +45,13 @@ def _is_overdue(now: datetime) -> ColumnElement[bool]:
 def _list_query(scope: Scope, where: ColumnElement[bool], limit: int) -> Select:
     """Open petitions in scope matching ``where``, earliest due first (ties by id),
     with the village and its parent (the town) named."""
+    joined, names = with_place_names(petitions, petitions.c.village_code)
     return (
         select(
             petitions.c.id,
             petitions.c.external_id,
             petitions.c.village_code,
-            _village.c.name.label("village_name"),
-            _town.c.name.label("town_name"),
+            *names,
             petitions.c.category,
             petitions.c.complexity,
             petitions.c.status,
@@ -64,11 +62,7 @@ def _list_query(scope: Scope, where: ColumnElement[bool], limit: int) -> Select:
             petitions.c.summary,
             petitions.c.reporter_name,
         )
-        .select_from(
-            petitions.join(_village, _village.c.code == petitions.c.village_code).outerjoin(
-                _town, _town.c.code == _village.c.parent_code
-            )
-        )
+        .select_from(joined)
         .where(in_scope(petitions.c.village_code, scope), where)
         .order_by(petitions.c.due_at, petitions.c.id)
         .limit(limit)

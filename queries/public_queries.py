@@ -24,10 +24,9 @@ from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
 from cockpit.rules.calendar import is_holiday, working_days_between
 from cockpit.store.records import disclosures, public_queries
-from cockpit.store.schema import regions
 from cockpit.store.sqlfuncs import seconds_between
 from cockpit.timewindow import TZ, Window
-from queries._common import count_if, frame, percentiles, share, to_local, within
+from queries._common import count_if, frame, percentiles, share, to_local, with_place_names, within
 from queries.disclosure import _children
 from queries.personal import shown_frame
 from queries.scope import Scope, in_scope, require_records
@@ -170,21 +169,10 @@ def unanswered_queries(
     (AggregatesOnlyError).
     """
     require_records(scope)
-    village = regions.alias("village")
-    town = regions.alias("town")
+    joined, names = with_place_names(_q, _q.c.village_code)
     query = (
-        select(
-            _q.c.id,
-            _q.c.village_code,
-            village.c.name.label("village_name"),
-            town.c.name.label("town_name"),
-            _q.c.question,
-            _q.c.asked_at,
-            disclosures.c.item,
-        )
-        .join(village, village.c.code == _q.c.village_code)
-        .outerjoin(town, town.c.code == village.c.parent_code)
-        .outerjoin(disclosures, disclosures.c.id == _q.c.disclosure_id)
+        select(_q.c.id, _q.c.village_code, *names, _q.c.question, _q.c.asked_at, disclosures.c.item)
+        .select_from(joined.outerjoin(disclosures, disclosures.c.id == _q.c.disclosure_id))
         .where(in_scope(_q.c.village_code, scope), _q.c.asked_at <= now, _unanswered(now))
         .order_by(_q.c.asked_at, _q.c.id)
         .limit(limit)
