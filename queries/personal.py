@@ -4,10 +4,11 @@ What is personal here: people's names, identity card numbers (身份证号) and
 phone numbers, in their own columns (``NAME_COLUMNS``, ``ID_NUMBER_COLUMNS``,
 ``PHONE_COLUMNS``) and inside free text (``TEXT_COLUMNS``: a petition's
 summary, an event's note, a warning's title made from its rule's
-explanation). The pure functions mask one value; ``mask_record`` and
-``mask_frame`` mask a row or a frame by its column names; ``shown_record``
-and ``shown_frame`` apply the policy of a ``Scope`` (docs/security.md,
-"Masking"):
+explanation), where bank card numbers are masked too, however the numbers
+are written (queries.personal_numbers). The pure functions mask one value;
+``mask_record`` and ``mask_frame`` mask a row or a frame by its column
+names; ``shown_record`` and ``shown_frame`` apply the policy of a ``Scope``
+(docs/security.md, "Masking"):
 
 - masked unless ``scope.unmasked`` (the viewer asked, and it was logged);
 - the reporter of a real-name petition (``REPORTER_COLUMNS``) only for a
@@ -27,6 +28,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from queries.personal_numbers import mask_numbers
 from queries.scope import Scope
 
 MASK = "某"
@@ -68,11 +70,6 @@ PERSON_NAME_TABLES = frozenset({"deaths", "public_servants", "cadres", "cadre_re
 REPORTER_COLUMNS = ("reporter_name", "reporter_phone")
 REPORTER_HIDDEN = "仅市级领导和监督检查室可查看反映人信息"
 
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[0-9Xx]|\d{15})(?![0-9A-Za-z])")
-_MOBILE = re.compile(
-    r"(?<![0-9A-Za-z+])(?P<prefix>\+?86[- ]?)?(?P<number>1[3-9]\d[- ]?\d{4}[- ]?\d{4})(?![0-9A-Za-z])"
-)
-_LANDLINE = re.compile(r"(?<![0-9A-Za-z])(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3})[- ]?\d{7,8}(?![0-9A-Za-z])")
 _NAME_LIST = re.compile(r"[、,，;；/]")
 
 
@@ -138,21 +135,23 @@ def mask_id_number(number: str | None) -> str | None:
     number alike); a short one is masked whole."""
     if not isinstance(number, str) or not number:
         return number
-    slot = lambda c: c.isdigit() or c in "Xx"  # noqa: E731
+    slot = lambda c: c.isdigit() or c in "XxＸｘ"  # noqa: E731
     slots = sum(1 for c in number if slot(c) or c == "*")
     if slots >= 8:
         return _mask_digits(number, 3, 4, slot)
     return _mask_digits(number, 0, 0, slot)
 
 
-def _names_pattern(names: Iterable[str]) -> re.Pattern | None:
+def _names_pattern(names: Iterable[str], text: str) -> re.Pattern | None:
+    """A pattern of the ``names`` that occur in ``text`` (None: none does)."""
     found = set()
     for name in names:
         if not isinstance(name, str):
             continue
         for part in _NAME_LIST.split(name):
             part = part.strip()
-            if len(part) >= 2 and MASK not in part and "*" not in part and not is_organisation(part):
+            shown = part in text and len(part) >= 2 and MASK not in part and "*" not in part
+            if shown and not is_organisation(part):
                 found.add(part)
     if not found:
         return None
@@ -160,16 +159,16 @@ def _names_pattern(names: Iterable[str]) -> re.Pattern | None:
 
 
 def mask_text(text: str | None, names: Iterable[str] = ()) -> str | None:
-    """Free text with every identity number and phone number in it masked,
-    and every one of ``names`` (people's names, two characters or more)."""
+    """Free text with every one of ``names`` (people's names, two characters
+    or more) masked, and every phone, identity and bank card number however
+    it is written (queries.personal_numbers: full-width digits, separators,
+    letters glued on); the rest of the text is kept as written."""
     if not isinstance(text, str) or not text:
         return text
-    pattern = _names_pattern(names)
+    pattern = _names_pattern(names, text)
     if pattern is not None:
         text = pattern.sub(lambda m: mask_name(m.group(0)), text)
-    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)), text)
-    text = _MOBILE.sub(lambda m: (m.group("prefix") or "") + mask_phone(m.group("number")), text)
-    return _LANDLINE.sub(lambda m: mask_phone(m.group(0)), text)
+    return mask_numbers(text)
 
 
 def column_kind(column: str, table: str | None = None) -> str | None:
