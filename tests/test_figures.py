@@ -146,8 +146,8 @@ def test_the_map_can_colour_by_one_warning_categorys_open_warnings():
     assert list(coloured.z) == [2, 0, 5]
     assert coloured.colorbar.title.text == "三资支出<br>未处置预警"
     assert coloured.colorbar.dtick == 1  # whole warnings only
-    assert "三资支出预警：未处置" in coloured.hovertemplate
-    assert tuple(coloured.customdata[0])[8:] == (2, 1, 3)
+    assert "%{customdata[11]}预警：未处置" in coloured.hovertemplate
+    assert tuple(coloured.customdata[0])[8:] == (2, 1, 3, "三资支出")
 
 
 def test_the_map_view_fits_the_regions():

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from cockpit.figures.escaping import escapes_data
 from cockpit.figures.theme import Theme, axis, base_layout, empty_figure, get_theme
 
 
+@escapes_data
 def top_categories_bar(df: pd.DataFrame, theme: str | Theme = "light") -> go.Figure:
     """Horizontal bars of petitions received per category, most frequent on top.
 

@@ -8,6 +8,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from cockpit.figures.escaping import escapes_data
 from cockpit.figures.region_map import MapMetric, region_map
 from cockpit.figures.theme import Theme, axis, base_layout, empty_figure, get_theme, top_legend
 from cockpit.store.records import DISCLOSURE_CATEGORIES
@@ -68,6 +69,7 @@ def _finish_stacked(
     return fig
 
 
+@escapes_data
 def compliance_bar(df: pd.DataFrame, theme: str | Theme = "light") -> go.Figure:
     """Horizontal stacked bars per child region: items published on time
     (green), late (yellow) and still missing (red), first region on top.
@@ -108,6 +110,7 @@ def _worst_per_cell(df: pd.DataFrame) -> pd.DataFrame:
     return df.drop_duplicates(["category", "item", "period"]).drop(columns="_rank")
 
 
+@escapes_data
 def disclosure_matrix_heatmap(df: pd.DataFrame, theme: str | Theme = "light") -> go.Figure:
     """The disclosure items (rows, by category: party, village, finance) by
     period (columns, by due time), each cell coloured by its state: on time
@@ -194,6 +197,7 @@ def disclosure_matrix_heatmap(df: pd.DataFrame, theme: str | Theme = "light") ->
     return fig
 
 
+@escapes_data
 def queries_bar(df: pd.DataFrame, theme: str | Theme = "light") -> go.Figure:
     """Horizontal stacked bars per child region: public queries answered
     (green) and unanswered (red), first region on top, the answered share
@@ -228,6 +232,7 @@ def queries_bar(df: pd.DataFrame, theme: str | Theme = "light") -> go.Figure:
     return _finish_stacked(fig, t, rows, rows["asked"], shares, "质询件数")
 
 
+@escapes_data
 def compliance_map(
     regions: pd.DataFrame,
     compliance: pd.DataFrame,

@@ -12,6 +12,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from cockpit.figures.escaping import escapes_data
 from cockpit.figures.theme import Theme, axis, base_layout, empty_figure, get_theme
 from cockpit.lifecycle import HANDLING_LEVEL_ORDER, HANDLING_LEVELS
 
@@ -36,6 +37,7 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r}, {g}, {b}, {alpha})"
 
 
+@escapes_data
 def escalation_sankey(
     flow_df: pd.DataFrame, levels_df: pd.DataFrame, theme: str | Theme = "light"
 ) -> go.Figure:
@@ -105,6 +107,7 @@ def escalation_sankey(
     return fig
 
 
+@escapes_data
 def level_times_bar(levels_df: pd.DataFrame, theme: str | Theme = "light") -> go.Figure:
     """Median and 90th-percentile hours spent at each level (grouped bars).
 
@@ -149,6 +152,7 @@ def level_times_bar(levels_df: pd.DataFrame, theme: str | Theme = "light") -> go
     return fig
 
 
+@escapes_data
 def unit_ranking_bar(units_df: pd.DataFrame, theme: str | Theme = "light", top: int = 15) -> go.Figure:
     """Horizontal bars of the median handling time per unit, in the ranking's
     order (the first on top), red where the unit has overdue petitions.
@@ -202,6 +206,7 @@ def unit_ranking_bar(units_df: pd.DataFrame, theme: str | Theme = "light", top: 
     return fig
 
 
+@escapes_data
 def satisfaction_bar(df: pd.DataFrame, theme: str | Theme = "light") -> go.Figure:
     """Stacked horizontal bars: shares of 满意 / 基本满意 / 不满意 of the rated
     petitions per row, the first row on top, the satisfaction rate beside.

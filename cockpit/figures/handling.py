@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from cockpit.figures.escaping import escapes_data
 from cockpit.figures.theme import Theme, axis, base_layout, empty_figure, get_theme
 
 # Buckets up to 5 days meet the time limit; beyond it they shade to red.
@@ -21,6 +22,7 @@ def _bucket_colour(t: Theme, bucket: str) -> str:
     return t.red
 
 
+@escapes_data
 def handling_distribution_bar(df: pd.DataFrame, theme: str | Theme = "light") -> go.Figure:
     """Bars of closed petitions per handling-time bucket, in bucket order.
 

@@ -12,6 +12,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from cockpit.figures.escaping import escapes_data
 from cockpit.figures.theme import Theme, axis, base_layout, empty_figure, get_theme, top_legend
 from cockpit.lifecycle import HANDLING_LEVELS
 
@@ -39,6 +40,7 @@ def rise_text(rise: float) -> str:
     return f"{rise * 100:+.0f}%"
 
 
+@escapes_data
 def overdue_by_owner_bar(df: pd.DataFrame, theme: str | Theme = "light", top: int = 15) -> go.Figure:
     """Horizontal stacked bars of overdue petitions per handling unit, the
     unit holding most on top: general (yellow) and complex (red).
@@ -111,6 +113,7 @@ def overdue_by_owner_bar(df: pd.DataFrame, theme: str | Theme = "light", top: in
     return fig
 
 
+@escapes_data
 def rising_categories_bar(df: pd.DataFrame, theme: str | Theme = "light", top: int = 12) -> go.Figure:
     """Grouped horizontal bars per category: the last 7 days against the 7
     before, flagged (rising) categories first and drawn in red, each
@@ -173,6 +176,7 @@ def rising_categories_bar(df: pd.DataFrame, theme: str | Theme = "light", top: i
     return fig
 
 
+@escapes_data
 def surging_categories_bar(df: pd.DataFrame, theme: str | Theme = "light", top: int = 12) -> go.Figure:
     """Horizontal bars of the villages reporting each category in the
     current period, flagged (surging) categories in red, with the baseline

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from cockpit.figures.escaping import escapes_data
 from cockpit.figures.geo import bounds, feature_collection, fit_view
 from cockpit.figures.theme import Theme, base_layout, empty_figure, get_theme
 
@@ -78,6 +79,7 @@ def chinese_only(name: str) -> bool:
     return bool(name) and not _NOT_CHINESE_ONLY.search(name)
 
 
+@escapes_data
 def region_map(
     regions: pd.DataFrame,
     metrics: pd.DataFrame,
@@ -100,7 +102,9 @@ def region_map(
     in the colour bar and the hover text (``metrics`` then carries the
     category_* columns). ``metric`` may also be a MapMetric of any column of
     ``metrics``, with ``hover_of(df)`` giving each drawn region's hover data
-    and template (df: the regions merged with their metrics).
+    and template (df: the regions merged with their metrics, its text
+    escaped like every argument, see cockpit.figures.escaping; ``hover_of``
+    takes its text from ``df`` only).
     """
     t = get_theme(theme)
     spec = metric if isinstance(metric, MapMetric) else MAP_METRICS[metric]
@@ -138,11 +142,13 @@ def region_map(
             df.get(f"{CATEGORY_PREFIX}{c}", pd.Series(0, index=df.index)).fillna(0).astype(int)
             for c in ("open", "overdue", "raised")
         ]
+        # The category goes in through customdata, not into the template,
+        # where a "%{…}" in its name would be substituted.
         customdata = [
-            (*row, *extra) for row, extra in zip(customdata, zip(*counts, strict=True), strict=True)
+            (*row, *extra, category) for row, extra in zip(customdata, zip(*counts, strict=True), strict=True)
         ]
         hover = (
-            f"<b>%{{customdata[0]}}</b><br>{category}预警：未处置 %{{customdata[8]}} 条"
+            "<b>%{customdata[0]}</b><br>%{customdata[11]}预警：未处置 %{customdata[8]} 条"
             "（超期 %{customdata[9]}）<br>期内新增 %{customdata[10]} 条<br>" + hover.split("<br>", 1)[1]
         )
     hover += "<extra></extra>"
@@ -203,6 +209,8 @@ def region_map(
                 },
             )
         )
+    # MapLibre draws labels as plain text, decoding no entities: a name with
+    # & < > (escaped by now) is not Chinese-only, so it is left to the hover.
     named = df[[chinese_only(str(n)) for n in df["name"]]].dropna(subset=["centroid_lon", "centroid_lat"])
     if labels and 0 < len(named) <= MAX_LABELS:
         fig.add_trace(

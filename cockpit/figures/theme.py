@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from cockpit.figures.escaping import escapes_data
 from cockpit.lifecycle import COLOUR_HEX
 
 # System fonts only: nothing is downloaded (see docs/offline.md).
@@ -128,6 +129,7 @@ def top_legend(t: Theme) -> dict:
     }
 
 
+@escapes_data
 def empty_figure(theme: str | Theme, message: str = EMPTY_TEXT) -> go.Figure:
     """A blank chart that says there is nothing to show."""
     t = get_theme(theme)

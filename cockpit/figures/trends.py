@@ -8,6 +8,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from cockpit.figures.escaping import escapes_data
 from cockpit.figures.theme import Theme, axis, base_layout, empty_figure, get_theme, top_legend
 
 TICK_FORMATS = {"day": "%m-%d", "week": "%m-%d", "month": "%Y-%m"}
@@ -42,6 +43,7 @@ def split_provisional(shares: pd.Series, in_progress: pd.Series) -> tuple[pd.Ser
     return settled, provisional
 
 
+@escapes_data
 def share_trend(df: pd.DataFrame, theme: str | Theme = "light", freq: str = "day") -> go.Figure:
     """The share closed within 5 days per period (line, left axis) over the
     petitions received per period (bars, right axis).
@@ -106,6 +108,7 @@ def share_trend(df: pd.DataFrame, theme: str | Theme = "light", freq: str = "day
     return fig
 
 
+@escapes_data
 def warnings_trend(df: pd.DataFrame, theme: str | Theme = "light", freq: str = "day") -> go.Figure:
     """Warnings raised and disposed per period (grouped bars).
 
