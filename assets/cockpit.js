@@ -1,4 +1,5 @@
-/* The cockpit's browser side: the wall screen's clock and its scaling.
+/* The cockpit's browser side: the wall screen's clock and its scaling, and
+ * saving the import page's rejects file.
  * No network access; nothing here depends on anything outside this file. */
 (function () {
   "use strict";
@@ -25,6 +26,15 @@
           t.getFullYear() + "-" + pad(t.getMonth() + 1) + "-" + pad(t.getDate()) + " " +
           WEEKDAYS[t.getDay()] + " " + pad(t.getHours()) + ":" + pad(t.getMinutes()) + ":" + pad(t.getSeconds())
         );
+      },
+      /* 下载被拒行 on the import page: save the rejects CSV the import left
+       * in the page (it never travels back to the server; a server callback
+       * logs the download). */
+      saveRejects: function (nClicks, stored) {
+        if (!nClicks || !stored || typeof stored.content !== "string") {
+          return window.dash_clientside.no_update;
+        }
+        return { filename: stored.filename, content: stored.content, type: "text/csv" };
       },
     },
   });

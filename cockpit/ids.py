@@ -186,6 +186,8 @@ class AdminIds(StrEnum):
     IMPORT_RUN = "admin-import-run"  # 导入
     IMPORT_RESULT = "admin-import-result"  # the summary and the first rejects
     IMPORT_REJECTS = "admin-import-rejects"  # dcc.Store: the last run's rejects CSV {filename, content}
+    IMPORT_REJECTS_INFO = "admin-import-rejects-info"  # dcc.Store: its {filename, rows}, for the audit log
+    IMPORT_DOWNLOAD_LOGGED = "admin-import-download-logged"  # dcc.Store: downloads logged so far
     IMPORT_DOWNLOAD_ROW = "admin-import-download-row"  # hidden unless there are rejects
     IMPORT_DOWNLOAD_BUTTON = "admin-import-download-button"  # 下载被拒行
     IMPORT_DOWNLOAD = "admin-import-download"  # dcc.Download

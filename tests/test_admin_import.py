@@ -9,6 +9,7 @@ import base64
 import csv
 import io
 import textwrap
+import tracemalloc
 
 import pytest
 from dash.exceptions import PreventUpdate
@@ -17,7 +18,7 @@ from sqlalchemy import select
 from cockpit.app import create_app
 from cockpit.auth.users import create_user
 from cockpit.pages.admin import imports
-from cockpit.pages.admin.imports.callbacks import download_rejects, run_import
+from cockpit.pages.admin.imports.callbacks import log_rejects_download, run_import
 from cockpit.pages.admin.imports.forms import example_mappings, example_targets
 from cockpit.pages.admin.imports.layout import example_options
 from cockpit.settings import Settings
@@ -25,6 +26,7 @@ from cockpit.store.schema import petition_events, petitions
 from queries.audit import audit_entries
 from queries.scope import AccessDeniedError
 from tests import fixture_city as city
+from tests.hostile_files import zip_bomb
 from tests.layout import ids, text
 from tests.viewers import ADMIN, ALL, as_viewer
 
@@ -127,13 +129,13 @@ def test_every_other_role_is_refused_the_page_and_the_import(app, sqlite_engine,
         with pytest.raises(AccessDeniedError):
             run(csv_upload(GOOD))
         with pytest.raises(AccessDeniedError):
-            download_rejects(1, {"filename": "x.csv", "content": "a"})
+            log_rejects_download(1, {"filename": "x.csv", "rows": 1})
     assert imported(sqlite_engine) == []
 
 
 def test_a_good_file_is_loaded_and_logged(app, sqlite_engine):
     with as_viewer(app, ADMIN):
-        result, rejects, hidden = run(csv_upload(GOOD))
+        result, rejects, _info, hidden = run(csv_upload(GOOD))
     shown = text(result)
     assert "已写入" in shown and "工单.csv" in shown
     assert (rejects, hidden) == (None, True)
@@ -145,25 +147,26 @@ def test_a_good_file_is_loaded_and_logged(app, sqlite_engine):
 
 def test_a_messy_file_is_refused_whole_with_its_reasons(app, sqlite_engine):
     with as_viewer(app, ADMIN):
-        result, rejects, hidden = run(csv_upload(GOOD + BAD))
+        result, rejects, _info, hidden = run(csv_upload(GOOD + BAD))
     shown = text(result)
     assert "未写入任何数据" in shown
     assert "bad_date" in shown and "unknown_category" in shown
     assert "受理时间" in shown and "类别" in shown
     assert imported(sqlite_engine) == []
-    assert import_entries(sqlite_engine) == []
+    [entry] = import_entries(sqlite_engine)  # logged though nothing was written
+    assert entry["detail"].startswith("有被拒绝的行，未写入；petitions（映射 map.yaml）：读取 5 行")
     assert hidden is False and "2026-13-45" in rejects["content"]
 
 
 def test_keep_good_loads_the_good_rows_and_offers_the_rejects(app, sqlite_engine):
     with as_viewer(app, ADMIN):
-        result, rejects, hidden = run(csv_upload(GOOD + BAD), keep_good=True)
-        download = download_rejects(1, rejects)
+        result, rejects, info, hidden = run(csv_upload(GOOD + BAD), keep_good=True)
+        log_rejects_download(1, info)  # 下载被拒行: the browser saves ``rejects``, the server logs it
     assert "已写入合格的 3 行，2 行被拒绝" in text(result)
     assert imported(sqlite_engine) == ["IMP-1", "IMP-2", "IMP-3"]
     assert hidden is False
-    assert download["filename"] == "工单-被拒行.csv"
-    lines = list(csv.reader(io.StringIO(download["content"].lstrip("\ufeff"))))
+    assert rejects["filename"] == info["filename"] == "工单-被拒行.csv" and info["rows"] == 2
+    lines = list(csv.reader(io.StringIO(rejects["content"].lstrip("\ufeff"))))
     assert lines[0] == [*HEADER, "行号", "列", "原因", "说明"]
     assert [(row[0], row[5], row[7]) for row in lines[1:]] == [
         ("IMP-4", "5", "bad_date"),
@@ -171,20 +174,25 @@ def test_keep_good_loads_the_good_rows_and_offers_the_rejects(app, sqlite_engine
     ]
     [entry] = import_entries(sqlite_engine)
     assert "拒绝 2" in entry["detail"]
+    with sqlite_engine.connect() as conn:
+        [download] = audit_entries(conn, action="export").to_dict("records")
+    assert (download["target"], download["detail"]) == ("import-rejects:工单-被拒行.csv", "下载被拒行 2 行")
 
 
 def test_a_dry_run_counts_but_writes_nothing(app, sqlite_engine):
     with as_viewer(app, ADMIN):
-        result, _rejects, _hidden = run(csv_upload(GOOD), dry_run=True)
+        result, _rejects, _info, _hidden = run(csv_upload(GOOD), dry_run=True)
     assert "试运行" in text(result) and "读取" in text(result)
     assert imported(sqlite_engine) == []
-    assert import_entries(sqlite_engine) == []
+    [entry] = import_entries(sqlite_engine)  # the attacker's finding: dry runs were not logged
+    assert (entry["actor"], entry["target"]) == ("admin", "工单.csv")
+    assert entry["detail"].startswith("试运行，未写入；petitions（映射 map.yaml）：读取 3 行")
 
 
 def test_a_file_over_the_limit_is_refused_and_pointed_to_the_command_line(app, sqlite_engine):
     big = "data:text/csv;base64," + "A" * (28 * 1024 * 1024)
     with as_viewer(app, ADMIN):
-        result, rejects, hidden = run(big)
+        result, rejects, _info, hidden = run(big)
     assert "超过 20 MB" in text(result) and "python -m cockpit.importer" in text(result)
     assert (rejects, hidden) == (None, True)
     assert imported(sqlite_engine) == []
@@ -206,7 +214,7 @@ def test_a_mapping_mistake_is_shown_as_an_alert(app, sqlite_engine):
 
 def test_an_example_mapping_is_used_when_none_is_uploaded(app, sqlite_engine):
     with as_viewer(app, ADMIN):
-        result, _rejects, _hidden = run(
+        result, _rejects, _info, _hidden = run(
             csv_upload(GOOD), mapping=None, example="hotline-12345.yaml", dry_run=True
         )
     assert "工单编号" in text(result)  # the hotline mapping's columns, not this file's
@@ -225,7 +233,7 @@ def test_the_example_trail_mapping_loads_a_petitions_trail(app, sqlite_engine):
     writer.writerow(["PX", "2026-11-06 09:00", "派单", "", "", "", ""])
     upload = data_url(out.getvalue().encode("utf-8"))
     with as_viewer(app, ADMIN):
-        result, rejects, _hidden = run(
+        result, rejects, _info, _hidden = run(
             upload, name="流转.csv", mapping=None, example="hotline-12345-events.yaml", keep_good=True
         )
     shown = text(result)
@@ -240,3 +248,50 @@ def test_the_example_trail_mapping_loads_a_petitions_trail(app, sqlite_engine):
         ).scalars()
         assert list(kinds) == ["received", "escalated"]  # replaced whole, from the stored receipt
     assert (p4.status, p4.handling_level, p4.handling_unit) == ("assigned", "town", "甲镇人民政府")
+
+
+# --- files past the importer's bounds (cockpit.importer.limits) ---------------
+
+
+def test_a_zip_bomb_upload_is_refused_with_a_message_and_little_memory(app, sqlite_engine):
+    bomb = zip_bomb(HEADER, GOOD[0])  # some 80 KB unpacking to 20 MB
+    upload = data_url(bomb, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    tracemalloc.start()
+    with as_viewer(app, ADMIN):
+        result, rejects, _info, hidden = run(upload, name="工单.xlsx", keep_good=True)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    shown = text(result)
+    assert "数据文件无法导入，未导入任何数据" in shown and "疑似“压缩炸弹”" in shown
+    assert (rejects, hidden) == (None, True)
+    assert peak < 10 * 2**20
+    assert imported(sqlite_engine) == []
+    [entry] = import_entries(sqlite_engine)
+    assert entry["target"] == "工单.xlsx" and entry["detail"].startswith("文件被拒绝，未导入")
+
+
+def test_an_upload_that_is_not_an_xlsx_is_refused_with_a_message(app, sqlite_engine):
+    with as_viewer(app, ADMIN):
+        shown = text(run(csv_upload(GOOD), name="工单.xlsx")[0])
+    assert "不是有效的 XLSX 文件" in shown
+    assert imported(sqlite_engine) == []
+
+
+def test_a_field_past_the_csv_modules_limit_is_a_rejected_row(app, sqlite_engine):
+    long = ["IMP-9", "2026-11-02 09:00", "道" * 200_000, city.V1, "已受理"]  # a 600 KB cell
+    with as_viewer(app, ADMIN):
+        result, rejects, _info, _hidden = run(csv_upload([*GOOD, long]), keep_good=True)
+    shown = text(result)
+    assert "已写入合格的 3 行，1 行被拒绝" in shown and "unknown_category" in shown
+    assert imported(sqlite_engine) == ["IMP-1", "IMP-2", "IMP-3"]
+    assert "道" * 200_000 in rejects["content"]  # the row whole, for fixing
+
+
+def test_the_rejects_download_keeps_formula_like_cells_text(app, sqlite_engine):
+    hostile = [f'=HYPERLINK("http://evil.example","{n}")' for n in range(2)]
+    bad = [[f"IMP-{n}", "2026-13-45 09:00", text_, city.V1, "已受理"] for n, text_ in enumerate(hostile)]
+    with as_viewer(app, ADMIN):
+        _result, rejects, _info, _hidden = run(csv_upload(bad), keep_good=True)
+    lines = list(csv.reader(io.StringIO(rejects["content"].lstrip("\ufeff"))))
+    assert {row[2] for row in lines[1:]} == {"'" + h for h in hostile}  # bad_date, unknown_category
+    assert not any(cell[:1] in "=+-@" for row in lines for cell in row if cell)

@@ -3,7 +3,8 @@
 Headers are Chinese; numbers are stored as numbers (shares as fractions with
 a percent format, so 0.897 shows as 89.7% and sums and averages still work);
 dates as dates. A 说明 sheet comes first with the region, the week, the data
-time and the definitions.
+time and the definitions. Every row goes through ``cells.append_row``, so a
+region name, category or title that looks like a formula stays text.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from cockpit.export.cells import append_row
 from cockpit.export.content import Column, Pack, Sheet
 from cockpit.timewindow import TZ, format_local
 
@@ -65,13 +67,12 @@ def cell_value(value, kind: str):
 
 def _write_sheet(ws, sheet: Sheet) -> None:
     columns: tuple[Column, ...] = sheet.columns
-    ws.append([c.header for c in columns])
-    for cell in ws[1]:
+    for cell in append_row(ws, [c.header for c in columns]):
         cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in sheet.frame.itertuples(index=False):
         values = row._asdict()
-        ws.append([cell_value(values[c.key], c.kind) for c in columns])
+        append_row(ws, [cell_value(values[c.key], c.kind) for c in columns])
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         if column.kind in NUMBER_FORMATS:
@@ -98,7 +99,7 @@ def _write_about(ws, pack: Pack, generated_at: datetime) -> None:
         *pack.definitions,
     ]
     for row in rows:
-        ws.append(list(row))
+        append_row(ws, row)
     for cell in ws["A"]:
         cell.font = BOLD
     ws.column_dimensions["A"].width = 20
@@ -137,8 +138,7 @@ def pack_workbook(pack: Pack, generated_at: datetime) -> bytes:
 
 def _write_kpis(ws, kpis: pd.DataFrame, kinds: list[str]) -> None:
     """KPIs have a kind per row, not per column: format cell by cell."""
-    ws.append(["指标", "单位", "本周", "上周", "较上周", "说明"])
-    for cell in ws[1]:
+    for cell in append_row(ws, ["指标", "单位", "本周", "上周", "较上周", "说明"]):
         cell.font, cell.fill = BOLD, HEADER_FILL
     for row, kind in zip(kpis.itertuples(index=False), kinds, strict=True):
         values = [
@@ -146,8 +146,7 @@ def _write_kpis(ws, kpis: pd.DataFrame, kinds: list[str]) -> None:
         ]
         if kind == "int" and values[2] is not None:
             values[2] = int(values[2])
-        ws.append([row.label, row.unit, *values, row.note])
-        for cell in ws[ws.max_row][2:5]:
+        for cell in append_row(ws, [row.label, row.unit, *values, row.note])[2:5]:
             cell.number_format = NUMBER_FORMATS[kind]
     for letter, width in zip("ABCDEF", (22, 8, 12, 12, 12, 36), strict=True):
         ws.column_dimensions[letter].width = width

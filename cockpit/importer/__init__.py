@@ -1,6 +1,7 @@
 """Importers: a city's own CSV / XLSX exports into the store, driven by a
 mapping file (docs/import.md). ``python -m cockpit.importer`` is the command."""
 
+from cockpit.importer.limits import RefusedFileError
 from cockpit.importer.load import import_file
 from cockpit.importer.mapping import Mapping, MappingError, load_mapping, parse_mapping
 from cockpit.importer.report import Reject, Summary
@@ -10,6 +11,7 @@ __all__ = [
     "REASONS",
     "Mapping",
     "MappingError",
+    "RefusedFileError",
     "Reject",
     "Summary",
     "import_file",

@@ -99,7 +99,7 @@ def _value(raw: object, column: Column, mapping: Mapping):
         return parse_int(raw)
     if column.kind == "bool":
         return parse_bool(raw)
-    return parse_text(raw, column.length)
+    return parse_text(raw, column.length, column.max_bytes)
 
 
 def convert_row(

@@ -29,8 +29,10 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine
 
 from cockpit.importer.children import ChildStage
+from cockpit.importer.convert import Problem
+from cockpit.importer.limits import MAX_UNPACKED
 from cockpit.importer.mapping import Mapping, MappingError
-from cockpit.importer.readers import open_rows
+from cockpit.importer.readers import UnreadRow, open_rows
 from cockpit.importer.report import Reject, RejectsFile, Summary
 from cockpit.importer.stages import Item, RecordStage, Stage
 from cockpit.importer.targets import target_spec
@@ -53,18 +55,23 @@ def import_file(
     batch: int = BATCH,
     now: datetime | None = None,
     on_commit: Callable[[Connection, Summary], None] | None = None,
+    max_unpacked: int = MAX_UNPACKED,
 ) -> Summary:
     """Import ``path`` into ``mapping``'s target; the summary of what happened.
 
     ``on_commit`` runs in the import's transaction just before it commits
-    (the command line writes its audit entry there).
+    (the command line writes its audit entry there). A file past the
+    bounds of cockpit.importer.limits (an XLSX unpacking to more than
+    ``max_unpacked`` bytes among them) is refused whole: RefusedFileError,
+    a MappingError, before anything is written. A CSV row too long to read
+    is rejected (``row_too_large``) like any bad row.
     """
     path = Path(path)
     spec = target_spec(mapping.target)
     summary = Summary(file=path.name, target=spec.name, dry_run=dry_run)
     with (
         engine.connect() as conn,
-        open_rows(path, mapping.encoding, mapping.sheet, mapping.delimiter) as (
+        open_rows(path, mapping.encoding, mapping.sheet, mapping.delimiter, max_unpacked) as (
             header,
             rows,
         ),
@@ -132,6 +139,8 @@ def _run(conn, spec, mapping, rows, summary, rejects, keep_good, batch, now, pro
     for line, cells in rows:
         summary.read += 1
         item = stage.check(line, cells)
+        if isinstance(cells, UnreadRow):  # checked for its petition or id only; nothing of it is kept
+            item.cells, item.problems = {}, [Problem(cells.column, "row_too_large", cells.detail)]
         if len(items) >= batch and stage.splits(items[-1], item):
             flush()
         items.append(item)

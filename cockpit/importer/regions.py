@@ -25,7 +25,7 @@ from shapely.geometry import shape
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from cockpit.importer.mapping import MappingError
-from cockpit.importer.readers import open_rows
+from cockpit.importer.readers import UnreadRow, open_rows
 from cockpit.importer.values import is_blank, parse_int, parse_text
 from cockpit.store.hierarchy import RegionError, rebuild_region_tree
 from cockpit.store.schema import regions
@@ -69,6 +69,9 @@ def _read_regions(path: Path, mapping: dict) -> list[dict]:
         if missing:
             raise MappingError(f"{path.name}: no column(s) {', '.join(missing)}")
         for line, cells in rows:
+            if isinstance(cells, UnreadRow):
+                problems.append(f"第 {line} 行：内容过长（{cells.detail}），未读取")
+                continue
             code = "" if is_blank(cells.get(columns["code"])) else parse_text(cells[columns["code"]], 32)
             name = "" if is_blank(cells.get(columns["name"])) else parse_text(cells[columns["name"]], 128)
             level = parse_text(cells.get(columns["level"]) or "", None)

@@ -7,9 +7,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cockpit.export.cells import csv_text
 from cockpit.importer.values import REASONS
 
 MAX_KEPT_REJECTS = 10_000  # kept in memory for the report; the rejects file has them all
+MAX_DETAIL = 200  # characters of the offending value kept in a reject (the row has it whole)
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,10 @@ class Reject:
     column: str
     reason: str
     detail: str = ""
+
+    def __post_init__(self) -> None:
+        if len(self.detail) > MAX_DETAIL:
+            object.__setattr__(self, "detail", self.detail[:MAX_DETAIL] + "…")
 
     def __str__(self) -> str:
         detail = f"（{self.detail}）" if self.detail else ""
@@ -67,18 +73,23 @@ class Summary:
 
 class RejectsFile:
     """The rejects CSV (UTF-8 with BOM, so Excel opens it): the original
-    columns, then 行号, 列, 原因, 说明; one line per problem."""
+    columns, then 行号, 列, 原因, 说明; one line per problem. A text cell
+    that a spreadsheet would take for a formula gets a leading single quote
+    (cockpit.export.cells; the CSV reader takes it off again)."""
 
     def __init__(self, path: str | Path, header: list[str]) -> None:
         self.handle = Path(path).open("w", encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by close()
         self.writer = csv.writer(self.handle)
         self.header = header
-        self.writer.writerow([*header, "行号", "列", "原因", "说明"])
+        self._row([*header, "行号", "列", "原因", "说明"])
 
     def write(self, cells: dict[str, object], reject: Reject) -> None:
         original = ["" if cells.get(h) is None else cells.get(h) for h in self.header]
         detail = REASONS[reject.reason] + (f"：{reject.detail}" if reject.detail else "")
-        self.writer.writerow([*original, reject.line, reject.column, reject.reason, detail])
+        self._row([*original, reject.line, reject.column, reject.reason, detail])
+
+    def _row(self, values: list[object]) -> None:
+        self.writer.writerow([csv_text(v) for v in values])
 
     def close(self) -> None:
         self.handle.close()

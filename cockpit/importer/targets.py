@@ -27,6 +27,7 @@ from functools import cached_property
 from sqlalchemy import Boolean, Integer, Numeric, String, Table, Text
 
 from cockpit.importer.mapping import MappingError
+from cockpit.importer.values import TEXT_BYTES
 from cockpit.lifecycle import (
     CHANNELS,
     COMPLEXITY,
@@ -60,6 +61,7 @@ class Column:
     places: int = 2
     codes: dict[str, str] | None = None  # allowed code -> Chinese label (labels accepted too)
     unknown: str | None = None  # the reason for a value outside ``codes`` (default by column name)
+    max_bytes: int | None = None  # a Text column: TEXT_BYTES
 
     @cached_property
     def labels(self) -> dict[str, str]:
@@ -95,7 +97,7 @@ def _columns(table: Table, skip: set[str], codes: dict[str, dict]) -> dict[str, 
     for column in table.columns:
         if column.name in skip or column.foreign_keys or column.primary_key:
             continue
-        kind, length, places = "text", None, 2
+        kind, length, places, max_bytes = "text", None, 2, None
         if isinstance(column.type, UTCDateTime):
             kind = "datetime"
         elif isinstance(column.type, Boolean):
@@ -104,9 +106,13 @@ def _columns(table: Table, skip: set[str], codes: dict[str, dict]) -> dict[str, 
             kind, places = "decimal", column.type.scale or 0
         elif isinstance(column.type, Integer):
             kind = "int"
-        elif isinstance(column.type, String) and not isinstance(column.type, Text):
+        elif isinstance(column.type, Text):
+            max_bytes = TEXT_BYTES
+        elif isinstance(column.type, String):
             length = column.type.length
-        found[column.name] = Column(column.name, kind, length, places, codes.get(column.name))
+        found[column.name] = Column(
+            column.name, kind, length, places, codes.get(column.name), max_bytes=max_bytes
+        )
     return found
 
 
@@ -316,7 +322,7 @@ def _events_spec() -> TargetSpec:
         "at": Column("at", "datetime"),
         "level": Column("level", "text", 32, codes=dict(HANDLING_LEVELS)),
         "unit": Column("unit", "text", petition_events.c.unit.type.length),
-        "note": Column("note", "text"),
+        "note": Column("note", "text", max_bytes=TEXT_BYTES),
         "satisfaction": Column("satisfaction", "int", codes=PETITION_CODES["satisfaction"]),
     }
     return TargetSpec(

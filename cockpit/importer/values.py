@@ -19,6 +19,7 @@ REASONS = {
     "bad_integer": "不是整数",
     "bad_boolean": "无法识别的是/否",
     "too_long": "内容超过字段长度",
+    "row_too_large": "整行内容过长，未读取（常见原因：引号未闭合）",
     "unknown_region": "找不到地区",
     "ambiguous_region": "地区名称对应多个地区",
     "not_a_village": "地区不是村（社区）级",
@@ -59,12 +60,19 @@ def is_blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and raw.strip() == "")
 
 
-def parse_text(raw: object, length: int | None) -> str:
+# What a Text column holds on every store: MariaDB's TEXT takes 65,535 bytes
+# (PostgreSQL and SQLite have no limit), and refuses a longer value outright.
+TEXT_BYTES = 65_535
+
+
+def parse_text(raw: object, length: int | None, max_bytes: int | None = None) -> str:
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)  # an id typed into Excel as a number
     text = str(raw).strip()
     if length is not None and len(text) > length:
         raise CellError("too_long", f"{len(text)} 字，上限 {length}")
+    if max_bytes is not None and len(text) * 4 > max_bytes and len(text.encode()) > max_bytes:
+        raise CellError("too_long", f"{len(text.encode()):,} 字节（UTF-8），上限 {max_bytes:,}")
     return text
 
 

@@ -1,8 +1,17 @@
 """The import page's callbacks: show the chosen files' names, 导入, and
 下载被拒行. 导入 refuses anyone but an administrator first, writes the
 upload to a temporary folder and hands it to ``import_file`` (the command
-line's library function); a written import is logged (action ``import``,
-target the file's name) in the import's own transaction."""
+line's library function). Every run is logged (action ``import``, target
+the file's name): a written import in the import's own transaction; a dry
+run, an import rolled back for its rejects and a refused file afterwards,
+saying so.
+
+The rejects CSV goes to the browser with the import's answer (that entry
+says how many rows it holds); 下载被拒行 saves it from the page by a
+clientside callback, so the file never travels back to the server (it may
+be larger than a request may be, cockpit.auth.limits), and a second,
+server callback that carries only its name and row count logs the download
+(action ``export``, target ``import-rejects:<file>``)."""
 
 from __future__ import annotations
 
@@ -13,17 +22,18 @@ from pathlib import Path
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, State, html
+from dash import ClientsideFunction, Dash, Input, Output, State, html
 from dash.exceptions import PreventUpdate
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import Connection
 
-from cockpit.auth.audit import record_by
+from cockpit.auth.audit import log_request, record_by
 from cockpit.context import current
 from cockpit.ids import AdminIds
-from cockpit.importer import MappingError, Summary, import_file
+from cockpit.importer import MappingError, RefusedFileError, Summary, import_file
 from cockpit.pages.admin.guard import require_admin
 from cockpit.pages.admin.imports.forms import (
+    MAX_UNPACKED,
     UploadError,
     decoded,
     example_mapping,
@@ -36,7 +46,6 @@ from cockpit.pages.params import BadRequestError, clicks, flag, text
 from queries.scope import Viewer
 
 ACTION = "import"
-MAX_REJECTS_TEXT = 64 * 1024 * 1024  # the rejects CSV of a 20 MB file, with room to spare
 
 
 def data_url(value: Any, what: str) -> str | None:
@@ -49,15 +58,28 @@ def data_url(value: Any, what: str) -> str | None:
 
 
 def _alert(text_: str) -> tuple:
-    return dbc.Alert(text_, color="danger", className="mb-0"), None, True
+    return dbc.Alert(text_, color="danger", className="mb-0"), None, None, True
+
+
+def _detail(summary: Summary, mapping_name: str, written: bool) -> str:
+    counts = summary.text().splitlines()[1]
+    detail = f"{summary.target}（映射 {mapping_name}）：{counts}"
+    if written:
+        return detail
+    outcome = "试运行，未写入" if summary.dry_run else "有被拒绝的行，未写入"
+    return f"{outcome}；{detail}"
 
 
 def _audit(who: Viewer, target: str, mapping_name: str):
     def on_commit(conn: Connection, summary: Summary) -> None:
-        counts = summary.text().splitlines()[1]
-        record_by(conn, who, ACTION, target, f"{summary.target}（映射 {mapping_name}）：{counts}")
+        record_by(conn, who, ACTION, target, _detail(summary, mapping_name, written=True))
 
     return on_commit
+
+
+def _log(target: str, detail: str) -> None:
+    """An ``import`` entry for a run that wrote nothing, in its own transaction."""
+    log_request(ACTION, target, detail)
 
 
 def run_import(
@@ -100,30 +122,44 @@ def run_import(
                 dry_run=dry_run,
                 rejects_path=rejects_path,
                 on_commit=_audit(who, data_name, used),
+                max_unpacked=MAX_UNPACKED,
             )
             rejects = rejects_path.read_text(encoding="utf-8") if summary.rejected else None
     except UploadError as error:
         return _alert(str(error))
+    except RefusedFileError as error:
+        _log(name, f"文件被拒绝，未导入：{error.chinese}")
+        return _alert(f"数据文件无法导入，未导入任何数据：{error.chinese}。")
     except MappingError as error:
+        _log(name, f"映射或文件有误，未导入：{error}"[:1000])
         return _alert(f"映射文件或数据文件有误，未导入任何数据：{error}")
     except (zipfile.BadZipFile, InvalidFileException, OSError) as error:
+        _log(name, f"无法读取，未导入：{error}"[:1000])
         return _alert(f"无法读取数据文件，未导入任何数据：{error}")
-    download = {"filename": f"{Path(name).stem}-被拒行.csv", "content": rejects} if rejects else None
-    return result_view(summary), download, download is None
+    if not summary.committed:
+        _log(name, _detail(summary, used, written=False))
+    if not rejects:
+        return result_view(summary), None, None, True
+    filename = f"{Path(name).stem}-被拒行.csv"
+    download = {"filename": filename, "content": rejects}
+    return result_view(summary), download, {"filename": filename, "rows": summary.rejected}, False
 
 
-def download_rejects(n_clicks: int | None, stored: Any) -> dict:
-    """下载被拒行: the rejects CSV the last 导入 left in the page."""
-    require_admin()
-    if not clicks(n_clicks) or stored is None:
+def log_rejects_download(n_clicks: int | None, info: Any) -> int:
+    """下载被拒行 (the file itself is saved in the browser): the audit entry;
+    ``info``: the rejects file's name and row count, never its content."""
+    who = require_admin()
+    if not clicks(n_clicks) or info is None:
         raise PreventUpdate
-    if not isinstance(stored, AnyMapping) or set(stored) != {"filename", "content"}:
+    if not isinstance(info, AnyMapping) or set(info) != {"filename", "rows"}:
         raise BadRequestError("被拒行数据无效，请重新导入。")
-    filename = text(stored["filename"], "文件名", 255) or "被拒行.csv"
-    content = stored["content"]
-    if not isinstance(content, str) or len(content) > MAX_REJECTS_TEXT:
+    filename = plain_name(text(info["filename"], "文件名", 255) or "被拒行.csv")
+    rows = info["rows"]
+    if isinstance(rows, bool) or not isinstance(rows, int) or rows < 0:
         raise BadRequestError("被拒行数据无效，请重新导入。")
-    return {"filename": plain_name(filename), "content": content}
+    with current().engine.begin() as conn:
+        record_by(conn, who, "export", f"import-rejects:{filename}", f"下载被拒行 {rows} 行")
+    return clicks(n_clicks)
 
 
 def show_data_name(filename: Any) -> html.Div:
@@ -140,6 +176,7 @@ def register_callbacks(app: Dash) -> None:
     app.callback(
         Output(AdminIds.IMPORT_RESULT, "children"),
         Output(AdminIds.IMPORT_REJECTS, "data"),
+        Output(AdminIds.IMPORT_REJECTS_INFO, "data"),
         Output(AdminIds.IMPORT_DOWNLOAD_ROW, "hidden"),
         Input(AdminIds.IMPORT_RUN, "n_clicks"),
         State(AdminIds.IMPORT_DATA, "contents"),
@@ -152,12 +189,19 @@ def register_callbacks(app: Dash) -> None:
         prevent_initial_call=True,
         running=[(Output(AdminIds.IMPORT_RUN, "disabled"), True, False)],
     )(run_import)
-    app.callback(
+    app.clientside_callback(
+        ClientsideFunction(namespace="cockpit", function_name="saveRejects"),
         Output(AdminIds.IMPORT_DOWNLOAD, "data"),
         Input(AdminIds.IMPORT_DOWNLOAD_BUTTON, "n_clicks"),
         State(AdminIds.IMPORT_REJECTS, "data"),
         prevent_initial_call=True,
-    )(download_rejects)
+    )
+    app.callback(
+        Output(AdminIds.IMPORT_DOWNLOAD_LOGGED, "data"),
+        Input(AdminIds.IMPORT_DOWNLOAD_BUTTON, "n_clicks"),
+        State(AdminIds.IMPORT_REJECTS_INFO, "data"),
+        prevent_initial_call=True,
+    )(log_rejects_download)
     app.callback(
         Output(AdminIds.IMPORT_DATA, "children"),
         Input(AdminIds.IMPORT_DATA, "filename"),

@@ -14,6 +14,9 @@ import cockpit
 from cockpit.importer import Mapping, MappingError, load_mapping, parse_mapping
 
 MAX_BYTES = 20 * 1024 * 1024
+# An uploaded XLSX may unpack to at most this (a real export unpacks to 5-10
+# times its size; cockpit.importer.limits has the other bounds).
+MAX_UNPACKED = 20 * MAX_BYTES
 EXAMPLES = Path(cockpit.__file__).resolve().parent.parent / "examples" / "import"
 DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 TOO_BIG = (

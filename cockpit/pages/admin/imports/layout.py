@@ -206,6 +206,8 @@ def layout(**_query) -> html.Div:
             dcc.Loading(html.Div(html.Div("尚未导入。", className="list-empty"), id=AdminIds.IMPORT_RESULT)),
             download,
             dcc.Store(id=AdminIds.IMPORT_REJECTS),
+            dcc.Store(id=AdminIds.IMPORT_REJECTS_INFO),
+            dcc.Store(id=AdminIds.IMPORT_DOWNLOAD_LOGGED),
         ]
     )
     return admin_frame(
