@@ -69,6 +69,7 @@ def main() -> None:
     """Run the cockpit on COCKPIT_HOST:COCKPIT_PORT (default the sample city)."""
     from cockpit.app import create_app
     from cockpit.auth.demo import DEMO_KIOSK_TOKEN, DEMO_PASSWORD, ensure_demo_accounts
+    from cockpit.auth.headers import QuietRequestHandler
     from cockpit.components.urls import LOGIN, kiosk_href
     from cockpit.refresh import refresh
     from cockpit.scheduler import start_embedded
@@ -104,4 +105,5 @@ def main() -> None:
         debug=settings.debug,
         use_reloader=False,
         dev_tools_disable_version_check=True,
+        request_handler=QuietRequestHandler,
     )

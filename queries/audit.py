@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from cockpit.store.access import audit_log
 
@@ -30,17 +30,16 @@ def audit_entries(
     return pd.DataFrame(rows, columns=[c.name for c in audit_log.columns])
 
 
-def count_since(
-    conn: Connection, action: str, since: datetime, actor: str | None = None, ip: str | None = None
-) -> int:
-    """How many ``action`` entries since ``since``, by one actor and/or from one address."""
+def logged_since(conn: Connection, action: str, actor: str, target: str, since: datetime) -> bool:
+    """Whether ``actor`` has an ``action`` entry about ``target`` since ``since``."""
     query = (
-        select(func.count())
-        .select_from(audit_log)
-        .where(audit_log.c.action == action, audit_log.c.at >= since)
+        select(audit_log.c.id)
+        .where(
+            audit_log.c.action == action,
+            audit_log.c.actor == actor,
+            audit_log.c.at >= since,
+            audit_log.c.target == target,
+        )
+        .limit(1)
     )
-    if actor is not None:
-        query = query.where(audit_log.c.actor == actor)
-    if ip is not None:
-        query = query.where(audit_log.c.ip == ip)
-    return int(conn.execute(query).scalar() or 0)
+    return conn.execute(query).first() is not None

@@ -93,7 +93,7 @@ def call(app, client, first_output: str, *values):
     spec = app.callback_map[key]
     outputs = []
     for part in key.strip(".").split("..."):
-        component, prop = part.split("@")[0].rsplit(".", 1)
+        component, prop = part.rsplit(".", 1)  # "href@<hash>" as the renderer sends it
         outputs.append({"id": component, "property": prop})
     inputs, state = spec["inputs"], spec["state"]
     values = list(values)

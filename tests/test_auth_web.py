@@ -18,7 +18,7 @@ from cockpit.auth import csrf
 from cockpit.auth.__main__ import main as cli
 from cockpit.auth.demo import DEMO_KIOSK_TOKEN, DEMO_PASSWORD, ensure_demo_accounts
 from cockpit.auth.login import safe_next
-from cockpit.auth.production import refuse_unsafe_production, secret_key
+from cockpit.auth.production import key_problem, refuse_unsafe_production, secret_key
 from cockpit.auth.users import (
     authenticate,
     create_kiosk_token,
@@ -41,7 +41,7 @@ from tests import fixture_city as city
 from tests.viewers import ADMIN, TOWN, as_viewer
 
 PASSWORD = "correct-horse-9"
-KEY = "k" * 40
+KEY = "Zq3v8N-xT1pL0eRw9KcY2uHs7BfM4aJd6GnQ"  # what secrets.token_urlsafe makes
 HTML = {"Accept": "text/html"}
 
 
@@ -275,7 +275,7 @@ def test_five_failures_lock_the_username_even_against_the_right_password(client,
     answer = log_in(client)
     assert answer.status_code == 429
     assert "登录失败次数过多" in answer.text and "之后" in answer.text
-    assert answer.headers["Retry-After"] == str(15 * 60)
+    assert 15 * 60 - 60 <= int(answer.headers["Retry-After"]) <= 15 * 60
     assert client.get("/", headers=HTML).status_code == 302
     assert actions(store) == ["login_failed"] * 5 + ["login_throttled"]
     # Another account from the same address is not locked.
@@ -292,12 +292,17 @@ def test_one_address_is_throttled_after_four_times_the_limit(store):
 
 
 def test_failures_older_than_the_window_do_not_count(client, store):
-    from cockpit.auth import audit as audit_log
+    from cockpit.store.access import login_throttle
 
     long_ago = datetime(2020, 1, 1, tzinfo=UTC)
     with store.begin() as conn:
-        for _ in range(10):
-            audit_log.record(conn, "leader1", "login_failed", ip="127.0.0.1", at=long_ago)
+        conn.execute(
+            insert(login_throttle),
+            [
+                {"bucket": key, "window_started_at": long_ago, "attempts": 99, "refused": 7}
+                for key in ("user:leader1", "ip:127.0.0.1")
+            ],
+        )
     assert log_in(client).status_code == 303
 
 
@@ -390,6 +395,24 @@ def test_every_response_carries_the_security_headers(app, client):
     assert client.get("/assets/auth.css").headers.get("Cache-Control") != "no-store"
 
 
+def test_the_server_banner_names_no_software_or_version(app):
+    import threading
+    import urllib.request
+
+    from werkzeug.serving import make_server
+
+    from cockpit.auth.headers import QuietRequestHandler
+
+    server = make_server("127.0.0.1", 0, app.server, threaded=True, request_handler=QuietRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/login") as answer:
+            assert answer.headers["Server"] == "cockpit"
+    finally:
+        server.shutdown()
+
+
 def test_production_sends_hsts_and_secure_cookies(store):
     client = make_app(store, production=True).server.test_client()
     answer = client.get("/login")
@@ -405,6 +428,32 @@ def test_production_refuses_to_start_without_a_good_key(store):
         create_app(Settings(database_url=str(store.url), production=True), store)
     with pytest.raises(SystemExit, match="32"):
         create_app(Settings(database_url=str(store.url), production=True, secret_key="short"), store)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "k" * 40,  # the attacker's finding: accepted before
+        "abcd" * 10,
+        "abcdefghijklmnop" * 2,
+        "abcdefghijklmnopqrstuvwxyz0123456789",
+        "aabbccddeeffgghhiijjkkllmmnnooppqq",
+        "0000000011111111222222223333333344",
+    ],
+)
+def test_production_refuses_a_key_that_is_not_random(store, key):
+    assert len(key) >= 32
+    with pytest.raises(SystemExit, match="不够随机"):
+        create_app(Settings(database_url=str(store.url), production=True, secret_key=key), store)
+
+
+def test_production_accepts_generated_keys():
+    import secrets
+
+    for make in (lambda: secrets.token_urlsafe(24), lambda: secrets.token_hex(16), lambda: KEY):
+        for _ in range(200):
+            key = make()
+            assert key_problem(key) is None, key
 
 
 def test_the_production_server_refuses_before_building_anything(tmp_path, monkeypatch):
@@ -496,6 +545,36 @@ def test_a_revoked_token_ends_the_kiosk_session(store, kiosk, client):
         revoke_kiosk_token(conn, kiosk)
     assert client.get("/screen", headers=HTML).status_code == 302
     assert client.post("/_dash-update-component", json=SHELL_POLL).status_code == 401
+
+
+def test_a_kiosk_link_never_logs_a_signed_in_user_out(store, client):
+    """The attacker's finding: a link to /kiosk/<token> (from any site) turned
+    a signed-in inspector's browser into a wall screen."""
+    with store.begin() as conn:
+        token = create_kiosk_token(conn, "大厅大屏")
+    log_in(client)
+    for site in ("cross-site", "none", "same-origin"):
+        answer = client.get(f"/kiosk/{token}", headers={**HTML, "Sec-Fetch-Site": site})
+        assert answer.status_code == 409 and "已以 李领导" in answer.text
+    posted = client.post(f"/kiosk/{token}", data={"csrf_token": form_token(client)})
+    assert posted.status_code == 409
+    assert client.get(f"/region/{city.EAST}", headers=HTML).status_code == 200  # still the leader
+    assert "kiosk_login" not in actions(store)
+
+
+def test_a_kiosk_link_from_another_site_asks_before_starting(store, client):
+    with store.begin() as conn:
+        token = create_kiosk_token(conn, "大厅大屏")
+    answer = client.get(f"/kiosk/{token}", headers={**HTML, "Sec-Fetch-Site": "cross-site"})
+    assert answer.status_code == 200 and "在此浏览器上打开大屏" in answer.text and "大厅大屏" in answer.text
+    assert client.get("/screen", headers=HTML).status_code == 302  # nothing started yet
+    assert "kiosk_login" not in actions(store)
+    token_field = re.search(r'name="csrf_token" value="([^"]+)"', answer.text).group(1)
+    assert client.post(f"/kiosk/{token}").status_code == 400  # no CSRF token: refused
+    started = client.post(f"/kiosk/{token}", data={"csrf_token": token_field})
+    assert started.status_code == 303 and started.headers["Location"] == "/screen"
+    assert client.get("/screen", headers=HTML).status_code == 200
+    assert actions(store) == ["kiosk_login"]
 
 
 def test_an_unknown_or_revoked_token_is_not_found(store, client):

@@ -175,7 +175,7 @@ def test_check_fails_on_a_store_missing_a_column(engine, capsys):
     assert "warnings.evidence" in capsys.readouterr().err
 
 
-ACCESS_TABLES = ("users", "user_regions", "kiosk_tokens", "audit_log", "rule_thresholds")
+ACCESS_TABLES = ("users", "user_regions", "kiosk_tokens", "audit_log", "rule_thresholds", "login_throttle")
 
 
 def test_check_fails_on_a_store_behind_head(engine, capsys):

@@ -3,12 +3,13 @@ triggers refuse UPDATE and DELETE; see revision 0004)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import flask
 from sqlalchemy import Connection, insert
 
 from cockpit.store.access import audit_log
+from queries.audit import logged_since
 from queries.scope import Viewer
 
 # What is logged (docs/security.md, "Audit log"), with its label on /admin/audit.
@@ -82,3 +83,15 @@ def log_request(
         actor, role = who.name, who.role
     with current().engine.begin() as conn:
         record(conn, actor, action, target, detail, role=role, ip=client_ip())
+
+
+def log_view_once(action: str, target: str, within: timedelta) -> None:
+    """Append one entry about this request by its viewer, unless the viewer
+    has one of ``action`` about ``target`` within the last ``within`` (a
+    page kept open redraws its lists at every data change; once is enough)."""
+    from cockpit.context import current, viewer
+
+    who, now = viewer(), datetime.now(UTC)
+    with current().engine.begin() as conn:
+        if not logged_since(conn, action, who.name[:96], str(target)[:255], now - within):
+            record(conn, who.name, action, target, role=who.role, ip=client_ip(), at=now)

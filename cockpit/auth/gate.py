@@ -4,8 +4,10 @@ Every request but the login and logout pages, a wall screen's token link,
 the assets and the favicon needs a live session: its viewer is put on
 ``flask.g.viewer`` (read with cockpit.context.viewer()). Without one, a
 page asks the browser to log in first (302 to /login) and anything else is
-answered 401. A wall screen's session is held to the wall screen
-(cockpit.auth.kiosk). Then every POST must carry the CSRF token.
+answered 401. The body is then held to the viewer's size limit
+(cockpit.auth.limits), before anything reads it. A wall screen's session is
+held to the wall screen (cockpit.auth.kiosk). Then every POST must carry the
+CSRF token.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import flask
 
 from cockpit.auth import audit, csrf, pages
 from cockpit.auth.kiosk import check_kiosk_request
+from cockpit.auth.limits import install_limits, limit_body
 from cockpit.auth.session import KIOSK_TOKEN, USER_ID, end_session, session_viewer
 from cockpit.components import urls
 from queries.scope import AccessDeniedError
@@ -53,9 +56,11 @@ def require_session() -> flask.Response | None:
     """``before_request``: the viewer of the session on ``g``, or a refusal."""
     request = flask.request
     if is_public(request.path):
+        limit_body(None)
         csrf.check()
         return None
     viewer = session_viewer()
+    limit_body(viewer)
     if viewer is None:
         if USER_ID in flask.session or KIOSK_TOKEN in flask.session:
             end_session()  # expired, deactivated, password changed or token revoked
@@ -100,6 +105,7 @@ def refuse_csrf(error: csrf.CsrfError) -> flask.Response:
 
 
 def install_gate(server: flask.Flask) -> None:
+    install_limits(server)
     server.before_request(require_session)
     server.register_error_handler(AccessDeniedError, refuse_access)
     server.register_error_handler(csrf.CsrfError, refuse_csrf)

@@ -13,12 +13,24 @@ from __future__ import annotations
 
 import dash
 import flask
+from werkzeug.serving import WSGIRequestHandler
 
 from cockpit.auth import csrf
 
 # Fetched by URL with a fingerprint or never personal: caching them is fine.
 CACHEABLE_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
 HSTS = "max-age=31536000"
+SERVER_NAME = "cockpit"
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """Werkzeug's request handler (``python app.py``) without its banner:
+    ``Server: cockpit`` instead of ``Werkzeug/3.x Python/3.11.x``, which told
+    a visitor which versions to look up vulnerabilities for. (gunicorn says
+    ``Server: gunicorn``, with no version.)"""
+
+    def version_string(self) -> str:
+        return SERVER_NAME
 
 
 def content_security_policy(app: dash.Dash) -> str:

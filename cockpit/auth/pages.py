@@ -1,5 +1,6 @@
 """The few pages Flask renders itself, outside Dash: the login form, the
-logout confirmation and the refusals (400, 403, 404, 429).
+logout confirmation, the wall screen's confirmation and the refusals (400,
+403, 404, 409, 413, 429).
 
 Plain HTML with our own Bootstrap and assets/auth.css; no script at all,
 so they work under the strictest CSP and with JavaScript off.
@@ -76,6 +77,19 @@ _LOGOUT = """{% extends "base.html" %}
 {% endblock %}
 """
 
+_KIOSK = """{% extends "base.html" %}
+{% block content %}
+<h1 class="auth-title">打开大屏</h1>
+<p class="auth-text">这是大屏「{{ name }}」的接入链接。确认后，此浏览器将作为大屏持续显示驾驶舱大屏，
+不再用于个人登录。</p>
+<form method="post" action="{{ action }}" class="auth-form">
+<input type="hidden" name="csrf_token" value="{{ csrf_token }}">
+<button type="submit" class="btn btn-primary btn-lg w-100">在此浏览器上打开大屏</button>
+</form>
+<p class="auth-links"><a href="{{ home }}">不打开，返回登录页</a></p>
+{% endblock %}
+"""
+
 _MESSAGE = """{% extends "base.html" %}
 {% block content %}
 <h1 class="auth-title">{{ title }}</h1>
@@ -86,7 +100,13 @@ _MESSAGE = """{% extends "base.html" %}
 
 _TEMPLATES = Environment(
     loader=DictLoader(
-        {"base.html": _BASE, "login.html": _LOGIN, "logout.html": _LOGOUT, "message.html": _MESSAGE}
+        {
+            "base.html": _BASE,
+            "login.html": _LOGIN,
+            "logout.html": _LOGOUT,
+            "kiosk.html": _KIOSK,
+            "message.html": _MESSAGE,
+        }
     ),
     autoescape=select_autoescape(default=True, default_for_string=True),
 )
@@ -130,6 +150,12 @@ def logout_page(csrf_token: str, who: str) -> flask.Response:
         csrf_token=csrf_token,
         who=who,
         home=urls.HOME,
+    )
+
+
+def kiosk_confirm_page(csrf_token: str, action: str, name: str) -> flask.Response:
+    return _html(
+        "kiosk.html", 200, title="打开大屏", action=action, csrf_token=csrf_token, name=name, home=urls.LOGIN
     )
 
 

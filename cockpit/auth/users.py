@@ -126,8 +126,15 @@ def set_password(conn: Connection, username: str, password: str, now: datetime |
         raise AccountError(f"没有用户 {username}。")
 
 
-def set_active(conn: Connection, username: str, active: bool) -> None:
-    done = conn.execute(update(users).where(users.c.username == username).values(active=active))
+def set_active(conn: Connection, username: str, active: bool, now: datetime | None = None) -> None:
+    """Deactivate or reactivate an account. Either way every session begun
+    before now ends for good (``sessions_valid_after``): a reactivated account
+    starts from a fresh login, never from a cookie kept from before."""
+    done = conn.execute(
+        update(users)
+        .where(users.c.username == username)
+        .values(active=active, sessions_valid_after=now or datetime.now(UTC))
+    )
     if not done.rowcount:
         raise AccountError(f"没有用户 {username}。")
 

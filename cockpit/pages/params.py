@@ -11,11 +11,11 @@ before Dash reads it.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from cockpit.callback_keys import is_id, outputs_match, same_id
 from cockpit.pages.common import WINDOW_KEYS, window_of
 from cockpit.timewindow import WindowError
 
@@ -184,30 +184,6 @@ def click_data(value: Any) -> str | None:
 # --- Dash's envelope ---------------------------------------------------------------
 
 
-def _is_id(value: Any) -> bool:
-    return isinstance(value, str) or (
-        isinstance(value, Mapping) and bool(value) and all(isinstance(k, str) for k in value)
-    )
-
-
-def _spec_id(raw: Any) -> str | dict:
-    raw = str(raw)
-    return json.loads(raw) if raw.startswith("{") else raw
-
-
-def _same_id(sent: Any, spec: Any) -> bool:
-    """``sent`` is the component ``spec`` names (a wildcard's keys, any values)."""
-    expected = _spec_id(spec)
-    if isinstance(expected, str):
-        return sent == expected
-    if not isinstance(sent, Mapping) or set(sent) != set(expected):
-        return False
-    return all(
-        isinstance(value, list) or sent[k] == value
-        for k, value in expected.items()  # a wildcard is ["MATCH"], ["ALL"], …
-    ) and all(isinstance(v, str | int | float | bool) for v in sent.values())
-
-
 def _items(found: Any, specs: list) -> None:
     if not isinstance(found, list) or len(found) != len(specs):
         raise BadRequestError(BAD_PAYLOAD)
@@ -215,9 +191,9 @@ def _items(found: Any, specs: list) -> None:
         if isinstance(item, list):  # an ALL wildcard: one item per component matched
             _items(item, [spec] * len(item))
             continue
-        if not isinstance(item, Mapping) or not _is_id(item.get("id")):
+        if not isinstance(item, Mapping) or not is_id(item.get("id")):
             raise BadRequestError(BAD_PAYLOAD)
-        if item.get("property") != spec["property"] or not _same_id(item["id"], spec["id"]):
+        if item.get("property") != spec["property"] or not same_id(item["id"], spec["id"]):
             raise BadRequestError(BAD_PAYLOAD)
         value = item.get("value")
         if spec["property"] in LOCATION_PROPS and not (value is None or isinstance(value, str)):
@@ -238,16 +214,7 @@ def dash_request(body: Any, callback_map: Mapping) -> None:
     spec = callback_map[key]
     if "callback" not in spec:  # runs in the browser only
         raise BadRequestError(BAD_PAYLOAD)
-    outputs = body.get("outputs")
-    multi = key.startswith("..")
-    if multi != isinstance(outputs, list):
-        raise BadRequestError(BAD_PAYLOAD)
-    outputs = outputs if multi else [outputs]
-    if not all(
-        isinstance(o, Mapping) and _is_id(o.get("id")) and isinstance(o.get("property"), str) for o in outputs
-    ):
-        raise BadRequestError(BAD_PAYLOAD)
-    if len(outputs) != len(key.strip(".").split("...")):
+    if not outputs_match(body.get("outputs"), key):
         raise BadRequestError(BAD_PAYLOAD)
     _items(body.get("inputs"), spec["inputs"])
     _items(body.get("state", []), spec["state"])

@@ -1,5 +1,5 @@
-"""Who may see what: users, their regions, wall-screen tokens, the audit log
-and the rule thresholds administrators set (docs/security.md).
+"""Who may see what: users, their regions, wall-screen tokens, the audit log,
+the login throttle and the rule thresholds administrators set (docs/security.md).
 
 ``audit_log`` is append-only: the store refuses UPDATE and DELETE on it with
 triggers (Alembic revision 0004), whatever the code above does.
@@ -62,6 +62,19 @@ audit_log = Table(
     Index("ix_audit_log_at", "at"),
     Index("ix_audit_log_action_actor", "action", "actor", "at"),
     Index("ix_audit_log_action_ip", "action", "ip", "at"),
+)
+
+# Login throttling (cockpit/auth/throttle.py): per bucket ("user:<name>",
+# "ip:<address>", "device:<browser>:<name>") the password checks begun in the
+# current window that did not succeed, and the attempts refused unchecked.
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("bucket", String(200), primary_key=True),
+    Column("window_started_at", UTCDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("refused", Integer, nullable=False),
+    Index("ix_login_throttle_window", "window_started_at"),
 )
 
 # Thresholds in force where an administrator changed a rule's default

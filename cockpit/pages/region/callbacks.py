@@ -27,6 +27,7 @@ from cockpit.pages.region.category import (
     with_category_counts,
 )
 from cockpit.pages.region.layout import MAP_HEIGHT, MAP_WIDTH
+from cockpit.pages.region.village import log_village_view
 from cockpit.timewindow import PRESET_LABELS, WindowError, custom_window
 from queries import petitions, warnings
 from queries.regions import child_regions
@@ -86,6 +87,8 @@ def render_village(_version: str | None, params: dict) -> tuple:
     freq = trend_freq(window, "village")
     with connect() as conn:
         scope = scope_for(conn, params["code"])
+        if viewer().records:  # the lists below are records: logged like the page
+            log_village_view(scope.region_code)
         kpis = load_kpis(conn, scope, window)
         trend = petitions.share_closed_within_5_days_trend(conn, scope, window, freq=freq)
         raised = warnings.warnings_raised_trend(conn, scope, window, freq=freq)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from cockpit.auth.audit import log_request
 from cockpit.components.breadcrumb import breadcrumb
 from cockpit.components.export import export_status
 from cockpit.components.messages import forbidden, message_card, not_found
@@ -69,7 +68,7 @@ def layout(code: str | None = None, **query) -> html.Div:
         category = category_arg(query)
         if not region.has_children:
             crumbs = breadcrumb(path, home, args)
-            log_request("view_village", region.code)
+            village.log_village_view(region.code)
             return page_frame("analysis", fresh, *village.layout(region, crumbs, window))
         crumbs = breadcrumb(path, home, link_args(args, category))
         children = child_regions(conn, region.code)

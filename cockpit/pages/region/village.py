@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from dash import dcc, html
 
+from cockpit.auth.audit import log_view_once
 from cockpit.components.export import export_status
 from cockpit.components.window_selector import window_selector
 from cockpit.ids import VillageIds
 from cockpit.pages.region.parts import card, graph, region_header, with_export
 from cockpit.timewindow import Window
 from queries.regions import Region
+
+# A village's page and its callback (which returns the lists of petitions
+# and warnings, and may be called by hand) both log the view: once per
+# viewer and village in this long.
+VIEW_LOGGED_EVERY = timedelta(minutes=30)
+
+
+def log_village_view(code: str) -> None:
+    """``view_village`` by the request's viewer, unless logged within VIEW_LOGGED_EVERY."""
+    log_view_once("view_village", code, VIEW_LOGGED_EVERY)
 
 
 def layout(region: Region, crumbs, window: Window) -> list:
