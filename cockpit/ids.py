@@ -210,5 +210,8 @@ class InspectIds(StrEnum):
 class DetailIds(StrEnum):
     """The petition and warning detail pages, /petition/<id> and /warning/<id>."""
 
+    RECORD = "detail-record"  # dcc.Store: which record the page shows ({"kind", "id"})
+    BODY = "detail-body"  # the record's content, redrawn unmasked by the unmask button
+    UNMASK = "detail-unmask"  # 显示完整信息: a click (a callback with CSRF) unmasks and logs
     LINKED_PETITIONS = "detail-linked-petitions"  # 相关群众诉求 on a warning's page
     LINKED_WARNINGS = "detail-linked-warnings"  # 相关预警 on a petition's page

@@ -11,10 +11,13 @@ from collections.abc import Iterator
 
 import pandas as pd
 import pytest
+from dash import html
 from sqlalchemy import Engine, insert, select
 
 from cockpit.app import create_app
+from cockpit.ids import DetailIds
 from cockpit.pages.detail import petition, warning
+from cockpit.pages.detail.callbacks import unmask
 from cockpit.rules.engine import evaluate
 from cockpit.settings import Settings
 from cockpit.store import create_store, make_engine
@@ -36,7 +39,7 @@ from queries.scope import AggregatesOnlyError, Scope, Viewer, authorize
 from tests import fixture_city, fixture_records
 from tests.conftest import ALL_DATABASES, _fresh_store
 from tests.fixture_city import CITY, NOW, V1, V2, V3, window
-from tests.layout import hrefs, text
+from tests.layout import hrefs, ids, text
 from tests.viewers import ADMIN, INSPECTOR, KIOSK, LEADER, TOWN, as_viewer
 
 P7_SUMMARY_MASKED = "欧阳某反映低保评定不公，请回电 139****5678，身份证号 330***********1234。"
@@ -375,18 +378,23 @@ def test_the_petition_page_masks_by_default_and_logs_the_view(app, store):
     shown = text(layout)
     assert "反映人" in shown and "欧阳某" in shown and "057*-****4321" in shown
     assert P7_SUMMARY_MASKED in shown and "欧阳晓明" not in shown and "13912345678" not in shown
-    assert "/petition/7?unmask=1" in hrefs(layout)
+    assert str(DetailIds.UNMASK) in ids(layout) and not any("unmask" in h for h in hrefs(layout))
     assert "已显示完整个人信息" not in shown
     assert audit_entries(store) == [("leader", "leader", "view_petition", "petition:7", "10.1.2.3")]
 
 
+def unmasked(kind: str, record_id) -> html.Div:
+    """What the page's 显示完整信息 button (a callback) draws."""
+    return html.Div(unmask(1, {"kind": kind, "id": str(record_id)}))
+
+
 def test_unmasking_a_petition_shows_everything_and_logs_it(app, store):
-    with as_viewer(app, LEADER, "/petition/7?unmask=1"):
-        layout = petition.layout(petition_id="7", unmask="1")
+    with as_viewer(app, LEADER, "/_dash-update-component", method="POST"):
+        layout = unmasked("petition", 7)
     shown = text(layout)
     assert "欧阳晓明" in shown and "0571-87654321" in shown and "13912345678" in shown
     assert "已显示完整个人信息（本次查看已记录）" in shown
-    assert "/petition/7" in hrefs(layout) and "/petition/7?unmask=1" not in hrefs(layout)
+    assert hrefs(layout).count("/petition/7") == 1 and str(DetailIds.UNMASK) not in ids(layout)
     assert [e[2:4] for e in audit_entries(store)] == [
         ("view_petition", "petition:7"),
         ("unmask", "petition:7"),
@@ -394,23 +402,35 @@ def test_unmasking_a_petition_shows_everything_and_logs_it(app, store):
     assert "反映人" in details(store, "unmask")[0]
 
 
-def test_a_town_viewer_is_told_who_may_see_the_reporter(app, store):
-    with as_viewer(app, TOWN, "/petition/7?unmask=1"):
+def test_a_crafted_link_does_not_unmask(app, store):
+    """The attacker's finding: ``?unmask=1`` in a link unmasked in the name of
+    whoever followed it."""
+    with as_viewer(app, LEADER, "/petition/7?unmask=1"):
         shown = text(petition.layout(petition_id="7", unmask="1"))
+    assert P7_SUMMARY_MASKED in shown and "13912345678" not in shown and "已显示完整个人信息" not in shown
+    assert [e[2] for e in audit_entries(store)] == ["view_petition"]
+
+
+def test_a_town_viewer_is_told_who_may_see_the_reporter(app, store):
+    with as_viewer(app, TOWN, "/_dash-update-component", method="POST"):
+        shown = text(unmasked("petition", 7))
     assert REPORTER_HIDDEN in shown and "欧阳晓明" not in shown and "0571-87654321" not in shown
     assert "已显示完整个人信息" in shown
     assert "反映人" not in details(store, "unmask")[0]
 
 
 def test_a_viewer_who_may_not_unmask_is_refused_and_logged(app, store):
-    with as_viewer(app, ADMIN, "/petition/7?unmask=1"):
-        layout = petition.layout(petition_id="7", unmask="1")
+    with as_viewer(app, ADMIN, "/petition/7"):
+        assert str(DetailIds.UNMASK) not in ids(petition.layout(petition_id="7"))
+    with as_viewer(app, ADMIN, "/_dash-update-component", method="POST"):  # a hand-made callback
+        layout = unmasked("petition", 7)
     shown = text(layout)
     assert "不能查看未脱敏的个人信息" in shown
     assert P7_SUMMARY_MASKED in shown and "13912345678" not in shown
     assert REPORTER_HIDDEN in shown
-    assert not any("unmask=1" in h for h in hrefs(layout))
+    assert str(DetailIds.UNMASK) not in ids(layout)
     assert [e[2:4] for e in audit_entries(store)] == [
+        ("view_petition", "petition:7"),
         ("view_petition", "petition:7"),
         ("denied", "petition:7"),
     ]
@@ -442,12 +462,13 @@ def test_the_warning_page_masks_its_title_evidence_and_records_until_unmasked(ap
     po2 = _raise_rule_warnings(store)
     with as_viewer(app, LEADER, f"/warning/{po2}"):
         masked = warning.layout(warning_id=str(po2))
-        full = warning.layout(warning_id=str(po2), unmask="1")
+    with as_viewer(app, LEADER, "/_dash-update-component", method="POST"):
+        full = unmasked("warning", po2)
     shown, revealed = text(masked), text(full)
     id_number = fixture_records.idn(102)
     assert "陈某 已于 2026-10-01 死亡" in shown and "陈二" not in shown
     assert id_number not in shown and mask_id_number(id_number) in shown
-    assert f"/warning/{po2}?unmask=1" in hrefs(masked)
+    assert str(DetailIds.UNMASK) in ids(masked)
     assert "陈二 已于 2026-10-01 死亡" in revealed and id_number in revealed
     assert "已显示完整个人信息（本次查看已记录）" in revealed
     assert [e[2:4] for e in audit_entries(store)] == [
@@ -459,7 +480,7 @@ def test_the_warning_page_masks_its_title_evidence_and_records_until_unmasked(ap
 
 def test_a_warning_outside_the_viewers_regions_is_not_found_and_logged(app, store):
     po2 = _raise_rule_warnings(store)
-    with as_viewer(app, INSPECTOR, f"/warning/{po2}"):
-        shown = text(warning.layout(warning_id=str(po2), unmask="1"))
+    with as_viewer(app, INSPECTOR, "/_dash-update-component", method="POST"):
+        shown = text(unmasked("warning", po2))
     assert "未找到该预警" in shown and "陈" not in shown
     assert [e[2:4] for e in audit_entries(store)] == [("denied", f"warning:{po2}")]

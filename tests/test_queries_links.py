@@ -345,9 +345,13 @@ def test_the_warning_page_lists_the_linked_petitions_masked(page_app):
     from tests.viewers import as_viewer
 
     app, found = page_app
+    from dash import html
+
+    from cockpit.pages.detail.callbacks import unmask
+
     with as_viewer(app, LEADER):
         masked = warning.layout(warning_id=str(found["LW2"]))
-        full = warning.layout(warning_id=str(found["LW2"]), unmask="1")
+        full = html.Div(unmask(1, {"kind": "warning", "id": str(found["LW2"])}))  # the page's button
         none = warning.layout(warning_id="1")
     shown = text(masked)
     assert "相关群众诉求（3）" in shown and "点名反映：陈某" in shown and "同类事项" in shown

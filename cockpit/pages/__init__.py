@@ -14,6 +14,7 @@ from cockpit.pages import admin, inspect, not_found_404, queue, region, rules, s
 from cockpit.pages.admin import accounts, audit, frame, imports, kiosk, thresholds
 from cockpit.pages.admin.guard import admin_page
 from cockpit.pages.common import keep_page
+from cockpit.pages.detail import callbacks as detail_callbacks
 from cockpit.pages.detail import petition, warning
 
 APP_TITLE = "监督驾驶舱"
@@ -144,3 +145,4 @@ def register(app: dash.Dash) -> None:
     inspect.register_callbacks(app)
     weekly.register_callbacks(app)
     admin.register_callbacks(app)
+    detail_callbacks.register_callbacks(app)

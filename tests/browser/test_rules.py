@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from selenium.webdriver.common.by import By
 from sqlalchemy import insert, select
 
-from cockpit.ids import RulesIds
+from cockpit.ids import DetailIds, RulesIds
 from cockpit.rules.catalogue import load_catalogue
 from cockpit.rules.engine import evaluate
 from cockpit.store.records import labour
@@ -66,7 +67,8 @@ def test_a_rule_raised_warning_shows_its_evidence(start_cockpit, city_copy):
     assert "测某" in shown and "测试工人" not in shown
     assert "LAB-BROWSER-1" in shown and "村级用工" in shown
     cockpit.check()
-    cockpit.open(f"/warning/{warning_id}?unmask=1", ".evidence .evidence-record")
+    cockpit.click(cockpit.driver.find_element(By.CSS_SELECTOR, css(DetailIds.UNMASK)))
+    cockpit.wait_visible(".privacy-note")
     assert "测试工人" in cockpit.text(".evidence")
     assert "已显示完整个人信息" in cockpit.text(".privacy-note")
     cockpit.check()

@@ -1,22 +1,26 @@
 """Pieces both detail pages use: the record's id from the URL, the viewer's
 scope of the record (unmasked when asked and allowed), the audit entries a
-view writes, and the bar that offers or reports unmasking."""
+view writes, the bar that offers or reports unmasking, and the frame the
+unmasking callback redraws.
+
+Unmasking is a deliberate click: the page always opens masked, and its
+显示完整信息 button runs a callback (a POST that must carry the session's
+CSRF token), which redraws the record unmasked and logs it. A link, however
+crafted, cannot unmask in someone's name."""
 
 from __future__ import annotations
-
-from collections.abc import Mapping
 
 from dash import dcc, html
 from sqlalchemy import Connection
 
 from cockpit.auth.audit import record_by
 from cockpit.components.breadcrumb import breadcrumb
-from cockpit.components.urls import with_query
 from cockpit.context import current, viewer
-from cockpit.pages.common import first_value, viewer_path
+from cockpit.ids import DetailIds
+from cockpit.pages.common import viewer_path
 from queries.scope import AccessDeniedError, Scope, Viewer, authorize
 
-UNMASK_KEY = "unmask"
+RECORD_KINDS = ("petition", "warning")
 UNMASKED_NOTE = "已显示完整个人信息（本次查看已记录）"
 UNMASK_REFUSED = "您的角色不能查看未脱敏的个人信息，以下仍为脱敏显示（本次请求已记录）。"
 OUT_OF_SCOPE = "不在管辖范围内"
@@ -28,11 +32,6 @@ def record_id(raw: str | None) -> int | None:
         return None
     value = int(raw)
     return value if 0 < value < 2**63 else None
-
-
-def unmask_asked(query: Mapping) -> bool:
-    """Whether the URL asks for the unmasked view (?unmask=1)."""
-    return first_value(query.get(UNMASK_KEY)) == "1"
 
 
 def record_scope(conn: Connection, who: Viewer, village_code: str | None, asked: bool) -> Scope | None:
@@ -69,24 +68,36 @@ def log_view(who: Viewer, action: str, target: str, scope: Scope | None, asked: 
 
 def privacy_bar(href: str, who: Viewer, scope: Scope, asked: bool) -> html.Div | None:
     """Under the title: the note that personal data is shown in full (and a
-    way back), the refusal of an unmasking the viewer may not do, or the
-    button that unmasks (``href``: the record's masked URL)."""
-    back = dcc.Link("恢复脱敏显示", href=href, className="btn btn-sm btn-outline-secondary ms-3")
+    way back: the record's masked page, ``href``, loaded afresh), the refusal
+    of an unmasking the viewer may not do, or the button that unmasks."""
     if scope.unmasked:
+        back = dcc.Link(
+            "恢复脱敏显示", href=href, refresh=True, className="btn btn-sm btn-outline-secondary ms-3"
+        )
         return html.Div([html.Span(UNMASKED_NOTE), back], className="alert alert-warning py-2 privacy-note")
     if asked:
         return html.Div(UNMASK_REFUSED, className="alert alert-danger py-2 privacy-note")
     if who.may_unmask:
         return html.Div(
-            dcc.Link(
+            html.Button(
                 "显示完整信息",
-                href=with_query(href, {UNMASK_KEY: "1"}),
+                id=DetailIds.UNMASK,
+                n_clicks=0,
                 className="btn btn-sm btn-outline-secondary",
                 title="显示未脱敏的姓名、电话和身份证号（将记入审计日志）",
             ),
             className="privacy-actions mb-3",
         )
     return None
+
+
+def detail_body(kind: str, raw_id: str | None, children: list) -> list:
+    """The page's content in the frame the unmasking callback redraws: the
+    record it shows (as the URL gave it) and its children."""
+    return [
+        dcc.Store(id=DetailIds.RECORD, data={"kind": kind, "id": raw_id}),
+        html.Div(children, id=DetailIds.BODY),
+    ]
 
 
 def village_crumbs(conn: Connection, village_code: str) -> html.Nav | None:

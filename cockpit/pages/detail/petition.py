@@ -9,6 +9,7 @@ from cockpit.components.format import fmt_duration, fmt_time
 from cockpit.components.lists import timeline
 from cockpit.components.messages import not_found
 from cockpit.components.navbar import page_frame
+from cockpit.components.refresh import Freshness
 from cockpit.components.urls import petition_href
 from cockpit.context import viewer
 from cockpit.lifecycle import (
@@ -21,19 +22,19 @@ from cockpit.lifecycle import (
 )
 from cockpit.pages.common import connect, current_freshness, now
 from cockpit.pages.detail.common import (
+    detail_body,
     field_list,
     log_view,
     privacy_bar,
     record_id,
     record_scope,
-    unmask_asked,
     village_crumbs,
 )
 from cockpit.pages.detail.links import linked_warnings_section
 from queries.links import linked_person_names, links_for_petition
 from queries.personal import REPORTER_HIDDEN, mask_text
 from queries.petitions import get_petition, petition_trail, petition_village
-from queries.scope import Viewer
+from queries.scope import Scope, Viewer
 
 STEP_TONES = {
     "received": "neutral",
@@ -48,13 +49,20 @@ def title(petition_id: str | None = None, **_kwargs) -> str:
     return f"诉求 {petition_id} - 监督驾驶舱"
 
 
-def layout(petition_id: str | None = None, **query) -> html.Div:
+def layout(petition_id: str | None = None, **_query) -> html.Div:
+    """The petition as the viewer may see it, masked (docs/security.md): its
+    显示完整信息 button unmasks (cockpit.pages.detail.callbacks)."""
+    fresh, children = content(petition_id, asked=False)
+    return page_frame("analysis", fresh, *detail_body("petition", petition_id, children))
+
+
+def content(petition_id: str | None, asked: bool) -> tuple[Freshness, list]:
     """The petition as the viewer may see it: out of its scope it is "not
-    found" like a missing one; personal data masked unless ?unmask=1 and the
-    viewer may unmask. Every view is logged (docs/security.md)."""
+    found" like a missing one; personal data masked unless ``asked`` (the
+    unmask button) and the viewer may unmask. Every view is logged
+    (docs/security.md)."""
     who = viewer()
     pid = record_id(petition_id)
-    asked = unmask_asked(query)
     with connect() as conn:
         fresh = current_freshness(conn)
         village = petition_village(conn, pid) if pid is not None else None
@@ -67,11 +75,7 @@ def layout(petition_id: str | None = None, **query) -> html.Div:
     if row is None or crumbs is None:
         if village is not None:
             log_view(who, "view_petition", f"petition:{pid}", None, asked, "")
-        return page_frame(
-            "analysis",
-            fresh,
-            not_found("诉求", f"没有编号为 {petition_id} 的诉求，或它不在您的管辖范围内。"),
-        )
+        return fresh, [not_found("诉求", f"没有编号为 {petition_id} 的诉求，或它不在您的管辖范围内。")]
     log_view(who, "view_petition", f"petition:{pid}", scope, asked, _revealed(row, who))
     status = PETITION.status(row["status"])
     closed_at = row["closed_at"]
@@ -113,9 +117,7 @@ def layout(petition_id: str | None = None, **query) -> html.Div:
         }
         for e in trail.itertuples(index=False)
     ]
-    return page_frame(
-        "analysis",
-        fresh,
+    return fresh, [
         html.Div(crumbs, className="detail-crumbs"),
         html.H1(f"诉求 {row['external_id']}", className="page-title"),
         privacy_bar(petition_href(pid), who, scope, asked),
@@ -124,7 +126,7 @@ def layout(petition_id: str | None = None, **query) -> html.Div:
                 html.Section(
                     [
                         html.H2("诉求内容", className="card-title-bar"),
-                        html.P(mask_text(row["summary"], named) or "—", className="summary"),
+                        html.P(_summary(row["summary"], scope, named) or "—", className="summary"),
                         field_list(fields),
                     ],
                     className="cockpit-card span-7",
@@ -137,7 +139,13 @@ def layout(petition_id: str | None = None, **query) -> html.Div:
             ],
             className="card-grid",
         ),
-    )
+    ]
+
+
+def _summary(summary: str | None, scope: Scope, named: list[str]) -> str | None:
+    """The summary as the query gave it (masked or not as the scope asks),
+    with the people its linked warnings name masked too unless unmasked."""
+    return summary if scope.unmasked else mask_text(summary, named)
 
 
 def _reporter_fields(row: dict, who: Viewer) -> list[tuple[str, object]]:

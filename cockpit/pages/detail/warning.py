@@ -10,18 +10,19 @@ from cockpit.components.format import fmt_amount, fmt_duration, fmt_time
 from cockpit.components.lists import timeline
 from cockpit.components.messages import not_found
 from cockpit.components.navbar import page_frame
+from cockpit.components.refresh import Freshness
 from cockpit.components.tables import colour_badge
 from cockpit.components.urls import warning_href
 from cockpit.context import viewer
 from cockpit.lifecycle import COLOUR_LABELS, DISPOSITIONS, WARNING, WARNING_OWNER_KINDS, WARNING_SEVERITIES
 from cockpit.pages.common import connect, current_freshness, now
 from cockpit.pages.detail.common import (
+    detail_body,
     field_list,
     log_view,
     privacy_bar,
     record_id,
     record_scope,
-    unmask_asked,
     village_crumbs,
 )
 from cockpit.pages.detail.links import linked_petitions_section
@@ -42,14 +43,20 @@ def title(warning_id: str | None = None, **_kwargs) -> str:
     return f"预警 {warning_id} - 监督驾驶舱"
 
 
-def layout(warning_id: str | None = None, **query) -> html.Div:
+def layout(warning_id: str | None = None, **_query) -> html.Div:
+    """The warning as the viewer may see it, masked (docs/security.md): its
+    显示完整信息 button unmasks (cockpit.pages.detail.callbacks)."""
+    fresh, children = content(warning_id, asked=False)
+    return page_frame("warnings", fresh, *detail_body("warning", warning_id, children))
+
+
+def content(warning_id: str | None, asked: bool) -> tuple[Freshness, list]:
     """The warning as the viewer may see it: out of its scope it is "not
     found" like a missing one; names, identity and phone numbers in its
-    title, evidence and linked records masked unless ?unmask=1 and the
-    viewer may unmask. Every view is logged (docs/security.md)."""
+    title, evidence and linked records masked unless ``asked`` (the unmask
+    button) and the viewer may unmask. Every view is logged (docs/security.md)."""
     who = viewer()
     wid = record_id(warning_id)
-    asked = unmask_asked(query)
     with connect() as conn:
         fresh = current_freshness(conn)
         village = warning_village(conn, wid) if wid is not None else None
@@ -63,11 +70,7 @@ def layout(warning_id: str | None = None, **query) -> html.Div:
     if row is None or crumbs is None:
         if village is not None:
             log_view(who, "view_warning", f"warning:{wid}", None, asked, "")
-        return page_frame(
-            "warnings",
-            fresh,
-            not_found("预警", f"没有编号为 {warning_id} 的预警，或它不在您的管辖范围内。"),
-        )
+        return fresh, [not_found("预警", f"没有编号为 {warning_id} 的预警，或它不在您的管辖范围内。")]
     revealed = f"{row['external_id']}：预警标题、依据数值、关联业务记录及相关群众诉求中的姓名、身份证号、电话"
     log_view(who, "view_warning", f"warning:{wid}", scope, asked, revealed)
     status = WARNING.status(row["status"])
@@ -105,9 +108,7 @@ def layout(warning_id: str | None = None, **query) -> html.Div:
         }
         for e in trail.itertuples(index=False)
     ]
-    return page_frame(
-        "warnings",
-        fresh,
+    return fresh, [
         html.Div(crumbs, className="detail-crumbs"),
         html.H1(row["title"], className="page-title"),
         privacy_bar(warning_href(wid), who, scope, asked),
@@ -126,7 +127,7 @@ def layout(warning_id: str | None = None, **query) -> html.Div:
             ],
             className="card-grid",
         ),
-    )
+    ]
 
 
 def _rule(evidence: dict | None):
