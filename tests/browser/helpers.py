@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,11 +20,13 @@ from selenium.common.exceptions import (
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from cockpit.auth.users import create_kiosk_token, create_user
 from cockpit.components import urls
+from cockpit.store.factories import Step, build_petition, write_petitions
 from cockpit.store.hierarchy import resolve_root
+from cockpit.store.schema import petition_events, petitions
 from queries.regions import Region, child_regions, get_region
 
 VIEWPORT = (1920, 1080)  # the wall screen's design size; screenshots are this size
@@ -64,6 +67,41 @@ def add_accounts(engine: Engine) -> None:
     with engine.begin() as conn:
         create_user(conn, LEADER, PASSWORD, "leader", display_name=LEADER_NAME)
         create_kiosk_token(conn, "测试大屏", token=KIOSK_TOKEN)
+
+
+def add_petition(
+    city: SampleCity,
+    village: Region,
+    external_id: str,
+    received_at: datetime,
+    *,
+    category: str = "道路硬化与维修",
+    summary: str = "浏览器测试：村道破损，希望尽快修复。",
+    steps: Sequence[Step] = (),
+) -> int:
+    """Write one general petition to ``city`` (a test's ``city_copy``, never
+    the shared city): received by ``village``'s committee (the unit its
+    sample petitions were received by) at ``received_at``, then taken
+    through ``steps``. Returns its id. The snapshot sees it after the next
+    refresh (start_cockpit runs one; a page already open needs ``refresh``)."""
+    with city.engine.begin() as conn:
+        unit = conn.execute(
+            select(petition_events.c.unit)
+            .join(petitions, petitions.c.id == petition_events.c.petition_id)
+            .where(petitions.c.village_code == village.code, petition_events.c.kind == "received")
+            .limit(1)
+        ).scalar_one()
+        built = build_petition(
+            external_id=external_id,
+            village_code=village.code,
+            received_at=received_at,
+            category=category,
+            unit=unit,
+            summary=summary,
+            steps=steps,
+        )
+        [petition_id] = write_petitions(conn, [built])
+    return petition_id
 
 
 @dataclass

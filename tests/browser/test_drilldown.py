@@ -3,11 +3,13 @@ the time window in the URL."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from selenium.webdriver.common.by import By
 
 from cockpit.ids import RegionIds, VillageIds, WindowIds
-from tests.browser.helpers import css
+from tests.browser.helpers import add_petition, css
 
 pytestmark = pytest.mark.browser
 
@@ -31,10 +33,20 @@ def wait_for_village_page(cockpit, village) -> None:
     cockpit.check()
 
 
-def test_clicking_the_map_drills_from_city_to_town_to_village(cockpit):
-    city = cockpit.city
+def with_a_recent_petition(city, village) -> None:
+    """Give ``village`` a petition received an hour ago: a small village of
+    the sample city may have received none in the last 30 days (it depends
+    on the day the city is generated), and then its list has no rows."""
+    received = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    add_petition(city, village, f"SQ-BROWSER-{village.code}", received)
+
+
+def test_clicking_the_map_drills_from_city_to_town_to_village(start_cockpit, city_copy):
+    city = city_copy
     town = city.towns[1]
     village = city.villages[town.code][2]
+    with_a_recent_petition(city, village)
+    cockpit = start_cockpit(city)
     cockpit.open(f"/region/{city.root.code}", css(RegionIds.MAP))
 
     cockpit.click_map_region(RegionIds.MAP, town)
@@ -62,10 +74,12 @@ def ranking_link(cockpit, name: str):
     return cockpit.wait(find, f"no ranking row for {name}")
 
 
-def test_clicking_a_ranking_row_drills_down(cockpit):
-    city = cockpit.city
+def test_clicking_a_ranking_row_drills_down(start_cockpit, city_copy):
+    city = city_copy
     town = city.towns[-1]
     village = city.villages[town.code][0]
+    with_a_recent_petition(city, village)
+    cockpit = start_cockpit(city)
     cockpit.open("/", css(RegionIds.RANKING))
     cockpit.wait_kpis(RegionIds.KPIS)
     cockpit.screenshot("region-root")

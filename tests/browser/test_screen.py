@@ -5,15 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
 
 from cockpit.ids import ScreenIds, ShellIds
 from cockpit.refresh import refresh
-from cockpit.store.factories import build_petition, write_petitions
-from cockpit.store.schema import petition_events, petitions
 from queries.scope import Scope
 from queries.warnings import newest_red_warnings
-from tests.browser.helpers import css, number
+from tests.browser.helpers import add_petition, css, number
 
 pytestmark = pytest.mark.browser
 
@@ -80,26 +77,14 @@ def test_screen_counts_a_new_petition_without_reloading(start_cockpit, city_copy
     cockpit.driver.execute_script("window.__sameDocument = true;")
 
     village = city_copy.villages[city_copy.towns[0].code][0]
-    with city_copy.engine.begin() as conn:
-        unit = conn.execute(
-            select(petition_events.c.unit)
-            .join(petitions, petitions.c.id == petition_events.c.petition_id)
-            .where(petitions.c.village_code == village.code, petition_events.c.kind == "received")
-            .limit(1)
-        ).scalar_one()
-        write_petitions(
-            conn,
-            [
-                build_petition(
-                    external_id="SQ-BROWSER-LIVE-1",
-                    village_code=village.code,
-                    received_at=datetime.now(UTC) - timedelta(seconds=1),
-                    category="道路交通",
-                    unit=unit,
-                    summary="浏览器测试：新受理的诉求",
-                )
-            ],
-        )
+    add_petition(
+        city_copy,
+        village,
+        "SQ-BROWSER-LIVE-1",
+        datetime.now(UTC) - timedelta(seconds=1),
+        category="道路交通",
+        summary="浏览器测试：新受理的诉求",
+    )
     refresh(city_copy.engine)
 
     cockpit.wait(
