@@ -10,7 +10,6 @@ import csv
 import io
 import random
 import textwrap
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -73,9 +72,8 @@ def _import(engine, path: Path, **options):
 
 
 def _measured(call):
-    """(what ``call`` raised, its peak Python memory in MB, seconds taken)."""
+    """(what ``call`` raised, its peak Python memory in MB)."""
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         call()
     except MappingError as error:
@@ -84,7 +82,7 @@ def _measured(call):
         raised = None
     _size, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return raised, peak / 2**20, time.perf_counter() - started
+    return raised, peak / 2**20
 
 
 # --- XLSX ----------------------------------------------------------------------
@@ -97,11 +95,11 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(sqlite_engine, tmp_path):
     path.write_bytes(zip_bomb(HEADER, _row(1)))
     assert path.stat().st_size < 100_000  # 20 MB of sheet inside
 
-    error, peak_mb, seconds = _measured(lambda: _import(sqlite_engine, path, keep_good=True))
+    error, peak_mb = _measured(lambda: _import(sqlite_engine, path, keep_good=True))
     assert isinstance(error, RefusedFileError)
     assert "xl/worksheets/sheet1.xml unpacks to 20.0 MB" in str(error) and "zip bomb" in str(error)
     assert "压缩炸弹" in error.chinese
-    assert peak_mb < 10 and seconds < 2
+    assert peak_mb < 10  # it was never unpacked (how long it took: docs/security.md, not a test)
     assert _imported(sqlite_engine) == []
 
 
@@ -155,7 +153,7 @@ def test_an_xlsx_built_to_make_openpyxl_hold_too_much_is_refused(
     monkeypatch.setattr(xmlshape, "MAX_OUTSIDE_ELEMENTS", 1000)
     path = tmp_path / "hostile.xlsx"
     path.write_bytes(build())
-    error, peak_mb, _seconds = _measured(lambda: _import(sqlite_engine, path))
+    error, peak_mb = _measured(lambda: _import(sqlite_engine, path))
     assert isinstance(error, RefusedFileError), error
     assert says in str(error) and error.chinese
     assert peak_mb < 20

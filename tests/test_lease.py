@@ -71,7 +71,7 @@ def test_a_dead_holders_lease_is_taken_once_it_expires(engine: Engine):
     started = time.monotonic()
     with held(engine, "job", wait=timedelta(seconds=10), poll=0.1) as lease:
         assert not lease.lost
-    assert 0.5 <= time.monotonic() - started < 10
+    assert time.monotonic() - started >= 0.5  # it waited for the expiry (held() gives up after 10 s)
 
 
 def test_a_holder_renews_its_lease_while_it_works(engine: Engine):
