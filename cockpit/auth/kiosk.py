@@ -49,28 +49,31 @@ SIGNED_IN = (
 
 def kiosk_login(token: str) -> flask.Response:
     """GET: start the wall screen, or ask first (see the module's docstring)."""
-    token_id, screen = _token(token)
-    if screen is None:
-        return _invalid()
-    user = _signed_in_user()
-    if user is not None:
-        return _keep_user(user)
-    if flask.request.headers.get("Sec-Fetch-Site", "none") not in OWN_NAVIGATION:
-        name = screen.name.removeprefix("kiosk:")
-        return pages.kiosk_confirm_page(csrf.token(), flask.request.path, name)
-    return _start(token_id, screen)
+    own = flask.request.headers.get("Sec-Fetch-Site", "none") in OWN_NAVIGATION
+    return _open(token, ask=not own)
 
 
 def kiosk_confirm(token: str) -> flask.Response:
     """POST (its CSRF token checked by the gate): the button of the page a
     link from another site gets."""
+    return _open(token, ask=False)
+
+
+def _open(token: str, ask: bool) -> flask.Response:
+    """Start the screen of ``token``, unless it is unknown (404), the browser
+    is a signed-in user's (409), or ``ask``: then the page with the button."""
     token_id, screen = _token(token)
-    if screen is None:
+    if token_id is None or screen is None:
         return _invalid()
     user = _signed_in_user()
     if user is not None:
-        return _keep_user(user)
-    return _start(token_id, screen)
+        return pages.message_page(409, "已登录", SIGNED_IN.format(who=user.label), urls.LOGOUT, "退出登录")
+    if ask:
+        return pages.kiosk_confirm_page(csrf.token(), flask.request.path, screen.name.removeprefix("kiosk:"))
+    with current().engine.begin() as conn:
+        audit.record_by(conn, screen, "kiosk_login", str(token_id))
+    start_kiosk_session(token_id)
+    return flask.redirect(urls.SCREEN, 303 if flask.request.method == "POST" else 302)
 
 
 def _token(token: str) -> tuple[int | None, Viewer | None]:
@@ -86,23 +89,12 @@ def _signed_in_user() -> Viewer | None:
     return viewer if viewer is not None and viewer.role != "kiosk" else None
 
 
-def _keep_user(user: Viewer) -> flask.Response:
-    return pages.message_page(409, "已登录", SIGNED_IN.format(who=user.label), urls.LOGOUT, "退出登录")
-
-
 def _invalid() -> flask.Response:
     return pages.message_page(
         404,
         "大屏链接无效",
         "该大屏链接不存在或已被撤销。请联系系统管理员获取新的大屏链接。",
     )
-
-
-def _start(token_id: int, screen: Viewer) -> flask.Response:
-    with current().engine.begin() as conn:
-        audit.record_by(conn, screen, "kiosk_login", str(token_id))
-    start_kiosk_session(token_id)
-    return flask.redirect(urls.SCREEN, 303 if flask.request.method == "POST" else 302)
 
 
 def _router_pathname(body: dict) -> str | None:
