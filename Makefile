@@ -11,7 +11,7 @@ run: $(STAMP)  ## serve the cockpit (builds the sample store on first run)
 test: $(STAMP) system  ## lint, then every test on SQLite, PostgreSQL and MariaDB, browser tests included
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/python -m pytest --headless
+	$(VENV)/bin/python -m pytest --headless -n 2 --dist loadgroup
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

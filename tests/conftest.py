@@ -25,6 +25,26 @@ MARIADB_ADMIN_URL = os.environ.get("COCKPIT_TEST_MARIADB_URL", "mysql+pymysql://
 ALL_DATABASES = ("sqlite", "postgresql", "mariadb")
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items) -> None:
+    """``make test`` runs two pytest-xdist workers (``--dist loadgroup``): a
+    module's tests on one database stay together in one worker, so its
+    module-scoped stores are built once (they are built per database anyway);
+    every browser test runs in one worker, since dash_duo serves on one
+    fixed port. (xdist reads a group after the last "@" of a test's id, and
+    only if no "]" follows it.)"""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            group = "browser"
+        elif "sample_city" in getattr(item, "fixturenames", ()):
+            group = "sample_city"  # the full city takes a minute to build: once, in one worker
+        else:
+            params = getattr(getattr(item, "callspec", None), "params", {})
+            database = next((v for v in params.values() if isinstance(v, str) and v in ALL_DATABASES), "")
+            group = f"{item.module.__name__}-{database}" if database else item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def pytest_setup_options():
     """Chromium options for dash[testing]'s browser tests: the system
     Chromium, and nothing that reaches for the internet (see offline.md)."""
