@@ -1,7 +1,8 @@
 """/admin/import (导入数据), called directly (no browser): an upload runs the
 importer's own ``import_file``; a good file loads and is logged, a messy one
 is refused whole with its reasons shown, 只导入合格行 loads the good rows and
-offers the rejects, 试运行 writes nothing, and only an administrator may."""
+offers the rejects, 试运行 writes nothing, every run and every rejects download
+is logged, and only an administrator may; on SQLite, PostgreSQL and MariaDB."""
 
 from __future__ import annotations
 
@@ -81,11 +82,17 @@ def run(
 
 
 @pytest.fixture
-def app(sqlite_engine):
-    with sqlite_engine.begin() as conn:
+def store(engine):
+    """An empty store on each database (the import and its audit entries go to it)."""
+    return engine
+
+
+@pytest.fixture
+def app(store):
+    with store.begin() as conn:
         city.load(conn)
         create_user(conn, "admin", "Adm1n-secret-x", "admin", display_name="管理员")
-    return create_app(Settings(database_url=str(sqlite_engine.url)), sqlite_engine)
+    return create_app(Settings(database_url=str(store.url)), store)
 
 
 def imported(engine) -> list[str]:
@@ -122,7 +129,7 @@ def test_the_examples_are_offered_with_their_targets_petitions_first():
 
 
 @pytest.mark.parametrize("role", [r for r in ALL if r != "admin"])
-def test_every_other_role_is_refused_the_page_and_the_import(app, sqlite_engine, role):
+def test_every_other_role_is_refused_the_page_and_the_import(app, store, role):
     with as_viewer(app, ALL[role]):
         with pytest.raises(AccessDeniedError, match="仅系统管理员可访问"):
             imports.layout()
@@ -130,40 +137,40 @@ def test_every_other_role_is_refused_the_page_and_the_import(app, sqlite_engine,
             run(csv_upload(GOOD))
         with pytest.raises(AccessDeniedError):
             log_rejects_download(1, {"filename": "x.csv", "rows": 1})
-    assert imported(sqlite_engine) == []
+    assert imported(store) == []
 
 
-def test_a_good_file_is_loaded_and_logged(app, sqlite_engine):
+def test_a_good_file_is_loaded_and_logged(app, store):
     with as_viewer(app, ADMIN):
         result, rejects, _info, hidden = run(csv_upload(GOOD))
     shown = text(result)
     assert "已写入" in shown and "工单.csv" in shown
     assert (rejects, hidden) == (None, True)
-    assert imported(sqlite_engine) == ["IMP-1", "IMP-2", "IMP-3"]
-    [entry] = import_entries(sqlite_engine)
+    assert imported(store) == ["IMP-1", "IMP-2", "IMP-3"]
+    [entry] = import_entries(store)
     assert (entry["actor"], entry["target"]) == ("admin", "工单.csv")
     assert entry["detail"] == "petitions（映射 map.yaml）：读取 3 行：新增 3，更新 0，未变 0，拒绝 0"
 
 
-def test_a_messy_file_is_refused_whole_with_its_reasons(app, sqlite_engine):
+def test_a_messy_file_is_refused_whole_with_its_reasons(app, store):
     with as_viewer(app, ADMIN):
         result, rejects, _info, hidden = run(csv_upload(GOOD + BAD))
     shown = text(result)
     assert "未写入任何数据" in shown
     assert "bad_date" in shown and "unknown_category" in shown
     assert "受理时间" in shown and "类别" in shown
-    assert imported(sqlite_engine) == []
-    [entry] = import_entries(sqlite_engine)  # logged though nothing was written
+    assert imported(store) == []
+    [entry] = import_entries(store)  # logged though nothing was written
     assert entry["detail"].startswith("有被拒绝的行，未写入；petitions（映射 map.yaml）：读取 5 行")
     assert hidden is False and "2026-13-45" in rejects["content"]
 
 
-def test_keep_good_loads_the_good_rows_and_offers_the_rejects(app, sqlite_engine):
+def test_keep_good_loads_the_good_rows_and_offers_the_rejects(app, store):
     with as_viewer(app, ADMIN):
         result, rejects, info, hidden = run(csv_upload(GOOD + BAD), keep_good=True)
         log_rejects_download(1, info)  # 下载被拒行: the browser saves ``rejects``, the server logs it
     assert "已写入合格的 3 行，2 行被拒绝" in text(result)
-    assert imported(sqlite_engine) == ["IMP-1", "IMP-2", "IMP-3"]
+    assert imported(store) == ["IMP-1", "IMP-2", "IMP-3"]
     assert hidden is False
     assert rejects["filename"] == info["filename"] == "工单-被拒行.csv" and info["rows"] == 2
     lines = list(csv.reader(io.StringIO(rejects["content"].lstrip("\ufeff"))))
@@ -172,33 +179,33 @@ def test_keep_good_loads_the_good_rows_and_offers_the_rejects(app, sqlite_engine
         ("IMP-4", "5", "bad_date"),
         ("IMP-5", "6", "unknown_category"),
     ]
-    [entry] = import_entries(sqlite_engine)
+    [entry] = import_entries(store)
     assert "拒绝 2" in entry["detail"]
-    with sqlite_engine.connect() as conn:
+    with store.connect() as conn:
         [download] = audit_entries(conn, action="export").to_dict("records")
     assert (download["target"], download["detail"]) == ("import-rejects:工单-被拒行.csv", "下载被拒行 2 行")
 
 
-def test_a_dry_run_counts_but_writes_nothing(app, sqlite_engine):
+def test_a_dry_run_counts_but_writes_nothing(app, store):
     with as_viewer(app, ADMIN):
         result, _rejects, _info, _hidden = run(csv_upload(GOOD), dry_run=True)
     assert "试运行" in text(result) and "读取" in text(result)
-    assert imported(sqlite_engine) == []
-    [entry] = import_entries(sqlite_engine)  # the attacker's finding: dry runs were not logged
+    assert imported(store) == []
+    [entry] = import_entries(store)  # the attacker's finding: dry runs were not logged
     assert (entry["actor"], entry["target"]) == ("admin", "工单.csv")
     assert entry["detail"].startswith("试运行，未写入；petitions（映射 map.yaml）：读取 3 行")
 
 
-def test_a_file_over_the_limit_is_refused_and_pointed_to_the_command_line(app, sqlite_engine):
+def test_a_file_over_the_limit_is_refused_and_pointed_to_the_command_line(app, store):
     big = "data:text/csv;base64," + "A" * (28 * 1024 * 1024)
     with as_viewer(app, ADMIN):
         result, rejects, _info, hidden = run(big)
     assert "超过 20 MB" in text(result) and "python -m cockpit.importer" in text(result)
     assert (rejects, hidden) == (None, True)
-    assert imported(sqlite_engine) == []
+    assert imported(store) == []
 
 
-def test_a_mapping_mistake_is_shown_as_an_alert(app, sqlite_engine):
+def test_a_mapping_mistake_is_shown_as_an_alert(app, store):
     wrong = data_url(MAPPING.replace("村编码", "村代码").encode())
     with as_viewer(app, ADMIN):
         missing_column = text(run(csv_upload(GOOD), mapping=wrong)[0])
@@ -209,10 +216,10 @@ def test_a_mapping_mistake_is_shown_as_an_alert(app, sqlite_engine):
     assert "not valid YAML" in not_yaml
     assert "请上传映射文件" in no_mapping
     assert "CSV 或 XLSX" in not_a_table
-    assert imported(sqlite_engine) == []
+    assert imported(store) == []
 
 
-def test_an_example_mapping_is_used_when_none_is_uploaded(app, sqlite_engine):
+def test_an_example_mapping_is_used_when_none_is_uploaded(app, store):
     with as_viewer(app, ADMIN):
         result, _rejects, _info, _hidden = run(
             csv_upload(GOOD), mapping=None, example="hotline-12345.yaml", dry_run=True
@@ -225,7 +232,7 @@ def test_nothing_happens_before_the_button_is_clicked(app):
         run_import(None, csv_upload(GOOD), "a.csv", MAP_UPLOAD, "m.yaml", None, False, False)
 
 
-def test_the_example_trail_mapping_loads_a_petitions_trail(app, sqlite_engine):
+def test_the_example_trail_mapping_loads_a_petitions_trail(app, store):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["工单编号", "操作时间", "操作环节", "层级", "承办单位", "备注", "满意度"])
@@ -239,7 +246,7 @@ def test_the_example_trail_mapping_loads_a_petitions_trail(app, sqlite_engine):
     shown = text(result)
     assert "流转.csv → petition_events" in shown and "unknown_parent" in shown and "找不到所属记录" in shown
     assert "PX" in rejects["content"]
-    with sqlite_engine.connect() as conn:
+    with store.connect() as conn:
         p4 = conn.execute(select(petitions).where(petitions.c.external_id == "P4")).one()
         kinds = conn.execute(
             select(petition_events.c.kind)
@@ -253,7 +260,7 @@ def test_the_example_trail_mapping_loads_a_petitions_trail(app, sqlite_engine):
 # --- files past the importer's bounds (cockpit.importer.limits) ---------------
 
 
-def test_a_zip_bomb_upload_is_refused_with_a_message_and_little_memory(app, sqlite_engine):
+def test_a_zip_bomb_upload_is_refused_with_a_message_and_little_memory(app, store):
     bomb = zip_bomb(HEADER, GOOD[0])  # some 80 KB unpacking to 20 MB
     upload = data_url(bomb, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     tracemalloc.start()
@@ -265,29 +272,29 @@ def test_a_zip_bomb_upload_is_refused_with_a_message_and_little_memory(app, sqli
     assert "数据文件无法导入，未导入任何数据" in shown and "疑似“压缩炸弹”" in shown
     assert (rejects, hidden) == (None, True)
     assert peak < 10 * 2**20
-    assert imported(sqlite_engine) == []
-    [entry] = import_entries(sqlite_engine)
+    assert imported(store) == []
+    [entry] = import_entries(store)
     assert entry["target"] == "工单.xlsx" and entry["detail"].startswith("文件被拒绝，未导入")
 
 
-def test_an_upload_that_is_not_an_xlsx_is_refused_with_a_message(app, sqlite_engine):
+def test_an_upload_that_is_not_an_xlsx_is_refused_with_a_message(app, store):
     with as_viewer(app, ADMIN):
         shown = text(run(csv_upload(GOOD), name="工单.xlsx")[0])
     assert "不是有效的 XLSX 文件" in shown
-    assert imported(sqlite_engine) == []
+    assert imported(store) == []
 
 
-def test_a_field_past_the_csv_modules_limit_is_a_rejected_row(app, sqlite_engine):
+def test_a_field_past_the_csv_modules_limit_is_a_rejected_row(app, store):
     long = ["IMP-9", "2026-11-02 09:00", "道" * 200_000, city.V1, "已受理"]  # a 600 KB cell
     with as_viewer(app, ADMIN):
         result, rejects, _info, _hidden = run(csv_upload([*GOOD, long]), keep_good=True)
     shown = text(result)
     assert "已写入合格的 3 行，1 行被拒绝" in shown and "unknown_category" in shown
-    assert imported(sqlite_engine) == ["IMP-1", "IMP-2", "IMP-3"]
+    assert imported(store) == ["IMP-1", "IMP-2", "IMP-3"]
     assert "道" * 200_000 in rejects["content"]  # the row whole, for fixing
 
 
-def test_the_rejects_download_keeps_formula_like_cells_text(app, sqlite_engine):
+def test_the_rejects_download_keeps_formula_like_cells_text(app, store):
     hostile = [f'=HYPERLINK("http://evil.example","{n}")' for n in range(2)]
     bad = [[f"IMP-{n}", "2026-13-45 09:00", text_, city.V1, "已受理"] for n, text_ in enumerate(hostile)]
     with as_viewer(app, ADMIN):

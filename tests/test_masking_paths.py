@@ -3,15 +3,15 @@ attacker's layouts of issue 16 (tests/test_masking_corpus.py) written into a
 petition's summary, one of its event notes and a red warning's title and
 note come out masked on the petition and warning pages, in the village's
 lists, in the weekly pack's workbook and PDF, and on the wall screen's red
-list; and no audit entry of an unmasked view writes them (SQLite: these are
-about Python)."""
+list; and no audit entry of an unmasked view writes them. On SQLite,
+PostgreSQL and MariaDB: the layouts go through each database and back."""
 
 from __future__ import annotations
 
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import openpyxl
 import pytest
@@ -26,7 +26,6 @@ from cockpit.pages.detail.callbacks import unmask
 from cockpit.pages.region.callbacks import render_village
 from cockpit.pages.screen.callbacks import render_screen
 from cockpit.settings import Settings
-from cockpit.store import create_store, make_engine
 from cockpit.store.access import audit_log
 from cockpit.store.factories import Step, build_petition, build_warning, write_petitions, write_warnings
 from cockpit.store.schema import petitions, warnings
@@ -86,12 +85,11 @@ def strings_of(*components) -> list[str]:
 
 
 @pytest.fixture
-def store(tmp_path) -> Iterator[Engine]:
+def store(engine) -> Engine:
     """fixture_city with a real-name petition P13 (二村) whose summary and
     escalation note hold the layouts, and a red warning W8 (二村) whose title
-    and note hold them."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'store.sqlite3'}")
-    create_store(engine)
+    and note hold them; on each database (full-width digits and zero-width
+    characters must come back from MariaDB's utf8mb4 as they went in)."""
     attacked = build_petition(
         external_id="P13",
         village_code=V2,
@@ -121,8 +119,7 @@ def store(tmp_path) -> Iterator[Engine]:
         fixture_city.load(conn)
         write_petitions(conn, [attacked])
         write_warnings(conn, [red])
-    yield engine
-    engine.dispose()
+    return engine
 
 
 @pytest.fixture
