@@ -40,7 +40,8 @@ USER_BYTES = 1 * MIB  # an inspector's largest callback is a few KB
 ADMIN_BYTES = 32 * MIB  # a 20 MB upload as base64 (26.7 MB) and its mapping
 LARGEST = ADMIN_BYTES
 BODYLESS = frozenset(("GET", "HEAD", "OPTIONS", "TRACE"))
-TOO_LARGE = "请求内容过大（超过 {limit}），已拒绝。如需导入大文件，请在服务器上用命令行导入。"
+TOO_LARGE = "请求内容过大（超过 {limit}），已拒绝。"
+UPLOAD_HINT = "如需导入大文件，请在服务器上用命令行导入。"  # only an administrator uploads
 
 
 class BodyTooLarge(RequestEntityTooLarge):
@@ -86,7 +87,7 @@ def _size(limit: int) -> str:
 def answer_too_large(error: RequestEntityTooLarge) -> flask.Response:
     """413 in Chinese: JSON for Dash's requests, a page otherwise."""
     limit = getattr(error, "limit", None) or flask.request.max_content_length or LARGEST
-    message = TOO_LARGE.format(limit=_size(limit))
+    message = TOO_LARGE.format(limit=_size(limit)) + (UPLOAD_HINT if limit >= ADMIN_BYTES else "")
     if flask.request.path.startswith("/_dash-"):
         response = flask.make_response(flask.jsonify(error=message), 413)
     else:
