@@ -27,6 +27,18 @@
           WEEKDAYS[t.getDay()] + " " + pad(t.getHours()) + ":" + pad(t.getMinutes()) + ":" + pad(t.getSeconds())
         );
       },
+      /* A click on a region of a map opens that region: the figure's traces
+       * carry their links (cockpit.figures.region_map), so nothing is asked
+       * of the server. Only a path on this site is followed. */
+      mapDrill: function (click, figure) {
+        var point = click && click.points && click.points[0];
+        var trace = point && figure && figure.data && figure.data[point.curveNumber];
+        var href = trace && trace.meta && trace.meta.href;
+        if (typeof href !== "string" || href.charAt(0) !== "/" || href.charAt(1) === "/") {
+          return window.dash_clientside.no_update;
+        }
+        return href;
+      },
       /* 下载被拒行 on the import page: save the rejects CSV the import left
        * in the page (it never travels back to the server; a server callback
        * logs the download). */

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from datetime import date
 
 import pandas as pd
 import pytest
 
 from cockpit import figures
-from cockpit.figures.geo import bounds, feature_collection, fit_view
-from cockpit.figures.region_map import chinese_only
+from cockpit.figures.geo import bounds, feature_collection, mercator_y, outline
 from cockpit.figures.theme import EMPTY_TEXT, FONT_FAMILY
 from cockpit.figures.trends import count_tick
+from tests import maps
 
 
 def square(x: float, y: float, size: float = 0.1) -> str:
@@ -92,41 +91,48 @@ def test_the_map_says_so_when_no_region_has_a_boundary():
 def test_the_map_draws_one_polygon_per_region_keyed_by_code():
     regions = regions_frame()
     fig = figures.region_map(regions, metrics_frame(regions), "share_5d", "light")
-    base, coloured = fig.data[0], fig.data[1]
-    assert list(base.locations) == list(regions["code"])
-    assert [f["id"] for f in base.geojson["features"]] == list(regions["code"])
-    assert base.featureidkey == "id"
-    # The region without a share (no petitions) stays grey: only the base layer has it.
-    assert list(coloured.locations) == list(regions["code"][:2])
-    assert list(coloured.z) == [0.95, 0.82]
-    assert coloured.colorbar.tickformat == ".0%"
+    assert [trace.meta["code"] for trace in maps.outlines(fig)] == list(regions["code"])
+    # The region without a share (no petitions) is drawn grey.
+    assert maps.values(fig) == dict(zip(regions["code"], [0.95, 0.82, None], strict=True))
+    fills = [trace.fillcolor for trace in maps.outlines(fig)]
+    assert fills[2] == "#dde3ec" and len(set(fills)) == 3
+    assert maps.colour_bar(fig).tickformat == ".0%"
 
 
-def test_the_map_uses_no_tiles_and_no_external_style():
+def test_the_map_is_svg_with_nothing_fetched():
     regions = regions_frame()
     fig = figures.region_map(regions, metrics_frame(regions), "share_5d", "dark")
-    style = fig.layout.map.style
-    assert isinstance(style, dict)
-    assert all(source["type"] == "geojson" for source in style["sources"].values())
-    assert "http" not in json.dumps(style)
+    assert {trace.type for trace in fig.data} == {"scatter"}  # no WebGL, no tiles, no style
+    assert "http" not in fig.to_json()
+    assert fig.layout.yaxis.scaleanchor == "x"  # true proportions
 
 
-def test_map_labels_are_chinese_only_and_other_names_are_left_to_hover():
+def test_each_region_hovers_its_figures_and_links_where_told():
+    regions = regions_frame()
+    links = {code: f"/region/{code}" for code in regions["code"][:2]}
+    fig = figures.region_map(regions, metrics_frame(regions), "share_5d", "light", links=links)
+    first = maps.outlines(fig)[0]
+    assert first.hoveron == "fills" and first.text.startswith("<b>")
+    assert "5日办结率 95.0%" in first.text
+    assert [trace.meta["href"] for trace in maps.outlines(fig)] == [*links.values(), None]
+
+
+def test_every_region_is_labelled_in_svg_text_with_a_halo():
     regions = regions_frame(names=("东城街道", "A区3号", "南湖镇"))
     fig = figures.region_map(regions, metrics_frame(regions), "received", "dark")
-    labels = [trace for trace in fig.data if trace.type == "scattermap"]
-    assert len(labels) == 1
-    assert list(labels[0].text) == ["东城街道", "南湖镇"]
-    for text in labels[0].text:
-        assert not re.search(r"[A-Za-z0-9]", text)
-    assert "A区3号" in [row[0] for row in fig.data[0].customdata]
+    assert maps.labels(fig) == ["东城街道", "A区3号", "南湖镇"]
+    (label_trace,) = [trace for trace in fig.data if trace.mode == "text"]
+    assert label_trace.textfont.shadow and label_trace.textfont.size >= 20  # the wall screen's
 
 
-def test_chinese_only_rejects_latin_letters_and_digits():
-    assert chinese_only("东城街道")
-    assert not chinese_only("一村2组")
-    assert not chinese_only("Xi村")
-    assert not chinese_only("")
+def test_the_outlines_are_simplified_to_what_the_map_can_show():
+    turn = [i / 500 * math.tau for i in range(500)]
+    ring = [[round(120 + 0.1 * math.cos(a), 5), round(30 + 0.1 * math.sin(a), 5)] for a in turn]
+    ring.append(ring[0])
+    xs, ys = outline({"type": "Polygon", "coordinates": [ring]}, tolerance=0.2 / 2000)
+    assert 20 < len(xs) < 200 and len(xs) == len(ys)
+    # Without a tolerance every vertex stays.
+    assert outline({"type": "Polygon", "coordinates": [ring]})[0] == [x for x, _y in ring]
 
 
 @pytest.mark.parametrize("metric", sorted(figures.MAP_METRICS))
@@ -142,23 +148,18 @@ def test_the_map_can_colour_by_one_warning_categorys_open_warnings():
         category_open=[2, 0, 5], category_overdue=[1, 0, 0], category_raised=3
     )
     fig = figures.region_map(regions, metrics, "category_open", "light", category="三资支出")
-    coloured = fig.data[1]
-    assert list(coloured.z) == [2, 0, 5]
-    assert coloured.colorbar.title.text == "三资支出<br>未处置预警"
-    assert coloured.colorbar.dtick == 1  # whole warnings only
-    assert "%{customdata[11]}预警：未处置" in coloured.hovertemplate
-    assert tuple(coloured.customdata[0])[8:] == (2, 1, 3, "三资支出")
+    assert list(maps.values(fig).values()) == [2, 0, 5]
+    assert maps.colour_bar(fig).title.text == "三资支出<br>未处置预警"
+    assert maps.colour_bar(fig).dtick == 1  # whole warnings only
+    assert "三资支出预警：未处置 2 条（超期 1）<br>期内新增 3 条" in maps.outlines(fig)[0].text
 
 
-def test_the_map_view_fits_the_regions():
+def test_the_map_bounds_take_every_ring():
     regions = regions_frame()
     box = bounds(feature_collection(regions)["features"])
     assert box == pytest.approx((120.0, 30.0, 120.3, 30.1))
-    centre, zoom = fit_view(box, 760, 480)
-    assert centre["lon"] == pytest.approx(120.15)
-    assert 30.0 < centre["lat"] < 30.1
-    # 0.3 degrees of longitude over ~700 px: around zoom 10.
-    assert 9 < zoom < 11
+    assert mercator_y(0.0) == pytest.approx(0.0)
+    assert 31.0 < mercator_y(30.05) < 32.0  # degrees, stretched at 30°N
 
 
 def test_top_categories_puts_the_most_frequent_on_top():

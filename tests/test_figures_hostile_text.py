@@ -26,6 +26,7 @@ import pytest
 import cockpit.figures
 from cockpit import figures
 from cockpit.figures import disclosure, escalation, recurrence
+from tests import maps
 from tests.test_figures import metrics_frame, regions_frame
 
 # Marks every data string, so a figure's text can be traced back to the data.
@@ -338,15 +339,13 @@ def test_data_text_is_drawn_as_text_never_as_markup(builder):
             assert not path.endswith(("hovertemplate", "texttemplate")), (path, text)
 
 
-def test_map_labels_show_only_chinese_names_and_hostile_names_go_to_hover():
-    # MapLibre draws the labels as plain text (no tags, no entities): only
-    # Chinese-only names are labelled, and they hold no & < > to escape.
+def test_map_labels_and_hover_show_hostile_names_as_typed():
+    # The labels are SVG text like any other plotly text: escaped once.
     regions = regions_frame(names=("东城街道", hostile("西山镇"), "南湖镇"))
     fig = figures.region_map(regions, metrics_frame(regions), "received", "dark")
-    (labels,) = [trace for trace in fig.data if trace.type == "scattermap"]
-    assert list(labels.text) == ["东城街道", "南湖镇"]
-    hover_names = [row[0] for row in fig.data[0].customdata]
-    assert plotly_text(hover_names[1]) == f"{SENTINEL}{HOSTILE}西山镇"
+    assert plotly_text(maps.labels(fig)[1]) == f"{SENTINEL}{HOSTILE}西山镇"
+    # The hover: the builder's <b> and <br>, the name between them as typed.
+    assert plotly_text(maps.outlines(fig)[1].text).startswith(f"{SENTINEL}{HOSTILE}西山镇受理诉求")
 
 
 def test_the_builders_own_markup_still_works():
@@ -355,7 +354,7 @@ def test_the_builders_own_markup_still_works():
     assert plotly_text(bar.y[0]) == f"{SENTINEL}{HOSTILE}低保"
     regions = regions_frame()
     fig = figures.region_map(regions, category_metrics(regions), "category_open", "light", category="A&B")
-    assert fig.data[1].colorbar.title.text == "A&amp;B<br>未处置预警"
+    assert maps.colour_bar(fig).title.text == "A&amp;B<br>未处置预警"
 
 
 def test_escaping_changes_only_string_cells_and_leaves_the_callers_frame_alone():

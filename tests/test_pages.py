@@ -21,7 +21,6 @@ from cockpit.pages.detail import petition, warning
 from cockpit.pages.queue.callbacks import navigate_filters, render_queues
 from cockpit.pages.queue.filters import QueueFilters
 from cockpit.pages.region.callbacks import (
-    drill_from_map,
     navigate_category,
     navigate_preset,
     navigate_range,
@@ -38,7 +37,7 @@ from queries.refresh import RefreshStatus
 from queries.scope import Scope
 from queries.warnings import RULE_STATISTICS_COLUMNS, rule_statistics
 from tests import fixture_city as city
-from tests import fixture_records
+from tests import fixture_records, maps
 from tests.layout import hrefs, ids, text, walk
 from tests.viewers import KIOSK, LEADER, add_account, as_viewer, login
 
@@ -286,7 +285,9 @@ def test_the_region_panels_are_filled_for_the_window(in_request):
     assert links[0] == east and links[-1] == qinglan
     assert set(links) == {east, qinglan}
     assert "预警6" in text(red)
-    assert [trace.type for trace in fig_map.data][:2] == ["choroplethmap", "choroplethmap"]
+    # One filled SVG outline per child region, each knowing its code.
+    outlines = [trace for trace in fig_map.data if trace.fill == "toself"]
+    assert sorted(trace.meta["code"] for trace in outlines) == sorted([city.EAST, city.QINGLAN])
     assert categories.data[0].y[-1] == "道路"
     assert sum(trend.data[0].y) == 10
     assert handling.data[0].x[0] == "1天内"
@@ -321,10 +322,9 @@ def test_a_warning_category_colours_the_map_and_orders_the_ranking(in_request):
     _kpis, fig_map, _top, _trend, _handling, ranking, _red, by_category = render_region(
         "v1", {"code": city.CITY, "window": NOVEMBER, "category": "惠民资金"}
     )
-    coloured = fig_map.data[1]
     # 惠民资金: W5 open under 青岚市, nothing open under 东区 (W4 was disposed in October).
-    assert dict(zip(coloured.locations, coloured.z, strict=True)) == {city.EAST: 0, city.QINGLAN: 1}
-    assert "惠民资金" in coloured.colorbar.title.text
+    assert maps.values(fig_map) == {city.EAST: 0, city.QINGLAN: 1}
+    assert "惠民资金" in maps.colour_bar(fig_map).title.text
     category = "&category=%E6%83%A0%E6%B0%91%E8%B5%84%E9%87%91"
     assert hrefs(ranking)[0] == f"/region/{city.QINGLAN}?from=2026-11-01&to=2026-11-20{category}"
     assert "未处置" in text(ranking) and "期内新增" in text(ranking)
@@ -358,9 +358,8 @@ def test_the_screen_map_can_follow_a_warning_category(app, sqlite_engine):
     settings = Settings(database_url=str(sqlite_engine.url), screen_map_metric="category:村级用工")
     with as_viewer(create_app(settings, sqlite_engine), LEADER):
         panels = render_screen("v1", city.CITY)
-    coloured = panels[2].data[1]
     # 村级用工: W1 is open in 一村 (东区); W3 was disposed.
-    assert dict(zip(coloured.locations, coloured.z, strict=True)) == {city.EAST: 1, city.QINGLAN: 0}
+    assert maps.values(panels[2]) == {city.EAST: 1, city.QINGLAN: 0}
     assert panels[3] == "各县（市、区）「村级用工」未处置预警"
 
 
@@ -426,12 +425,15 @@ def test_the_village_panels_list_petitions_and_warnings_with_links(in_request):
     assert [trace.name for trace in warning_trend.data] == ["新增预警", "处置完毕"]
 
 
-def test_clicking_a_polygon_opens_that_region_keeping_the_window(in_request):
-    click = {"points": [{"location": city.JIA}]}
-    params = {"code": city.EAST, "window": {"window": "month"}}
-    assert drill_from_map(click, params) == f"/region/{city.JIA}?window=month"
-    assert drill_from_map(None, params) is no_update
-    assert drill_from_map({"points": [{"location": city.EAST}]}, params) is no_update
+def test_each_polygon_links_to_its_region_keeping_the_window_and_category(in_request):
+    # A click opens the link its trace carries (assets/cockpit.js mapDrill).
+    _kpis, fig_map, *_rest = render_region("v1", {"code": city.EAST, "window": {"window": "month"}})
+    links = {trace.meta["code"]: trace.meta["href"] for trace in fig_map.data if trace.meta}
+    assert links[city.JIA] == f"/region/{city.JIA}?window=month"
+    params = {"code": city.EAST, "window": {"window": "month"}, "category": "村级用工"}
+    _kpis, fig_map, *_rest = render_region("v1", params)
+    links = {trace.meta["code"]: trace.meta["href"] for trace in fig_map.data if trace.meta}
+    assert links[city.JIA] == f"/region/{city.JIA}?window=month&category=%E6%9D%91%E7%BA%A7%E7%94%A8%E5%B7%A5"
 
 
 def test_choosing_a_window_changes_the_url():

@@ -1,5 +1,10 @@
-"""GeoJSON helpers for the region maps: features from boundaries, and a view
-(centre and zoom) that fits them in a map of a given size."""
+"""GeoJSON helpers for the region maps: features from boundaries, their
+bounds, and outlines projected for an SVG map (plotly's cartesian axes).
+
+The maps are drawn as SVG, not by MapLibre in WebGL: a wall PC or a thin
+client often has no GPU, and software GL took 0.5-1 s to draw a map that SVG
+draws in 40-120 ms (docs/performance.md).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,9 @@ import math
 from collections.abc import Iterable, Iterator
 
 import pandas as pd
+from shapely.geometry import mapping, shape
 
-TILE_SIZE = 512  # MapLibre's world is 512 px wide at zoom 0
-MAX_ZOOM = 14.0
+COORD_DIGITS = 5  # ~1 m: finer than any map's pixel
 
 
 def feature_collection(regions: pd.DataFrame) -> dict:
@@ -37,13 +42,15 @@ def _positions(coordinates) -> Iterator[tuple[float, float]]:
         yield from _positions(part)
 
 
+def _parts(geometry: dict) -> list[dict]:
+    return geometry["geometries"] if geometry["type"] == "GeometryCollection" else [geometry]
+
+
 def bounds(features: Iterable[dict]) -> tuple[float, float, float, float] | None:
     """(west, south, east, north) of the features, or None if there are none."""
     lons, lats = [], []
     for feature in features:
-        geometry = feature["geometry"]
-        parts = geometry["geometries"] if geometry["type"] == "GeometryCollection" else [geometry]
-        for part in parts:
+        for part in _parts(feature["geometry"]):
             for lon, lat in _positions(part["coordinates"]):
                 lons.append(lon)
                 lats.append(lat)
@@ -52,22 +59,38 @@ def bounds(features: Iterable[dict]) -> tuple[float, float, float, float] | None
     return min(lons), min(lats), max(lons), max(lats)
 
 
-def _mercator_y(lat: float) -> float:
+def mercator_y(lat: float) -> float:
+    """Web Mercator's y of ``lat``, in degrees (so one unit of x, a degree of
+    longitude, and one of y are the same length on the map)."""
     lat = max(min(lat, 85.0), -85.0)
-    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+    return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
 
 
-def fit_view(
-    box: tuple[float, float, float, float], width: int, height: int, padding: float = 0.06
-) -> tuple[dict, float]:
-    """Centre ({"lon", "lat"}) and zoom that show ``box`` in a width x height map."""
-    west, south, east, north = box
-    centre_y = (_mercator_y(south) + _mercator_y(north)) / 2
-    centre_lat = math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2)
-    centre = {"lon": (west + east) / 2, "lat": centre_lat}
-    usable_w, usable_h = width * (1 - 2 * padding), height * (1 - 2 * padding)
-    lon_span = max(east - west, 1e-6)
-    y_span = max(_mercator_y(north) - _mercator_y(south), 1e-6)
-    zoom_w = math.log2(usable_w * 360 / (TILE_SIZE * lon_span))
-    zoom_h = math.log2(usable_h * 2 * math.pi / (TILE_SIZE * y_span))
-    return centre, max(0.0, min(zoom_w, zoom_h, MAX_ZOOM))
+def _rings(geometry: dict) -> Iterator[list]:
+    """Every ring of a (Multi)Polygon or GeometryCollection, outer and holes."""
+    for part in _parts(geometry):
+        if part["type"] == "Polygon":
+            yield from part["coordinates"]
+        elif part["type"] == "MultiPolygon":
+            for polygon in part["coordinates"]:
+                yield from polygon
+
+
+def outline(geometry: dict, tolerance: float = 0.0) -> tuple[list, list]:
+    """The rings of ``geometry`` as x (longitude) and y (mercator_y) lists,
+    one ring after another with ``None`` between them (plotly fills each
+    separately), simplified to ``tolerance`` degrees (about a quarter of a
+    pixel of the map it is drawn in: real boundaries carry thousands of
+    vertices no screen can show)."""
+    if tolerance > 0:
+        geometry = mapping(shape(geometry).simplify(tolerance, preserve_topology=True))
+    xs: list = []
+    ys: list = []
+    for ring in _rings(geometry):
+        if xs:
+            xs.append(None)
+            ys.append(None)
+        for lon, lat in ring:
+            xs.append(round(float(lon), COORD_DIGITS))
+            ys.append(round(mercator_y(float(lat)), COORD_DIGITS))
+    return xs, ys

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 
 from cockpit.figures.escaping import escapes_data
-from cockpit.figures.geo import bounds, feature_collection, fit_view
+from cockpit.figures.geo import bounds, feature_collection, mercator_y, outline
 from cockpit.figures.theme import Theme, base_layout, empty_figure, get_theme
 
 
@@ -36,25 +37,11 @@ MAP_METRICS = {
 }
 CATEGORY_PREFIX = "category_"
 
-# Text on the map is drawn by MapLibre; anything but Chinese would make it
-# fetch glyphs from the internet (docs/offline.md), so such names are hover-only.
-_NOT_CHINESE_ONLY = re.compile(r"[\x00-\x7f]")
-MAX_LABELS = 24
 SHARE_RANGE = (0.6, 1.0)
 MAP_SHARE = 0.84  # the map's share of the figure's width; the colour bar sits right of it
-
-
-# A blank MapLibre style: no tiles, a transparent background (the panel shows
-# through). Glyphs are never fetched for Chinese-only labels; pointing them at
-# our own server keeps any accidental fetch on the intranet.
-BLANK_STYLE = {
-    "version": 8,
-    # Not empty: plotly drops empty objects from the layout when it updates a
-    # figure, and MapLibre refuses a style without "sources".
-    "sources": {"blank": {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}},
-    "layers": [{"id": "background", "type": "background", "paint": {"background-color": "rgba(0,0,0,0)"}}],
-    "glyphs": "/assets/glyphs/{fontstack}/{range}.pbf",
-}
+MAX_LABELS = 80  # more regions than this: names in the hover only
+CROWDED = 24  # more regions than this: smaller labels
+_TEMPLATE_FIELD = re.compile(r"%\{customdata\[(\d+)\]\}")
 
 
 def _colours(theme: Theme, metric: MapMetric) -> list[list]:
@@ -75,8 +62,17 @@ def _fmt_hours(value: float) -> str:
     return "—" if pd.isna(value) else f"{value:.1f} 小时"
 
 
-def chinese_only(name: str) -> bool:
-    return bool(name) and not _NOT_CHINESE_ONLY.search(name)
+def _hover_text(template: str, row) -> str:
+    """``template`` with its %{customdata[i]} filled from ``row``, in one
+    pass (a value holding "%{…}" stays as it is). plotly shows a filled
+    region's trace text on hover, not a per-point template."""
+    text = _TEMPLATE_FIELD.sub(lambda m: str(row[int(m.group(1))]), template)
+    return text.replace("<extra></extra>", "")
+
+
+def _fill(colourscale: list[list], value: float, zmin: float, zmax: float) -> str:
+    position = 0.0 if zmax <= zmin else min(max((value - zmin) / (zmax - zmin), 0.0), 1.0)
+    return sample_colorscale(colourscale, [position])[0]
 
 
 @escapes_data
@@ -91,13 +87,18 @@ def region_map(
     labels: bool = True,
     category: str | None = None,
     hover_of: Callable[[pd.DataFrame], tuple[list, str]] | None = None,
+    links: dict[str, str] | None = None,
 ) -> go.Figure:
     """Choropleth of ``regions`` (queries.regions.child_regions) coloured by
     ``metric`` taken from ``metrics`` (queries.petitions.child_region_metrics).
 
-    Each polygon's location is its region code (clickData points carry it as
-    ``location``). Regions without data are drawn grey. ``width``/``height``
-    are the map's size in pixels, used to fit the view to the polygons.
+    Drawn as SVG on hidden cartesian axes (Web Mercator), one filled trace
+    per region in ``regions``' order, its ``meta`` the region's ``code``, its
+    ``value`` and, with ``links`` (code → URL), the ``href`` a click opens
+    (clickData of a filled region carries only its curveNumber; the page's
+    clientside drill reads the trace's meta). Regions without data are drawn
+    grey. ``width``/``height`` are the map's size in pixels, used to
+    simplify the outlines to what it can show.
     ``category``: the warning category of the ``category_open`` metric, named
     in the colour bar and the hover text (``metrics`` then carries the
     category_* columns). ``metric`` may also be a MapMetric of any column of
@@ -117,7 +118,11 @@ def region_map(
         metrics.drop(columns=["name"], errors="ignore"), on="code", how="left"
     )
     df = df[df["code"].isin(drawn)]
-    values = pd.to_numeric(df[spec.column], errors="coerce") if spec.column in df else pd.Series(dtype=float)
+    values = (
+        pd.to_numeric(df[spec.column], errors="coerce")
+        if spec.column in df
+        else pd.Series(math.nan, index=df.index)
+    )
     has_value = values.notna()
     customdata = list(
         zip(
@@ -157,81 +162,111 @@ def region_map(
     title = f"{category}<br>{spec.label}" if category is not None else spec.label
     line_colour = "#0a1630" if t.dark else "#ffffff"
     no_data = "#34445f" if t.dark else "#dde3ec"
-    fig = go.Figure()
-    # Base layer: every region, grey, so regions without data still show.
-    fig.add_trace(
-        go.Choroplethmap(
-            geojson=geojson,
-            locations=df["code"],
-            z=[0] * len(df),
-            featureidkey="id",
-            colorscale=[[0, no_data], [1, no_data]],
-            showscale=False,
-            marker={"line": {"color": line_colour, "width": 1.2}},
-            customdata=customdata,
-            hovertemplate=hover,
+    colourscale = _colours(t, spec)
+    shown = values[has_value]
+    if spec.is_share:
+        # A fixed scale, so a colour means the same in every region and
+        # every rotation: red at 60% and below, yellow at 80%, green at 100%.
+        zmin, zmax = SHARE_RANGE
+    elif len(shown):
+        zmin, zmax = float(shown.min()), float(max(shown.max(), shown.min() + 1))
+    else:
+        zmin, zmax = 0.0, 1.0
+    west, south, east, north = box
+    tolerance = max(east - west, mercator_y(north) - mercator_y(south)) / (4 * max(width, height, 1))
+    geometry = {f["id"]: f["geometry"] for f in geojson["features"]}
+    links = links or {}
+    traces: list[dict] = []
+    for code, row, value, known in zip(df["code"], customdata, values, has_value, strict=True):
+        xs, ys = outline(geometry[code], tolerance)
+        traces.append(
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": ys,
+                "mode": "lines",
+                "fill": "toself",
+                "fillcolor": _fill(colourscale, float(value), zmin, zmax) if known else no_data,
+                "line": {"color": line_colour, "width": 1.2},
+                "hoveron": "fills",
+                "hoverinfo": "text",
+                "text": _hover_text(hover, row),
+                "meta": {"code": code, "value": float(value) if known else None, "href": links.get(code)},
+            }
         )
-    )
-    if has_value.any():
-        shown = values[has_value]
-        if spec.is_share:
-            # A fixed scale, so a colour means the same in every region and
-            # every rotation: red at 60% and below, yellow at 80%, green at 100%.
-            zmin, zmax = SHARE_RANGE
-        else:
-            zmin, zmax = float(shown.min()), float(max(shown.max(), shown.min() + 1))
-        fig.add_trace(
-            go.Choroplethmap(
-                geojson=geojson,
-                locations=df.loc[has_value, "code"],
-                z=shown,
-                zmin=zmin,
-                zmax=zmax,
-                featureidkey="id",
-                colorscale=_colours(t, spec),
-                marker={"line": {"color": line_colour, "width": 1.2}, "opacity": 0.88},
-                customdata=[c for c, keep in zip(customdata, has_value, strict=True) if keep],
-                hovertemplate=hover,
-                colorbar={
-                    "title": {"text": title, "side": "top", "font": {"color": t.muted}},
-                    "tickformat": ".0%" if spec.is_share else "~s",
-                    # Small counts: whole-number ticks only (no 0.5 warnings).
-                    "dtick": 1 if not spec.is_share and zmax - zmin <= 8 else None,
-                    "tickfont": {"color": t.muted, "size": t.font_size - 3},
-                    "thickness": 12,
-                    "len": 0.6,
-                    "x": MAP_SHARE + 0.02,
-                    "xanchor": "left",
-                    "y": 0.5,
-                    "yanchor": "middle",
-                    "outlinewidth": 0,
-                    "bgcolor": "rgba(0,0,0,0)",
+    if len(shown):
+        # The colour bar: a marker trace with no points to draw.
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "markers",
+                "hoverinfo": "skip",
+                "marker": {
+                    "color": [zmin],
+                    "cmin": zmin,
+                    "cmax": zmax,
+                    "colorscale": colourscale,
+                    "showscale": True,
+                    "colorbar": {
+                        "title": {"text": title, "side": "top", "font": {"color": t.muted}},
+                        "tickformat": ".0%" if spec.is_share else "~s",
+                        # Small counts: whole-number ticks only (no 0.5 warnings).
+                        "dtick": 1 if not spec.is_share and zmax - zmin <= 8 else None,
+                        "tickfont": {"color": t.muted, "size": t.font_size - 3},
+                        "thickness": 12,
+                        "len": 0.6,
+                        "x": MAP_SHARE + 0.02,
+                        "xanchor": "left",
+                        "y": 0.5,
+                        "yanchor": "middle",
+                        "outlinewidth": 0,
+                        "bgcolor": "rgba(0,0,0,0)",
+                    },
                 },
-            )
+            }
         )
-    # MapLibre draws labels as plain text, decoding no entities: a name with
-    # & < > (escaped by now) is not Chinese-only, so it is left to the hover.
-    named = df[[chinese_only(str(n)) for n in df["name"]]].dropna(subset=["centroid_lon", "centroid_lat"])
+    named = df.dropna(subset=["centroid_lon", "centroid_lat"])
     if labels and 0 < len(named) <= MAX_LABELS:
-        fig.add_trace(
-            go.Scattermap(
-                lon=named["centroid_lon"],
-                lat=named["centroid_lat"],
-                mode="text",
-                text=named["name"],
-                textfont={"size": t.font_size - 4, "color": "#0b1a33"},
-                hoverinfo="skip",
-            )
+        # SVG text, drawn like every plotly text (escaped data, see
+        # cockpit.figures.escaping), with a halo so it reads on any fill.
+        halo = "0 0 3px #ffffff, 0 0 2px #ffffff, 0 0 1px #ffffff"
+        size = t.font_size + 2 if len(named) <= CROWDED else t.font_size - 1
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [round(float(lon), 5) for lon in named["centroid_lon"]],
+                "y": [round(mercator_y(float(lat)), 5) for lat in named["centroid_lat"]],
+                "mode": "text",
+                "text": list(named["name"]),
+                "textfont": {"size": size, "color": "#0b1a33", "shadow": halo},
+                "hoverinfo": "skip",
+            }
         )
-    centre, zoom = fit_view(box, int(width * MAP_SHARE), height)
-    fig.update_layout(
-        **base_layout(t),
-        map={
-            "style": BLANK_STYLE,
-            "center": centre,
-            "zoom": zoom,
-            "domain": {"x": [0, MAP_SHARE], "y": [0, 1]},
+    pad_x = (east - west) * 0.03 or 0.01
+    bottom, top = mercator_y(south), mercator_y(north)
+    pad_y = (top - bottom) * 0.03 or 0.01
+    hidden = {"visible": False, "showgrid": False, "zeroline": False}
+    layout = base_layout(
+        t,
+        xaxis={
+            **hidden,
+            "range": [west - pad_x, east + pad_x],
+            "domain": [0, MAP_SHARE],
+            "constrain": "domain",
         },
+        yaxis={
+            **hidden,
+            "range": [bottom - pad_y, top + pad_y],
+            "scaleanchor": "x",
+            "scaleratio": 1,
+            "constrain": "domain",
+        },
+        hovermode="closest",
+        dragmode="pan",
         clickmode="event",
     )
-    return fig
+    # Built as plain dicts: plotly.py's validation of ~50 traces cost ~90 ms
+    # a map, more than reading its data.
+    return go.Figure(data=traces, layout=layout, _validate=False)

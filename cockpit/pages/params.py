@@ -169,18 +169,6 @@ def code_sequence(value: Any) -> list[str]:
     return [region_code(v, required=True) for v in value]
 
 
-def click_data(value: Any) -> str | None:
-    """The region a click on the map names (its ``location``), if any."""
-    if value is None:
-        return None
-    points = value.get("points") if isinstance(value, Mapping) else None
-    if points is None or (isinstance(points, list) and not points):
-        return None
-    if not isinstance(points, list) or not isinstance(points[0], Mapping):
-        raise BadRequestError("地图点击数据无效。")
-    return region_code(points[0].get("location"))
-
-
 # --- Dash's envelope ---------------------------------------------------------------
 
 

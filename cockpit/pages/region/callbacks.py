@@ -1,118 +1,23 @@
-"""Callbacks of the region pages: fill the panels, drill down, change the window."""
+"""Callbacks of the region pages: redraw the panels when the data changes,
+drill down, change the window."""
 
 from __future__ import annotations
 
 from datetime import date
 from urllib.parse import parse_qsl, urlencode
 
-from dash import Dash, Input, Output, State, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
-from cockpit import figures
 from cockpit.components.export import EXPORT, download_pack, while_building
-from cockpit.components.kpi import kpi_row
-from cockpit.components.lists import red_warning_list
-from cockpit.components.ranking_table import ranking_table
-from cockpit.components.tables import petitions_table, warnings_table
-from cockpit.components.urls import region_href
-from cockpit.context import current, viewer
 from cockpit.ids import ExportIds, PageIds, RegionIds, ShellIds, VillageIds, WindowIds
 from cockpit.outage import REUSE_SECONDS, keep_last_good
-from cockpit.pages.common import WINDOW_KEYS, connect, load_kpis, scope_for, trend_freq, window_of
-from cockpit.pages.params import click_data, region_params, text
-from cockpit.pages.region.category import (
-    CATEGORY_MAP_METRIC,
-    category_table,
-    link_args,
-    with_category,
-    with_category_counts,
-)
-from cockpit.pages.region.layout import MAP_HEIGHT, MAP_WIDTH
-from cockpit.pages.region.village import log_village_view
+from cockpit.pages.common import WINDOW_KEYS
+from cockpit.pages.params import region_params, text
+from cockpit.pages.region.category import with_category
+from cockpit.pages.region.render import render_region, render_village
 from cockpit.timewindow import PRESET_LABELS, WindowError, custom_window
-from queries import petitions, warnings
-from queries.regions import child_regions
 
-THEME = "light"
-MAP_METRIC = "share_5d"
-
-
-def render_region(_version: str | None, params: dict) -> tuple:
-    """Every panel of the analytics page; re-runs only when the data changed.
-    With a warning category in ``params``, the map and the ranking follow it."""
-    params = region_params(params)
-    window = window_of(params["window"])
-    category = params.get("category")
-    root_code = current().root_code
-    home = viewer().home
-    with connect() as conn:
-        scope = scope_for(conn, params["code"])
-        freq = trend_freq(window, "root" if scope.region_code == root_code else "region")
-        children = child_regions(conn, scope.region_code)
-        child_metrics = petitions.child_region_metrics(conn, scope, window)
-        if category:
-            by_category = warnings.child_region_category_warnings(conn, scope, window, category)
-            child_metrics = with_category_counts(child_metrics, by_category)
-        categories_of_warnings = warnings.warning_categories(conn, scope, window)
-        kpis = load_kpis(conn, scope, window)
-        categories = petitions.top_categories(conn, scope, window, limit=10)
-        trend = petitions.share_closed_within_5_days_trend(conn, scope, window, freq=freq)
-        handling = petitions.handling_time_distribution(conn, scope, window)
-        red = warnings.newest_red_warnings(conn, scope, limit=10)
-    args = window.query_args()
-    region_map = figures.region_map(
-        children,
-        child_metrics,
-        CATEGORY_MAP_METRIC if category else MAP_METRIC,
-        THEME,
-        width=MAP_WIDTH,
-        height=MAP_HEIGHT,
-        category=category,
-    )
-    return (
-        kpi_row(kpis),
-        region_map,
-        figures.top_categories_bar(categories, THEME),
-        figures.share_trend(trend, THEME, freq=freq),
-        figures.handling_distribution_bar(handling, THEME),
-        ranking_table(child_metrics, home, link_args(args, category), category),
-        red_warning_list(red, links=viewer().records),
-        category_table(categories_of_warnings, scope.region_code, home, args, category),
-    )
-
-
-def render_village(_version: str | None, params: dict) -> tuple:
-    """KPIs, trends and tables of one village."""
-    params = region_params(params)
-    window = window_of(params["window"])
-    freq = trend_freq(window, "village")
-    with connect() as conn:
-        scope = scope_for(conn, params["code"])
-        if viewer().records:  # the lists below are records: logged like the page
-            log_village_view(scope.region_code)
-        kpis = load_kpis(conn, scope, window)
-        trend = petitions.share_closed_within_5_days_trend(conn, scope, window, freq=freq)
-        raised = warnings.warnings_raised_trend(conn, scope, window, freq=freq)
-        rows = petitions.village_petitions(conn, scope, window)
-        alerts = warnings.village_warnings(conn, scope, window)
-    return (
-        kpi_row(kpis),
-        figures.share_trend(trend, THEME, freq=freq),
-        figures.warnings_trend(raised, THEME, freq=freq),
-        petitions_table(rows),
-        warnings_table(alerts),
-    )
-
-
-def _drill(code: str | None, params: dict | None):
-    if not code or not params or code == params.get("code"):
-        return no_update
-    return region_href(code, viewer().home, link_args(params.get("window") or {}, params.get("category")))
-
-
-def drill_from_map(click: dict | None, params: dict | None):
-    """A click on a polygon opens that region (the URL changes, so back works)."""
-    code = click_data(click)
-    return _drill(code, region_params(params) if params else None)
+__all__ = ["register_callbacks", "render_region", "render_village"]
 
 
 def _with_window(pathname: str | None, search: str | None, window_args: dict[str, str]) -> str:
@@ -167,6 +72,8 @@ def register_callbacks(app: Dash) -> None:
         Output(RegionIds.WARNING_CATEGORIES, "children"),
         Input(ShellIds.DATA_VERSION, "data"),
         Input(RegionIds.PARAMS, "data"),
+        # The layout drew the panels; this runs again when the data changes.
+        prevent_initial_call=True,
     )(keep_last_good(render_region, "render_region", ignore=(0,), reuse_seconds=REUSE_SECONDS))
     app.callback(
         Output(VillageIds.KPIS, "children"),
@@ -176,14 +83,18 @@ def register_callbacks(app: Dash) -> None:
         Output(VillageIds.WARNINGS, "children"),
         Input(ShellIds.DATA_VERSION, "data"),
         Input(VillageIds.PARAMS, "data"),
+        prevent_initial_call=True,
     )(keep_last_good(render_village, "render_village", ignore=(0,), reuse_seconds=REUSE_SECONDS))
     navigation = Output(PageIds.NAV, "href", allow_duplicate=True)
-    app.callback(
+    # A click on a region opens it, in the browser: the map's traces carry
+    # their links (figures.region_map), so no round trip asks for the URL.
+    app.clientside_callback(
+        ClientsideFunction(namespace="cockpit", function_name="mapDrill"),
         navigation,
         Input(RegionIds.MAP, "clickData"),
-        State(RegionIds.PARAMS, "data"),
+        State(RegionIds.MAP, "figure"),
         prevent_initial_call=True,
-    )(drill_from_map)
+    )
     app.callback(
         navigation,
         Input(WindowIds.PRESET, "value"),

@@ -1,7 +1,10 @@
 """/ and /region/<code>: analytics for a region, or the village page.
 
 The layout does the cheap checks (is the window valid, is the region under
-the root) and lays out empty panels plus a params store; callbacks fill them.
+the root), then draws every panel (cockpit.pages.region.render) in the same
+answer: a drill is one round trip, and the page it leaves stays on screen
+(dimmed) until the new one is complete. The panels' callbacks run again
+only when the data changes.
 """
 
 from __future__ import annotations
@@ -28,10 +31,9 @@ from cockpit.pages.params import BadRequestError, window_params
 from cockpit.pages.region import village
 from cockpit.pages.region.category import category_arg, category_choices, category_selector, link_args
 from cockpit.pages.region.parts import card, graph, region_header, with_export
+from cockpit.pages.region.render import MAP_HEIGHT, render_region, render_village
 from queries.regions import LEVEL_LABELS, child_regions, get_region
 from queries.scope import OutOfScopeError
-
-MAP_WIDTH, MAP_HEIGHT = 720, 440
 
 
 def home_layout(**query) -> html.Div:
@@ -69,13 +71,18 @@ def layout(code: str | None = None, **query) -> html.Div:
         if not region.has_children:
             crumbs = breadcrumb(path, home, args)
             village.log_village_view(region.code)
-            return page_frame("analysis", fresh, *village.layout(region, crumbs, window))
+            params = {"code": region.code, "window": args}
+            panels = render_village(None, params)
+            return page_frame("analysis", fresh, *village.layout(region, crumbs, window, panels))
         crumbs = breadcrumb(path, home, link_args(args, category))
         children = child_regions(conn, region.code)
         choices = category_choices(conn, scope, category)
     child_level = LEVEL_LABELS.get(children["level"].iloc[0], "下级地区") if len(children) else "下级地区"
     params = {"code": region.code, "window": args} | ({"category": category} if category else {})
     coloured_by = f"「{category}」未处置预警" if category else "5日办结率"
+    kpis, region_map, categories, trend, handling, ranking, red, warning_categories = render_region(
+        None, params
+    )
     selectors = html.Div(
         [category_selector(choices, category), window_selector(window)], className="region-selectors"
     )
@@ -85,26 +92,29 @@ def layout(code: str | None = None, **query) -> html.Div:
         region_header(crumbs, region.name, region.level_label, with_export(region.code, selectors)),
         export_status(),
         dcc.Store(id=RegionIds.PARAMS, data=params),
-        html.Div(id=RegionIds.KPIS, className="kpi-row"),
+        html.Div(kpis, id=RegionIds.KPIS, className="kpi-row"),
         html.Div(
             [
                 card(
                     f"各{child_level}{coloured_by}（点击地图进入）",
-                    graph(RegionIds.MAP, MAP_HEIGHT, is_map=True),
+                    graph(RegionIds.MAP, MAP_HEIGHT, is_map=True, figure=region_map),
                     "span-7",
                 ),
-                card("高频问题 TOP10", graph(RegionIds.CATEGORIES, MAP_HEIGHT), "span-5"),
-                card("5日办结率趋势", graph(RegionIds.TREND, 300), "span-7"),
-                card("办理时长分布", graph(RegionIds.HANDLING, 300), "span-5"),
+                card("高频问题 TOP10", graph(RegionIds.CATEGORIES, MAP_HEIGHT, figure=categories), "span-5"),
+                card("5日办结率趋势", graph(RegionIds.TREND, 300, figure=trend), "span-7"),
+                card("办理时长分布", graph(RegionIds.HANDLING, 300, figure=handling), "span-5"),
                 card(
                     f"{child_level}排名 · {'按' + coloured_by if category else '5日办结率'}（点击行进入）",
-                    html.Div(id=RegionIds.RANKING),
+                    html.Div(ranking, id=RegionIds.RANKING),
                     "span-8",
                 ),
                 html.Div(
                     [
-                        card("预警类别（点击按类别着色）", html.Div(id=RegionIds.WARNING_CATEGORIES)),
-                        card("最新红色预警", html.Div(id=RegionIds.RED_LIST)),
+                        card(
+                            "预警类别（点击按类别着色）",
+                            html.Div(warning_categories, id=RegionIds.WARNING_CATEGORIES),
+                        ),
+                        card("最新红色预警", html.Div(red, id=RegionIds.RED_LIST)),
                     ],
                     className="card-stack span-4",
                 ),

@@ -24,9 +24,11 @@ def card(title: str, body, extra_class: str = "") -> html.Section:
     )
 
 
-def graph(graph_id: str, height: int = 320, is_map: bool = False) -> dcc.Graph:
+def graph(graph_id: str, height: int = 320, is_map: bool = False, figure=None) -> dcc.Graph:
+    """A chart drawn with ``figure`` from the start (a dcc.Graph without one
+    shows plotly's empty default axes until its callback answers)."""
     config = MAP_CONFIG if is_map else CHART_CONFIG
-    return dcc.Graph(id=graph_id, config=config, style={"height": f"{height}px"})
+    return dcc.Graph(id=graph_id, figure=figure, config=config, style={"height": f"{height}px"})
 
 
 def region_header(breadcrumb, title: str, subtitle: str, selector) -> html.Div:

@@ -25,20 +25,26 @@ def log_village_view(code: str) -> None:
     log_view_once("view_village", code, VIEW_LOGGED_EVERY)
 
 
-def layout(region: Region, crumbs, window: Window) -> list:
+def layout(region: Region, crumbs, window: Window, panels: tuple) -> list:
+    """``panels``: cockpit.pages.region.render.render_village's answer."""
+    kpis, petition_trend, warning_trend, petitions, warnings = panels
     return [
         region_header(
             crumbs, region.name, region.level_label, with_export(region.code, window_selector(window))
         ),
         export_status(),
         dcc.Store(id=VillageIds.PARAMS, data={"code": region.code, "window": window.query_args()}),
-        html.Div(id=VillageIds.KPIS, className="kpi-row"),
+        html.Div(kpis, id=VillageIds.KPIS, className="kpi-row"),
         html.Div(
             [
-                card("诉求受理量与5日办结率", graph(VillageIds.PETITION_TREND, 300), "span-6"),
-                card("预警新增与处置", graph(VillageIds.WARNING_TREND, 300), "span-6"),
-                card("诉求", html.Div(id=VillageIds.PETITIONS), "span-12"),
-                card("预警", html.Div(id=VillageIds.WARNINGS), "span-12"),
+                card(
+                    "诉求受理量与5日办结率",
+                    graph(VillageIds.PETITION_TREND, 300, figure=petition_trend),
+                    "span-6",
+                ),
+                card("预警新增与处置", graph(VillageIds.WARNING_TREND, 300, figure=warning_trend), "span-6"),
+                card("诉求", html.Div(petitions, id=VillageIds.PETITIONS), "span-12"),
+                card("预警", html.Div(warnings, id=VillageIds.WARNINGS), "span-12"),
             ],
             className="card-grid",
         ),

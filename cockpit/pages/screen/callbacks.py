@@ -4,21 +4,13 @@ from __future__ import annotations
 
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
-from cockpit import figures
-from cockpit.components.kpi import kpi_row
-from cockpit.context import current, viewer
-from cockpit.figures.region_map import MAP_METRICS
 from cockpit.ids import ScreenIds, ShellIds
 from cockpit.outage import REUSE_SECONDS, keep_last_good
-from cockpit.pages.common import connect, load_kpis, scope_for, trend_freq
 from cockpit.pages.params import clicks, code_sequence, region_code
-from cockpit.pages.region.category import CATEGORY_MAP_METRIC, with_category_counts
-from cockpit.pages.screen.layout import MAP_HEIGHT, MAP_WIDTH
-from cockpit.pages.screen.panels import PANELS, SLOT_IDS, SLOT_TITLE_IDS, THEME, ScreenData
-from cockpit.settings import map_metric_category
-from cockpit.timewindow import preset_window
-from queries import petitions, warnings
-from queries.regions import LEVEL_LABELS, child_regions, get_region
+from cockpit.pages.screen.panels import SLOT_IDS, SLOT_TITLE_IDS
+from cockpit.pages.screen.render import render_screen
+
+__all__ = ["next_focus", "register_callbacks", "render_screen"]
 
 
 def next_focus(_n_intervals: int | None, rotation: list[str] | None, focus: str | None):
@@ -29,53 +21,6 @@ def next_focus(_n_intervals: int | None, rotation: list[str] | None, focus: str 
         return no_update
     position = rotation.index(focus) if focus in rotation else -1
     return rotation[(position + 1) % len(rotation)]
-
-
-def render_screen(_version: str | None, focus: str | None) -> tuple:
-    """Every panel of the screen for the focus region (the root by default):
-    the focus's name, the KPIs, the map and its title, then each slot's title
-    and body (COCKPIT_SCREEN_PANELS).
-
-    Runs on first load, when the shell publishes a new data version, and when
-    the rotation moves the focus; never on a poll that found nothing new.
-    """
-    focus = region_code(focus)
-    settings = current().settings
-    home = viewer().home
-    window = preset_window(settings.screen_window)
-    with connect() as conn:
-        scope = scope_for(conn, focus or home)
-        region = get_region(conn, scope.region_code)
-        children = child_regions(conn, region.code)
-        child_metrics = petitions.child_region_metrics(conn, scope, window)
-        category = map_metric_category(settings.screen_map_metric)
-        if category:
-            by_category = warnings.child_region_category_warnings(conn, scope, window, category)
-            map_metrics = with_category_counts(child_metrics, by_category)
-        else:
-            map_metrics = child_metrics
-        kpis = load_kpis(conn, scope, window)
-        freq = trend_freq(window, "root" if region.code == current().root_code else "region")
-        child_level = LEVEL_LABELS.get(children["level"].iloc[0], "") if len(children) else ""
-        data = ScreenData(conn, scope, region, window, window.now, freq, child_metrics, child_level)
-        slots = []
-        for key in settings.screen_panels:
-            panel = PANELS[key]
-            slots += [panel.title(data), panel.body(data)]
-    if category:
-        metric, metric_label = CATEGORY_MAP_METRIC, f"「{category}」{MAP_METRICS[CATEGORY_MAP_METRIC].label}"
-    else:
-        metric = settings.screen_map_metric
-        metric_label = MAP_METRICS[metric].label
-    return (
-        region.name if region.code != home else f"{region.name} · 全域",
-        kpi_row(kpis),
-        figures.region_map(
-            children, map_metrics, metric, THEME, width=MAP_WIDTH, height=MAP_HEIGHT, category=category
-        ),
-        f"各{child_level}{metric_label}",
-        *slots,
-    )
 
 
 def register_callbacks(app: Dash) -> None:
@@ -103,4 +48,7 @@ def register_callbacks(app: Dash) -> None:
         ],
         Input(ShellIds.DATA_VERSION, "data"),
         Input(ScreenIds.FOCUS, "data"),
+        # The layout drew the first focus; this runs when the data changes
+        # and when the rotation moves on.
+        prevent_initial_call=True,
     )(keep_last_good(render_screen, "render_screen", ignore=(0,), reuse_seconds=REUSE_SECONDS))

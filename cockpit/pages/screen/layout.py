@@ -1,4 +1,6 @@
-"""Layout of the wall screen. Every panel starts empty; callbacks fill it."""
+"""Layout of the wall screen, drawn complete in one answer (the panels by
+cockpit.pages.screen.render); callbacks redraw them when the data changes
+and the rotation moves on."""
 
 from __future__ import annotations
 
@@ -11,12 +13,11 @@ from cockpit.context import current, viewer
 from cockpit.ids import ScreenIds
 from cockpit.pages.common import connect, current_freshness, first_value, viewer_path
 from cockpit.pages.screen.panels import SLOT_CLASSES, SLOT_IDS, SLOT_TITLE_IDS
+from cockpit.pages.screen.render import render_screen
 from cockpit.timewindow import PRESET_LABELS
 from queries.regions import child_regions, get_region
 from queries.scope import OutOfScopeError
 
-# The map panel's size on the 1920x1080 canvas; the map view is fitted to it.
-MAP_WIDTH, MAP_HEIGHT = 760, 468
 GRAPH_CONFIG = {"displayModeBar": False, "displaylogo": False, "scrollZoom": False}
 
 
@@ -31,9 +32,11 @@ def panel(title, body, title_id: str | None = None, extra_class: str = "") -> ht
     )
 
 
-def graph(graph_id: str) -> dcc.Graph:
+def graph(graph_id: str, figure=None) -> dcc.Graph:
     """A chart filling its panel (the panel's size comes from screen.css)."""
-    return dcc.Graph(id=graph_id, config=GRAPH_CONFIG, style={"height": "100%"}, responsive=True)
+    return dcc.Graph(
+        id=graph_id, figure=figure, config=GRAPH_CONFIG, style={"height": "100%"}, responsive=True
+    )
 
 
 def layout(region: str | list | None = None, **_query) -> html.Div:
@@ -60,6 +63,7 @@ def layout(region: str | list | None = None, **_query) -> html.Div:
             className="screen-viewport screen-message",
         )
     focus = pinned[-1].code if pinned else home
+    focus_name, kpis, region_map, map_title, *slot_parts = render_screen(None, focus)
     rotation = [focus] + ([] if towns is None else list(towns["code"]))
     root_name = root.name if root else ""
     header = html.Header(
@@ -67,7 +71,7 @@ def layout(region: str | list | None = None, **_query) -> html.Div:
             html.Div(
                 [
                     html.Div(f"统计范围：{PRESET_LABELS[settings.screen_window]}", className="screen-window"),
-                    html.Div(root_name, id=ScreenIds.FOCUS_NAME, className="screen-focus"),
+                    html.Div(focus_name, id=ScreenIds.FOCUS_NAME, className="screen-focus"),
                 ],
                 className="screen-header-left",
             ),
@@ -80,16 +84,25 @@ def layout(region: str | list | None = None, **_query) -> html.Div:
         className="screen-header",
     )
     slots = [
-        panel("", html.Div(id=body_id, className="slot-body"), title_id, f"{css} panel-{key}")
-        for key, body_id, title_id, css in zip(
-            settings.screen_panels, SLOT_IDS, SLOT_TITLE_IDS, SLOT_CLASSES, strict=True
+        panel(title, html.Div(body, id=body_id, className="slot-body"), title_id, f"{css} panel-{key}")
+        for key, body_id, title_id, css, title, body in zip(
+            settings.screen_panels,
+            SLOT_IDS,
+            SLOT_TITLE_IDS,
+            SLOT_CLASSES,
+            slot_parts[::2],
+            slot_parts[1::2],
+            strict=True,
         )
     ]
     grid = html.Div(
         [
             html.Div(slots[:2], className="screen-col"),
             html.Div(
-                [panel("", graph(ScreenIds.MAP), ScreenIds.MAP_TITLE, "panel-map"), slots[2]],
+                [
+                    panel(map_title, graph(ScreenIds.MAP, region_map), ScreenIds.MAP_TITLE, "panel-map"),
+                    slots[2],
+                ],
                 className="screen-col screen-col-centre",
             ),
             html.Div(slots[3:], className="screen-col"),
@@ -100,7 +113,7 @@ def layout(region: str | list | None = None, **_query) -> html.Div:
         html.Div(
             [
                 header,
-                html.Div(id=ScreenIds.KPIS, className="screen-kpis"),
+                html.Div(kpis, id=ScreenIds.KPIS, className="screen-kpis"),
                 grid,
                 dcc.Interval(id=ScreenIds.CLOCK_TICK, interval=1000),
                 dcc.Interval(

@@ -40,6 +40,8 @@ from queries.regions import Region
 from queries.scope import Scope
 
 THEME = "dark"
+# The map panel's size on the 1920x1080 canvas; the map is drawn for it.
+MAP_WIDTH, MAP_HEIGHT = 760, 468
 RED_LIST_LENGTH = 12
 GRAPH_CONFIG = {"displayModeBar": False, "displaylogo": False, "scrollZoom": False}
 SLOT_IDS = (ScreenIds.SLOT_1, ScreenIds.SLOT_2, ScreenIds.SLOT_3, ScreenIds.SLOT_4, ScreenIds.SLOT_5)
