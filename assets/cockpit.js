@@ -4,6 +4,12 @@
 (function () {
   "use strict";
 
+  /* Which page is loading, before any of it is drawn: the wall screen's
+   * skeleton is dark (cockpit.css). */
+  if (/^\/(screen|kiosk)(\/|$)/.test(window.location.pathname)) {
+    document.documentElement.setAttribute("data-page", "screen");
+  }
+
   var CANVAS_W = 1920;
   var CANVAS_H = 1080;
   var WEEKDAYS = ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"];
@@ -27,13 +33,14 @@
           WEEKDAYS[t.getDay()] + " " + pad(t.getHours()) + ":" + pad(t.getMinutes()) + ":" + pad(t.getSeconds())
         );
       },
-      /* A click on a region of a map opens that region: the figure's traces
+      /* A click on a region of a map opens that region: the figure's layers
        * carry their links (cockpit.figures.region_map), so nothing is asked
        * of the server. Only a path on this site is followed. */
       mapDrill: function (click, figure) {
         var point = click && click.points && click.points[0];
         var trace = point && figure && figure.data && figure.data[point.curveNumber];
-        var href = trace && trace.meta && trace.meta.href;
+        var links = trace && trace.meta && trace.meta.links;
+        var href = links && links[point.location];
         if (typeof href !== "string" || href.charAt(0) !== "/" || href.charAt(1) === "/") {
           return window.dash_clientside.no_update;
         }
@@ -49,6 +56,49 @@
         return { filename: stored.filename, content: stored.content, type: "text/csv" };
       },
     },
+  });
+
+  /* HtmlBlock (cockpit.components.markup): server-built, escaped markup
+   * drawn in one element, instead of a Dash component per cell. */
+  window.cockpit_markup = {
+    HtmlBlock: function (props) {
+      var React = window.React;
+      var state = React.useState(false);
+      var open = state[0] && props.expanded;
+      var block = React.createElement("div", {
+        key: "markup",
+        dangerouslySetInnerHTML: { __html: (open ? props.expanded : props.html) || "" },
+      });
+      var more = props.expanded && !open
+        ? React.createElement(
+            "button",
+            { key: "more", type: "button", className: "btn btn-link btn-sm markup-more", onClick: function () { state[1](true); } },
+            props.expand_label || "显示全部"
+          )
+        : null;
+      return React.createElement("div", { id: props.id, className: props.className }, block, more);
+    },
+  };
+
+  /* Links in an HtmlBlock (data-nav) open inside the app as dcc.Link does:
+   * the URL changes and Dash's router draws the page, nothing reloads. A
+   * click elsewhere on a row with data-href opens that row's link. Modified
+   * clicks (new tab, new window) are left to the browser. */
+  document.addEventListener("click", function (event) {
+    if (event.defaultPrevented || event.button !== 0) return;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    if (!event.target.closest) return;
+    var link = event.target.closest("a[data-nav]");
+    var row = link ? null : event.target.closest("tr[data-href]");
+    if (link && link.target && link.target !== "_self") return;
+    var href = link ? link.getAttribute("href") : row && row.getAttribute("data-href");
+    if (!href) return;
+    var url = new URL(href, window.location.href);
+    if (url.origin !== window.location.origin) return;
+    event.preventDefault();
+    window.history.pushState({}, "", url.pathname + url.search + url.hash);
+    window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+    window.scrollTo(0, 0);
   });
 
   /* Scale the fixed 1920x1080 wall canvas to fit the viewport, centred,

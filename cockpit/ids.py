@@ -17,6 +17,9 @@ class ShellIds(StrEnum):
     DATA_VERSION = "shell-data-version"  # dcc.Store: data_version of the last refresh seen
     STATUS_KEY = "shell-status-key"  # dcc.Store: what the refresh indicator shows now
     REFRESH_STATUS = "shell-refresh-status"  # the "数据更新于 …" indicator (rendered by each page)
+    # dcc.Store: the indicator's new content, copied into REFRESH_STATUS in the
+    # browser when the page has one (a page still on its way has none).
+    STATUS_VIEW = "shell-status-view"
 
 
 class PageIds(StrEnum):

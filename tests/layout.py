@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
+
+_TAG = re.compile(r"<[^>]+>")
+_HREF = re.compile(r'(?<![-\w])href="([^"]*)"')
+
+
+def _markup_text(markup: str) -> str:
+    """The text an HtmlBlock (cockpit.components.markup) shows."""
+    return " ".join(html.unescape(part) for part in _TAG.split(markup) if part.strip())
 
 
 def walk(component) -> Iterator[dict]:
@@ -31,8 +41,17 @@ def text(component) -> str:
         for child in children if isinstance(children, list | tuple) else [children]:
             if isinstance(child, str | int):
                 parts.append(str(child))
+        if node.get("type") == "HtmlBlock":
+            parts.append(_markup_text(node["props"]["html"]))
     return " ".join(parts)
 
 
 def hrefs(component) -> list[str]:
-    return [node["props"]["href"] for node in walk(component) if "href" in node["props"]]
+    """Every link's target, in order (an HtmlBlock's links included)."""
+    found = []
+    for node in walk(component):
+        if "href" in node["props"]:
+            found.append(node["props"]["href"])
+        if node.get("type") == "HtmlBlock":
+            found += [html.unescape(href) for href in _HREF.findall(node["props"]["html"])]
+    return found

@@ -96,11 +96,11 @@ def csrf_header(client) -> dict[str, str]:
 # Bodies of /_dash-update-component as the renderer sends them.
 SHELL_POLL = {
     "output": (
-        f"..{ShellIds.DATA_VERSION}.data...{ShellIds.REFRESH_STATUS}.children...{ShellIds.STATUS_KEY}.data.."
+        f"..{ShellIds.DATA_VERSION}.data...{ShellIds.STATUS_VIEW}.data...{ShellIds.STATUS_KEY}.data.."
     ),
     "outputs": [
         {"id": ShellIds.DATA_VERSION, "property": "data"},
-        {"id": ShellIds.REFRESH_STATUS, "property": "children"},
+        {"id": ShellIds.STATUS_VIEW, "property": "data"},
         {"id": ShellIds.STATUS_KEY, "property": "data"},
     ],
     "inputs": [{"id": ShellIds.POLL, "property": "n_intervals", "value": 1}],

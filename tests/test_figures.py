@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from cockpit import figures
-from cockpit.figures.geo import bounds, feature_collection, mercator_y, outline
+from cockpit.figures.geo import bounds, feature_collection, mercator_y, simplified
 from cockpit.figures.theme import EMPTY_TEXT, FONT_FAMILY
 from cockpit.figures.trends import count_tick
 from tests import maps
@@ -91,37 +91,37 @@ def test_the_map_says_so_when_no_region_has_a_boundary():
 def test_the_map_draws_one_polygon_per_region_keyed_by_code():
     regions = regions_frame()
     fig = figures.region_map(regions, metrics_frame(regions), "share_5d", "light")
-    assert [trace.meta["code"] for trace in maps.outlines(fig)] == list(regions["code"])
-    # The region without a share (no petitions) is drawn grey.
+    # The region without a share (no petitions) is drawn grey, in its own layer.
     assert maps.values(fig) == dict(zip(regions["code"], [0.95, 0.82, None], strict=True))
-    fills = [trace.fillcolor for trace in maps.outlines(fig)]
-    assert fills[2] == "#dde3ec" and len(set(fills)) == 3
+    grey, coloured = maps.layers(fig)
+    assert list(grey.locations) == [regions["code"][2]] and grey.showscale is False
+    assert [f["id"] for f in coloured.geojson["features"]] == list(regions["code"])
+    assert coloured.featureidkey == "id"
     assert maps.colour_bar(fig).tickformat == ".0%"
 
 
-def test_the_map_is_svg_with_nothing_fetched():
+def test_the_map_is_svg_with_no_base_map_and_nothing_fetched():
     regions = regions_frame()
     fig = figures.region_map(regions, metrics_frame(regions), "share_5d", "dark")
-    assert {trace.type for trace in fig.data} == {"scatter"}  # no WebGL, no tiles, no style
+    assert {trace.type for trace in fig.data} == {"choropleth", "scattergeo"}  # no WebGL, no tiles
+    assert fig.layout.geo.visible is False and fig.layout.geo.fitbounds == "locations"
     assert "http" not in fig.to_json()
-    assert fig.layout.yaxis.scaleanchor == "x"  # true proportions
 
 
 def test_each_region_hovers_its_figures_and_links_where_told():
     regions = regions_frame()
     links = {code: f"/region/{code}" for code in regions["code"][:2]}
     fig = figures.region_map(regions, metrics_frame(regions), "share_5d", "light", links=links)
-    first = maps.outlines(fig)[0]
-    assert first.hoveron == "fills" and first.text.startswith("<b>")
-    assert "5日办结率 95.0%" in first.text
-    assert [trace.meta["href"] for trace in maps.outlines(fig)] == [*links.values(), None]
+    template, data = maps.hover(fig, regions["code"][0])
+    assert template.startswith("<b>%{customdata[0]}</b>") and data[2] == "95.0%"
+    assert maps.links(fig) == links
 
 
 def test_every_region_is_labelled_in_svg_text_with_a_halo():
     regions = regions_frame(names=("东城街道", "A区3号", "南湖镇"))
     fig = figures.region_map(regions, metrics_frame(regions), "received", "dark")
     assert maps.labels(fig) == ["东城街道", "A区3号", "南湖镇"]
-    (label_trace,) = [trace for trace in fig.data if trace.mode == "text"]
+    (label_trace,) = [trace for trace in fig.data if trace.type == "scattergeo"]
     assert label_trace.textfont.shadow and label_trace.textfont.size >= 20  # the wall screen's
 
 
@@ -129,10 +129,12 @@ def test_the_outlines_are_simplified_to_what_the_map_can_show():
     turn = [i / 500 * math.tau for i in range(500)]
     ring = [[round(120 + 0.1 * math.cos(a), 5), round(30 + 0.1 * math.sin(a), 5)] for a in turn]
     ring.append(ring[0])
-    xs, ys = outline({"type": "Polygon", "coordinates": [ring]}, tolerance=0.2 / 2000)
-    assert 20 < len(xs) < 200 and len(xs) == len(ys)
+    collection = {"features": [{"id": "x", "geometry": {"type": "Polygon", "coordinates": [ring]}}]}
+    (feature,) = simplified(collection, tolerance=0.2 / 2000)["features"]
+    assert feature["id"] == "x" and 20 < len(feature["geometry"]["coordinates"][0]) < 200
     # Without a tolerance every vertex stays.
-    assert outline({"type": "Polygon", "coordinates": [ring]})[0] == [x for x, _y in ring]
+    (feature,) = simplified(collection)["features"]
+    assert feature["geometry"]["coordinates"][0] == ring
 
 
 @pytest.mark.parametrize("metric", sorted(figures.MAP_METRICS))
@@ -148,10 +150,12 @@ def test_the_map_can_colour_by_one_warning_categorys_open_warnings():
         category_open=[2, 0, 5], category_overdue=[1, 0, 0], category_raised=3
     )
     fig = figures.region_map(regions, metrics, "category_open", "light", category="三资支出")
-    assert list(maps.values(fig).values()) == [2, 0, 5]
+    assert maps.values(fig) == dict(zip(regions["code"], [2, 0, 5], strict=True))
     assert maps.colour_bar(fig).title.text == "三资支出<br>未处置预警"
     assert maps.colour_bar(fig).dtick == 1  # whole warnings only
-    assert "三资支出预警：未处置 2 条（超期 1）<br>期内新增 3 条" in maps.outlines(fig)[0].text
+    template, data = maps.hover(fig, regions["code"][0])
+    assert "%{customdata[11]}预警：未处置" in template
+    assert data[8:] == (2, 1, 3, "三资支出")
 
 
 def test_the_map_bounds_take_every_ring():

@@ -285,9 +285,8 @@ def test_the_region_panels_are_filled_for_the_window(in_request):
     assert links[0] == east and links[-1] == qinglan
     assert set(links) == {east, qinglan}
     assert "预警6" in text(red)
-    # One filled SVG outline per child region, each knowing its code.
-    outlines = [trace for trace in fig_map.data if trace.fill == "toself"]
-    assert sorted(trace.meta["code"] for trace in outlines) == sorted([city.EAST, city.QINGLAN])
+    # Every child region drawn, located by its code.
+    assert sorted(maps.values(fig_map)) == sorted([city.EAST, city.QINGLAN])
     assert categories.data[0].y[-1] == "道路"
     assert sum(trend.data[0].y) == 10
     assert handling.data[0].x[0] == "1天内"
@@ -428,12 +427,13 @@ def test_the_village_panels_list_petitions_and_warnings_with_links(in_request):
 def test_each_polygon_links_to_its_region_keeping_the_window_and_category(in_request):
     # A click opens the link its trace carries (assets/cockpit.js mapDrill).
     _kpis, fig_map, *_rest = render_region("v1", {"code": city.EAST, "window": {"window": "month"}})
-    links = {trace.meta["code"]: trace.meta["href"] for trace in fig_map.data if trace.meta}
-    assert links[city.JIA] == f"/region/{city.JIA}?window=month"
+    assert maps.links(fig_map)[city.JIA] == f"/region/{city.JIA}?window=month"
     params = {"code": city.EAST, "window": {"window": "month"}, "category": "村级用工"}
     _kpis, fig_map, *_rest = render_region("v1", params)
-    links = {trace.meta["code"]: trace.meta["href"] for trace in fig_map.data if trace.meta}
-    assert links[city.JIA] == f"/region/{city.JIA}?window=month&category=%E6%9D%91%E7%BA%A7%E7%94%A8%E5%B7%A5"
+    assert (
+        maps.links(fig_map)[city.JIA]
+        == f"/region/{city.JIA}?window=month&category=%E6%9D%91%E7%BA%A7%E7%94%A8%E5%B7%A5"
+    )
 
 
 def test_choosing_a_window_changes_the_url():

@@ -75,9 +75,9 @@ def build_pack(
     seconds["collect"] = time.perf_counter() - started
 
     mark = time.perf_counter()
-    # Every chart as a PNG; the PDF takes SVG (vector, selectable text) except
-    # for maps, which MapLibre draws as pixels anyway: those reuse the PNG.
-    vector = [c for c in pack.charts if not _is_map(c.slug)]
+    # Every chart as a PNG; the PDF takes SVG (vector, selectable text), the
+    # maps included (they are SVG outlines since they left MapLibre).
+    vector = list(pack.charts)
     drawn = renderer.images(
         [Image(c.figure, "png", *c.size, PNG_SCALE) for c in pack.charts]
         + [Image(c.figure, "svg", *c.size) for c in vector]
@@ -113,10 +113,6 @@ def build_pack(
     seconds["total"] = time.perf_counter() - started
     log.info("weekly pack %s built in %.1f s (%s)", stem, seconds["total"], _timings(seconds))
     return BuiltPack(pack, out.getvalue(), seconds)
-
-
-def _is_map(slug: str) -> bool:
-    return slug.split("-", 1)[-1].startswith("map")
 
 
 def _timings(seconds: dict[str, float]) -> str:

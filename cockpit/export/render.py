@@ -29,7 +29,8 @@ import plotly.graph_objects as go
 
 log = logging.getLogger(__name__)
 
-TABS = 2  # figures drawn at once; maps are CPU-bound in software WebGL
+TABS = 2  # figures drawn at once
+GEO_ASSETS = Path(__file__).resolve().parents[2] / "assets" / "geo-assets.js"
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 NO_BROWSER = (
     "服务器上没有找到 Chromium 浏览器，无法生成图表图片和 PDF。"
@@ -102,7 +103,9 @@ class Renderer:
         thread.start()
 
         async def open_kaleido():
-            k = kaleido.Kaleido(n=TABS, timeout=self.timeout, mathjax=False, path=browser)
+            # The maps' empty world (assets/geo-assets.js): plotly.js would fetch it from a CDN.
+            page = kaleido.PageGenerator(mathjax=False, others=[str(GEO_ASSETS)])
+            k = kaleido.Kaleido(n=TABS, timeout=self.timeout, page_generator=page, path=browser)
             await k.open()
             return k
 

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cockpit.figures.escaping import escapes_data
-from cockpit.figures.theme import Theme, axis, base_layout, empty_figure, get_theme
+from cockpit.figures.theme import Theme, axis, base_layout, empty_figure, figure, get_theme, values
 
 
 @escapes_data
@@ -22,31 +22,30 @@ def top_categories_bar(df: pd.DataFrame, theme: str | Theme = "light") -> go.Fig
     rows = df.sort_values("received", ascending=True)
     shares = ["—" if pd.isna(s) else f"{s * 100:.0f}%" for s in rows["share_5d"]]
     of_all = ["—" if pd.isna(s) else f"{s * 100:.1f}%" for s in rows["share_of_received"]]
-    fig = go.Figure(
-        go.Bar(
-            x=rows["received"],
-            y=rows["category"],
-            orientation="h",
-            text=[f"{n}" for n in rows["received"]],
-            textposition="outside",
-            cliponaxis=False,
-            textfont={"color": t.text, "size": t.font_size - 2},
-            marker={
-                "color": rows["received"],
-                "colorscale": [[0, t.accent_soft], [1, t.accent]],
-                "line": {"width": 0},
-            },
-            customdata=list(zip(of_all, shares, strict=True)),
-            hovertemplate=(
-                "<b>%{y}</b><br>受理 %{x} 件（占 %{customdata[0]}）"
-                "<br>5日办结率 %{customdata[1]}<extra></extra>"
-            ),
-        )
-    )
-    fig.update_layout(
-        **base_layout(t, margin={"l": 10, "r": 40, "t": 6, "b": 6}),
+    bar = {
+        "type": "bar",
+        "x": values(rows["received"]),
+        "y": values(rows["category"]),
+        "orientation": "h",
+        "text": [f"{n}" for n in rows["received"]],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "textfont": {"color": t.text, "size": t.font_size - 2},
+        "marker": {
+            "color": values(rows["received"]),
+            "colorscale": [[0, t.accent_soft], [1, t.accent]],
+            "line": {"width": 0},
+        },
+        "customdata": list(zip(of_all, shares, strict=True)),
+        "hovertemplate": (
+            "<b>%{y}</b><br>受理 %{x} 件（占 %{customdata[0]}）<br>5日办结率 %{customdata[1]}<extra></extra>"
+        ),
+    }
+    layout = base_layout(
+        t,
+        margin={"l": 10, "r": 40, "t": 6, "b": 6},
         xaxis=axis(t, showgrid=False, showticklabels=False, zeroline=False),
         yaxis=axis(t, tickfont={"color": t.text, "size": t.font_size - 1}, ticksuffix="  "),
         bargap=0.35,
     )
-    return fig
+    return figure([bar], layout)

@@ -1,9 +1,9 @@
 """GeoJSON helpers for the region maps: features from boundaries, their
-bounds, and outlines projected for an SVG map (plotly's cartesian axes).
+bounds, and outlines simplified for the size they are drawn at.
 
-The maps are drawn as SVG, not by MapLibre in WebGL: a wall PC or a thin
-client often has no GPU, and software GL took 0.5-1 s to draw a map that SVG
-draws in 40-120 ms (docs/performance.md).
+The maps are drawn as SVG (plotly's geo choropleth), not by MapLibre in
+WebGL: a wall PC or a thin client often has no GPU, and software GL took
+0.5-1 s to draw a map that SVG draws in ~0.2 s (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -66,31 +66,30 @@ def mercator_y(lat: float) -> float:
     return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
 
 
-def _rings(geometry: dict) -> Iterator[list]:
-    """Every ring of a (Multi)Polygon or GeometryCollection, outer and holes."""
-    for part in _parts(geometry):
-        if part["type"] == "Polygon":
-            yield from part["coordinates"]
-        elif part["type"] == "MultiPolygon":
-            for polygon in part["coordinates"]:
-                yield from polygon
+def _rounded(coordinates):
+    if coordinates and isinstance(coordinates[0], int | float):
+        return [round(float(c), COORD_DIGITS) for c in coordinates[:2]]
+    return [_rounded(part) for part in coordinates]
 
 
-def outline(geometry: dict, tolerance: float = 0.0) -> tuple[list, list]:
-    """The rings of ``geometry`` as x (longitude) and y (mercator_y) lists,
-    one ring after another with ``None`` between them (plotly fills each
-    separately), simplified to ``tolerance`` degrees (about a quarter of a
-    pixel of the map it is drawn in: real boundaries carry thousands of
-    vertices no screen can show)."""
-    if tolerance > 0:
-        geometry = mapping(shape(geometry).simplify(tolerance, preserve_topology=True))
-    xs: list = []
-    ys: list = []
-    for ring in _rings(geometry):
-        if xs:
-            xs.append(None)
-            ys.append(None)
-        for lon, lat in ring:
-            xs.append(round(float(lon), COORD_DIGITS))
-            ys.append(round(mercator_y(float(lat)), COORD_DIGITS))
-    return xs, ys
+def simplified(collection: dict, tolerance: float = 0.0) -> dict:
+    """``collection`` with every geometry simplified to ``tolerance`` degrees
+    (about a quarter of a pixel of the map it is drawn in: real boundaries
+    carry thousands of vertices no screen can show) and its coordinates
+    rounded to ~1 m."""
+    features = []
+    for feature in collection["features"]:
+        geometry = feature["geometry"]
+        if tolerance > 0:
+            geometry = mapping(shape(geometry).simplify(tolerance, preserve_topology=True))
+        if geometry.get("type") == "GeometryCollection":
+            geometry = {
+                **geometry,
+                "geometries": [
+                    {**g, "coordinates": _rounded(g["coordinates"])} for g in geometry["geometries"]
+                ],
+            }
+        else:
+            geometry = {"type": geometry["type"], "coordinates": _rounded(geometry["coordinates"])}
+        features.append({**feature, "geometry": geometry})
+    return {"type": "FeatureCollection", "features": features}

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cockpit.figures.escaping import escapes_data
-from cockpit.figures.theme import Theme, axis, base_layout, empty_figure, get_theme
+from cockpit.figures.theme import Theme, axis, base_layout, empty_figure, figure, get_theme, values
 
 # Buckets up to 5 days meet the time limit; beyond it they shade to red.
 WITHIN_LIMIT = ("0-1", "1-2", "2-3", "3-5")
@@ -34,23 +34,23 @@ def handling_distribution_bar(df: pd.DataFrame, theme: str | Theme = "light") ->
         return empty_figure(t)
     total = int(df["count"].sum())
     shares = [f"{c / total * 100:.1f}%" for c in df["count"]]
-    fig = go.Figure(
-        go.Bar(
-            x=df["label"],
-            y=df["count"],
-            text=[str(c) for c in df["count"]],
-            textposition="outside",
-            cliponaxis=False,
-            textfont={"color": t.text, "size": t.font_size - 2},
-            marker={"color": [_bucket_colour(t, b) for b in df["bucket"]], "line": {"width": 0}},
-            customdata=shares,
-            hovertemplate="%{x}：%{y} 件（%{customdata}）<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        **base_layout(t, margin={"l": 10, "r": 10, "t": 28, "b": 6}),
+    bar = {
+        "type": "bar",
+        "x": values(df["label"]),
+        "y": values(df["count"]),
+        "text": [str(c) for c in df["count"]],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "textfont": {"color": t.text, "size": t.font_size - 2},
+        "marker": {"color": [_bucket_colour(t, b) for b in df["bucket"]], "line": {"width": 0}},
+        "customdata": shares,
+        "hovertemplate": "%{x}：%{y} 件（%{customdata}）<extra></extra>",
+    }
+    layout = base_layout(
+        t,
+        margin={"l": 10, "r": 10, "t": 28, "b": 6},
         xaxis=axis(t, showgrid=False, type="category", tickfont={"color": t.text, "size": t.font_size - 3}),
         yaxis=axis(t, showticklabels=False, showgrid=True, rangemode="tozero"),
         bargap=0.3,
     )
-    return fig
+    return figure([bar], layout)

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import sample_colorscale
 
 from cockpit.figures.escaping import escapes_data
-from cockpit.figures.geo import bounds, feature_collection, mercator_y, outline
-from cockpit.figures.theme import Theme, base_layout, empty_figure, get_theme
+from cockpit.figures.geo import bounds, feature_collection, mercator_y, simplified
+from cockpit.figures.theme import Theme, base_layout, empty_figure, figure, get_theme
 
 
 @dataclass(frozen=True)
@@ -41,7 +39,6 @@ SHARE_RANGE = (0.6, 1.0)
 MAP_SHARE = 0.84  # the map's share of the figure's width; the colour bar sits right of it
 MAX_LABELS = 80  # more regions than this: names in the hover only
 CROWDED = 24  # more regions than this: smaller labels
-_TEMPLATE_FIELD = re.compile(r"%\{customdata\[(\d+)\]\}")
 
 
 def _colours(theme: Theme, metric: MapMetric) -> list[list]:
@@ -62,19 +59,6 @@ def _fmt_hours(value: float) -> str:
     return "—" if pd.isna(value) else f"{value:.1f} 小时"
 
 
-def _hover_text(template: str, row) -> str:
-    """``template`` with its %{customdata[i]} filled from ``row``, in one
-    pass (a value holding "%{…}" stays as it is). plotly shows a filled
-    region's trace text on hover, not a per-point template."""
-    text = _TEMPLATE_FIELD.sub(lambda m: str(row[int(m.group(1))]), template)
-    return text.replace("<extra></extra>", "")
-
-
-def _fill(colourscale: list[list], value: float, zmin: float, zmax: float) -> str:
-    position = 0.0 if zmax <= zmin else min(max((value - zmin) / (zmax - zmin), 0.0), 1.0)
-    return sample_colorscale(colourscale, [position])[0]
-
-
 @escapes_data
 def region_map(
     regions: pd.DataFrame,
@@ -92,13 +76,12 @@ def region_map(
     """Choropleth of ``regions`` (queries.regions.child_regions) coloured by
     ``metric`` taken from ``metrics`` (queries.petitions.child_region_metrics).
 
-    Drawn as SVG on hidden cartesian axes (Web Mercator), one filled trace
-    per region in ``regions``' order, its ``meta`` the region's ``code``, its
-    ``value`` and, with ``links`` (code → URL), the ``href`` a click opens
-    (clickData of a filled region carries only its curveNumber; the page's
-    clientside drill reads the trace's meta). Regions without data are drawn
-    grey. ``width``/``height`` are the map's size in pixels, used to
-    simplify the outlines to what it can show.
+    Drawn as SVG (plotly's geo choropleth, no base map, no WebGL): a grey
+    layer of the regions without a value, then the coloured one, each
+    region's location its code; with ``links`` (code → URL) a layer's
+    ``meta.links`` says what a click on a region opens (assets/cockpit.js).
+    ``width``/``height`` are the map's size in pixels, used to simplify the
+    outlines to what it can show.
     ``category``: the warning category of the ``category_open`` metric, named
     in the colour bar and the hover text (``metrics`` then carries the
     category_* columns). ``metric`` may also be a MapMetric of any column of
@@ -162,7 +145,6 @@ def region_map(
     title = f"{category}<br>{spec.label}" if category is not None else spec.label
     line_colour = "#0a1630" if t.dark else "#ffffff"
     no_data = "#34445f" if t.dark else "#dde3ec"
-    colourscale = _colours(t, spec)
     shown = values[has_value]
     if spec.is_share:
         # A fixed scale, so a colour means the same in every region and
@@ -174,58 +156,55 @@ def region_map(
         zmin, zmax = 0.0, 1.0
     west, south, east, north = box
     tolerance = max(east - west, mercator_y(north) - mercator_y(south)) / (4 * max(width, height, 1))
-    geometry = {f["id"]: f["geometry"] for f in geojson["features"]}
+    outlines = simplified(geojson, tolerance)
     links = links or {}
-    traces: list[dict] = []
-    for code, row, value, known in zip(df["code"], customdata, values, has_value, strict=True):
-        xs, ys = outline(geometry[code], tolerance)
+    marker = {"line": {"color": line_colour, "width": 1.2}}
+
+    def layer(rows: pd.Series, z: list, **style) -> dict:
+        codes = df.loc[rows, "code"].tolist()
+        return {
+            "type": "choropleth",
+            "geojson": outlines,
+            "featureidkey": "id",
+            "locations": codes,
+            "z": z,
+            "marker": marker,
+            "customdata": [c for c, keep in zip(customdata, rows, strict=True) if keep],
+            "hovertemplate": hover,
+            # What a click opens (assets/cockpit.js mapDrill reads it).
+            "meta": {"links": {code: links[code] for code in codes if code in links}},
+            **style,
+        }
+
+    traces = []
+    if (~has_value).any():  # regions with nothing to colour by: grey
+        grey = [[0, no_data], [1, no_data]]
+        traces.append(layer(~has_value, [0] * int((~has_value).sum()), colorscale=grey, showscale=False))
+    if has_value.any():
+        colour_bar = {
+            "title": {"text": title, "side": "top", "font": {"color": t.muted}},
+            "tickformat": ".0%" if spec.is_share else "~s",
+            # Small counts: whole-number ticks only (no 0.5 warnings).
+            "dtick": 1 if not spec.is_share and zmax - zmin <= 8 else None,
+            "tickfont": {"color": t.muted, "size": t.font_size - 3},
+            "thickness": 12,
+            "len": 0.6,
+            "x": MAP_SHARE + 0.02,
+            "xanchor": "left",
+            "y": 0.5,
+            "yanchor": "middle",
+            "outlinewidth": 0,
+            "bgcolor": "rgba(0,0,0,0)",
+        }
         traces.append(
-            {
-                "type": "scatter",
-                "x": xs,
-                "y": ys,
-                "mode": "lines",
-                "fill": "toself",
-                "fillcolor": _fill(colourscale, float(value), zmin, zmax) if known else no_data,
-                "line": {"color": line_colour, "width": 1.2},
-                "hoveron": "fills",
-                "hoverinfo": "text",
-                "text": _hover_text(hover, row),
-                "meta": {"code": code, "value": float(value) if known else None, "href": links.get(code)},
-            }
-        )
-    if len(shown):
-        # The colour bar: a marker trace with no points to draw.
-        traces.append(
-            {
-                "type": "scatter",
-                "x": [None],
-                "y": [None],
-                "mode": "markers",
-                "hoverinfo": "skip",
-                "marker": {
-                    "color": [zmin],
-                    "cmin": zmin,
-                    "cmax": zmax,
-                    "colorscale": colourscale,
-                    "showscale": True,
-                    "colorbar": {
-                        "title": {"text": title, "side": "top", "font": {"color": t.muted}},
-                        "tickformat": ".0%" if spec.is_share else "~s",
-                        # Small counts: whole-number ticks only (no 0.5 warnings).
-                        "dtick": 1 if not spec.is_share and zmax - zmin <= 8 else None,
-                        "tickfont": {"color": t.muted, "size": t.font_size - 3},
-                        "thickness": 12,
-                        "len": 0.6,
-                        "x": MAP_SHARE + 0.02,
-                        "xanchor": "left",
-                        "y": 0.5,
-                        "yanchor": "middle",
-                        "outlinewidth": 0,
-                        "bgcolor": "rgba(0,0,0,0)",
-                    },
-                },
-            }
+            layer(
+                has_value,
+                [float(v) for v in shown],
+                zmin=zmin,
+                zmax=zmax,
+                colorscale=_colours(t, spec),
+                colorbar=colour_bar,
+            )
         )
     named = df.dropna(subset=["centroid_lon", "centroid_lat"])
     if labels and 0 < len(named) <= MAX_LABELS:
@@ -235,38 +214,29 @@ def region_map(
         size = t.font_size + 2 if len(named) <= CROWDED else t.font_size - 1
         traces.append(
             {
-                "type": "scatter",
-                "x": [round(float(lon), 5) for lon in named["centroid_lon"]],
-                "y": [round(mercator_y(float(lat)), 5) for lat in named["centroid_lat"]],
+                "type": "scattergeo",
+                "lon": [round(float(v), 5) for v in named["centroid_lon"]],
+                "lat": [round(float(v), 5) for v in named["centroid_lat"]],
                 "mode": "text",
-                "text": list(named["name"]),
+                "text": named["name"].tolist(),
                 "textfont": {"size": size, "color": "#0b1a33", "shadow": halo},
                 "hoverinfo": "skip",
             }
         )
-    pad_x = (east - west) * 0.03 or 0.01
-    bottom, top = mercator_y(south), mercator_y(north)
-    pad_y = (top - bottom) * 0.03 or 0.01
-    hidden = {"visible": False, "showgrid": False, "zeroline": False}
     layout = base_layout(
         t,
-        xaxis={
-            **hidden,
-            "range": [west - pad_x, east + pad_x],
-            "domain": [0, MAP_SHARE],
-            "constrain": "domain",
+        geo={
+            # No base map: nothing but the outlines (the world's topojson
+            # plotly.js would fetch is preloaded empty: assets/geo-assets.js).
+            "visible": False,
+            "fitbounds": "locations",
+            "projection": {"type": "mercator"},
+            "bgcolor": "rgba(0,0,0,0)",
+            "domain": {"x": [0, MAP_SHARE], "y": [0, 1]},
         },
-        yaxis={
-            **hidden,
-            "range": [bottom - pad_y, top + pad_y],
-            "scaleanchor": "x",
-            "scaleratio": 1,
-            "constrain": "domain",
-        },
-        hovermode="closest",
-        dragmode="pan",
+        dragmode=False,
         clickmode="event",
     )
-    # Built as plain dicts: plotly.py's validation of ~50 traces cost ~90 ms
-    # a map, more than reading its data.
-    return go.Figure(data=traces, layout=layout, _validate=False)
+    # Built as plain dicts: plotly.py's validation of a map cost ~90 ms,
+    # more than reading its data (theme.figure).
+    return figure(traces, layout)

@@ -9,7 +9,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cockpit.figures.escaping import escapes_data
-from cockpit.figures.theme import Theme, axis, base_layout, empty_figure, get_theme, top_legend
+from cockpit.figures.theme import (
+    Theme,
+    axis,
+    base_layout,
+    empty_figure,
+    figure,
+    get_theme,
+    top_legend,
+    values,
+)
 
 TICK_FORMATS = {"day": "%m-%d", "week": "%m-%d", "month": "%Y-%m"}
 PERIOD_LABELS = {"day": "日", "week": "周", "month": "月"}
@@ -26,6 +35,11 @@ def count_tick(largest: int, ticks: int = 4) -> int:
 
 
 PROVISIONAL_NAME = "暂定（含未满5日）"
+
+
+def _dates(periods: pd.Series) -> list[str]:
+    """Periods as ISO dates (what plotly.py sends for datetimes anyway)."""
+    return [p.strftime("%Y-%m-%d") for p in periods]
 
 
 def split_provisional(shares: pd.Series, in_progress: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -59,38 +73,42 @@ def share_trend(df: pd.DataFrame, theme: str | Theme = "light", freq: str = "day
     periods = pd.to_datetime(df["period"])
     shares = pd.to_numeric(df["share"], errors="coerce")
     share_text = ["—" if pd.isna(s) else f"{s * 100:.1f}%" for s in shares]
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            x=periods,
-            y=df["received"],
-            name="受理量",
-            yaxis="y2",
-            marker={"color": t.accent_soft, "line": {"width": 0}},
-            customdata=list(zip(df["in_progress"], share_text, strict=True)),
-            hovertemplate="%{x|%Y-%m-%d}<br>受理 %{y} 件<br>办理中 %{customdata[0]} 件<extra></extra>",
-        )
-    )
+    x = _dates(periods)
+    traces = [
+        {
+            "type": "bar",
+            "x": x,
+            "y": values(df["received"]),
+            "name": "受理量",
+            "yaxis": "y2",
+            "marker": {"color": t.accent_soft, "line": {"width": 0}},
+            "customdata": list(zip(values(df["in_progress"]), share_text, strict=True)),
+            "hovertemplate": "%{x|%Y-%m-%d}<br>受理 %{y} 件<br>办理中 %{customdata[0]} 件<extra></extra>",
+        }
+    ]
     settled, provisional = split_provisional(shares, df["in_progress"])
-    for values, name, dash in ((settled, "5日办结率", "solid"), (provisional, PROVISIONAL_NAME, "dot")):
-        if values.notna().any():
-            fig.add_trace(
-                go.Scatter(
-                    x=periods,
-                    y=values,
-                    name=name,
-                    mode="lines+markers",
-                    line={"color": t.green, "width": 3, "dash": dash},
-                    marker={"size": 6 if len(df) > 20 else 8},
-                    connectgaps=False,
-                    customdata=share_text,
-                    hovertemplate=f"%{{x|%Y-%m-%d}}<br>{name} %{{customdata}}<extra></extra>",
-                )
+    for line, name, dash in ((settled, "5日办结率", "solid"), (provisional, PROVISIONAL_NAME, "dot")):
+        if line.notna().any():
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": x,
+                    "y": [float(v) for v in line],  # NaN: a gap (sent as null)
+                    "name": name,
+                    "mode": "lines+markers",
+                    "line": {"color": t.green, "width": 3, "dash": dash},
+                    "marker": {"size": 6 if len(df) > 20 else 8},
+                    "connectgaps": False,
+                    "customdata": share_text,
+                    "hovertemplate": f"%{{x|%Y-%m-%d}}<br>{name} %{{customdata}}<extra></extra>",
+                }
             )
     low = shares.min()
     floor = 0.5 if pd.isna(low) else max(0.0, min(0.8, (int(low * 10)) / 10))
-    fig.update_layout(
-        **base_layout(t, margin={"l": 10, "r": 10, "t": 34, "b": 6}, **top_legend(t)),
+    layout = base_layout(
+        t,
+        margin={"l": 10, "r": 10, "t": 34, "b": 6},
+        **top_legend(t),
         xaxis=axis(t, showgrid=False, tickformat=TICK_FORMATS.get(freq, "%m-%d")),
         yaxis=axis(t, tickformat=".0%", range=[floor, 1.02], title=None),
         yaxis2=axis(
@@ -105,7 +123,7 @@ def share_trend(df: pd.DataFrame, theme: str | Theme = "light", freq: str = "day
         bargap=0.25,
         hovermode="closest" if t.dark else "x unified",
     )
-    return fig
+    return figure(traces, layout)
 
 
 @escapes_data
@@ -118,15 +136,17 @@ def warnings_trend(df: pd.DataFrame, theme: str | Theme = "light", freq: str = "
     if df.empty or int(df["raised"].sum() + df["disposed"].sum()) == 0:
         return empty_figure(t)
     periods = pd.to_datetime(df["period"])
-    fig = go.Figure(
-        [
-            go.Bar(x=periods, y=df["raised"], name="新增预警", marker={"color": t.red}),
-            go.Bar(x=periods, y=df["disposed"], name="处置完毕", marker={"color": t.green}),
-        ]
-    )
-    fig.update_traces(hovertemplate="%{x|%Y-%m-%d} %{fullData.name} %{y} 条<extra></extra>")
-    fig.update_layout(
-        **base_layout(t, margin={"l": 10, "r": 10, "t": 34, "b": 6}, **top_legend(t)),
+    hover = "%{x|%Y-%m-%d} %{fullData.name} %{y} 条<extra></extra>"
+    x = _dates(periods)
+    traces = [
+        {"type": "bar", "x": x, "y": values(df[column]), "name": name, "marker": {"color": colour}}
+        | {"hovertemplate": hover}
+        for column, name, colour in (("raised", "新增预警", t.red), ("disposed", "处置完毕", t.green))
+    ]
+    layout = base_layout(
+        t,
+        margin={"l": 10, "r": 10, "t": 34, "b": 6},
+        **top_legend(t),
         xaxis=axis(t, showgrid=False, tickformat=TICK_FORMATS.get(freq, "%m-%d")),
         yaxis=axis(
             t,
@@ -137,4 +157,4 @@ def warnings_trend(df: pd.DataFrame, theme: str | Theme = "light", freq: str = "
         barmode="group",
         bargap=0.25,
     )
-    return fig
+    return figure(traces, layout)

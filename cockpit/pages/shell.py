@@ -39,6 +39,7 @@ def layout() -> html.Div:
             dcc.Interval(id=ShellIds.POLL, interval=settings.poll_seconds * 1000),
             dcc.Store(id=ShellIds.DATA_VERSION, data=status.data_version if status else None),
             dcc.Store(id=ShellIds.STATUS_KEY, data=fresh.key),
+            dcc.Store(id=ShellIds.STATUS_VIEW),
             dash.page_container,
         ]
     )
@@ -62,12 +63,20 @@ def poll_refresh(_n_intervals: int | None, version: str | None, shown_key: str |
 
 
 def register_callbacks(app: Dash) -> None:
+    # The poll's outputs are all the shell's, always there: a callback with
+    # an output on a page still on its way is an error in the browser.
     app.callback(
         Output(ShellIds.DATA_VERSION, "data"),
-        Output(ShellIds.REFRESH_STATUS, "children"),
+        Output(ShellIds.STATUS_VIEW, "data"),
         Output(ShellIds.STATUS_KEY, "data"),
         Input(ShellIds.POLL, "n_intervals"),
         State(ShellIds.DATA_VERSION, "data"),
         State(ShellIds.STATUS_KEY, "data"),
         prevent_initial_call=True,
     )(poll_refresh)
+    app.clientside_callback(
+        "function (view) { return view; }",
+        Output(ShellIds.REFRESH_STATUS, "children"),
+        Input(ShellIds.STATUS_VIEW, "data"),
+        prevent_initial_call=True,
+    )
