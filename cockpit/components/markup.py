@@ -75,8 +75,9 @@ def link(href: str, *children, **attributes) -> Markup:
     return tag("a", *children, href=href, data_nav="1", **attributes)
 
 
-def join(parts: Iterable[Markup]) -> Markup:
-    return Markup("".join(escaped(part) for part in parts))
+def join(parts: Iterable[Markup | None]) -> Markup:
+    """The parts one after another (None: nothing)."""
+    return Markup("".join(escaped(part) for part in parts if part is not None))
 
 
 class HtmlBlock(Component):

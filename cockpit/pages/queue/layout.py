@@ -12,6 +12,7 @@ from cockpit.context import current
 from cockpit.ids import QueueIds
 from cockpit.lifecycle import COLOUR_LABELS, WARNING, WARNING_OWNER_KINDS
 from cockpit.pages.common import connect, current_freshness, regions_in_reach, scope_for
+from cockpit.pages.queue.callbacks import render_queues
 from cockpit.pages.queue.filters import QueueFilters
 from queries.regions import get_region, region_path
 from queries.scope import OutOfScopeError
@@ -61,6 +62,9 @@ def layout(**query) -> html.Div:
         home = scope_for(conn)
         options = warning_filter_options(conn, home)
         home_name = get_region(conn, home.region_code).name
+    red, yellow, green, *counts = render_queues(None, filters.to_store())
+    lists = {"red": red, "yellow": yellow, "green": green}
+    shown_counts = dict(zip(("red", "yellow", "green"), counts, strict=True))
     region_options = [_region_option(r) for r in below.itertuples(index=False)]
     filter_bar = html.Div(
         [
@@ -101,10 +105,13 @@ def layout(**query) -> html.Div:
         html.Section(
             [
                 html.H2(
-                    [_status_label(colour), html.Span(id=count_id, className="queue-count")],
+                    [
+                        _status_label(colour),
+                        html.Span(shown_counts[colour], id=count_id, className="queue-count"),
+                    ],
                     className=f"queue-title queue-title-{colour}",
                 ),
-                html.Div(id=column_id, className="queue-list"),
+                html.Div(lists[colour], id=column_id, className="queue-list"),
             ],
             className=f"queue-column queue-{colour}",
         )
