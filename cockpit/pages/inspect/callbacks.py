@@ -1,4 +1,5 @@
-"""The inspector analytics' one callback: fill the chosen section."""
+"""The inspector analytics' one callback: the chosen section, drawn by the
+layout and again when the data changes."""
 
 from __future__ import annotations
 
@@ -30,4 +31,5 @@ def register_callbacks(app: Dash) -> None:
         Output(InspectIds.BODY, "children"),
         Input(ShellIds.DATA_VERSION, "data"),
         Input(InspectIds.PARAMS, "data"),
+        prevent_initial_call=True,  # the layout drew it; again when the data changes
     )(keep_last_good(render_section, "render_inspect", ignore=(0,), reuse_seconds=REUSE_SECONDS))

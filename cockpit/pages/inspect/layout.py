@@ -21,6 +21,7 @@ from cockpit.components.window_selector import window_selector
 from cockpit.context import viewer
 from cockpit.ids import InspectIds
 from cockpit.pages.common import connect, current_freshness, first_value, viewer_path, window_args, window_of
+from cockpit.pages.inspect.callbacks import render_section
 from cockpit.pages.inspect.sections import DEFAULT_SECTION, SECTIONS
 from cockpit.pages.params import BadRequestError, window_params
 from cockpit.pages.region.parts import region_header
@@ -90,6 +91,7 @@ def layout(code: str | None = None, **query) -> html.Div:
     region = path[-1]
     args = window.query_args()
     section = SECTIONS[chosen]
+    params = {"code": region.code, "window": args, "section": chosen}
     crumbs = breadcrumb(path, home, {**args, "section": chosen}, href=inspect_href)
     selector = (
         window_selector(window)
@@ -102,6 +104,8 @@ def layout(code: str | None = None, **query) -> html.Div:
         region_header(crumbs, f"{region.name} · 督查分析", region.level_label, selector),
         section_tabs(region.code, home, args, chosen),
         html.P(section.note, className="text-muted small inspect-note"),
-        dcc.Store(id=InspectIds.PARAMS, data={"code": region.code, "window": args, "section": chosen}),
-        dcc.Loading(html.Div(id=InspectIds.BODY, className="card-grid"), type="dot", delay_show=400),
+        dcc.Store(id=InspectIds.PARAMS, data=params),
+        # Drawn in this answer: a tab switch is one round trip, and the page
+        # it leaves stays (dimmed) until the new one is complete.
+        html.Div(render_section(None, params), id=InspectIds.BODY, className="card-grid"),
     )
