@@ -132,9 +132,25 @@ def test_the_outlines_are_simplified_to_what_the_map_can_show():
     collection = {"features": [{"id": "x", "geometry": {"type": "Polygon", "coordinates": [ring]}}]}
     (feature,) = simplified(collection, tolerance=0.2 / 2000)["features"]
     assert feature["id"] == "x" and 20 < len(feature["geometry"]["coordinates"][0]) < 200
-    # Without a tolerance every vertex stays.
+    # Without a tolerance every vertex stays; the anticlockwise ring (GeoJSON's
+    # convention) comes out clockwise, as d3 draws an outer ring.
     (feature,) = simplified(collection)["features"]
-    assert feature["geometry"]["coordinates"][0] == ring
+    assert feature["geometry"]["coordinates"][0] == ring[::-1]
+
+
+def signed_area(ring: list) -> float:
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False)) / 2
+
+
+@pytest.mark.parametrize("turn", [1, -1])
+def test_every_outer_ring_is_wound_clockwise_and_every_hole_anticlockwise(turn):
+    outer = [[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]][::turn]
+    hole = [[1, 1], [1, 2], [2, 2], [2, 1], [1, 1]][::turn]
+    multi = {"type": "MultiPolygon", "coordinates": [[outer, hole], [[[5, 5], [6, 5], [6, 6], [5, 5]]]]}
+    (feature,) = simplified({"features": [{"id": "x", "geometry": multi}]})["features"]
+    for polygon in feature["geometry"]["coordinates"]:
+        assert signed_area(polygon[0]) < 0  # clockwise
+        assert all(signed_area(ring) > 0 for ring in polygon[1:])
 
 
 @pytest.mark.parametrize("metric", sorted(figures.MAP_METRICS))

@@ -13,7 +13,8 @@ import math
 from collections.abc import Iterable, Iterator
 
 import pandas as pd
-from shapely.geometry import mapping, shape
+from shapely.geometry import GeometryCollection, MultiPolygon, Polygon, mapping, shape
+from shapely.geometry.polygon import orient
 
 COORD_DIGITS = 5  # ~1 m: finer than any map's pixel
 
@@ -72,16 +73,31 @@ def _rounded(coordinates):
     return [_rounded(part) for part in coordinates]
 
 
+def _clockwise(geometry):
+    """Outer rings clockwise, holes anticlockwise: d3-geo, which draws
+    plotly's geo maps, takes an anticlockwise outer ring (GeoJSON's own
+    convention, RFC 7946) as the whole globe minus the region and fills the
+    map with it."""
+    if isinstance(geometry, Polygon):
+        return orient(geometry, sign=-1.0)
+    if isinstance(geometry, MultiPolygon):
+        return MultiPolygon([orient(p, sign=-1.0) for p in geometry.geoms])
+    if isinstance(geometry, GeometryCollection):
+        return GeometryCollection([_clockwise(g) for g in geometry.geoms])
+    return geometry
+
+
 def simplified(collection: dict, tolerance: float = 0.0) -> dict:
     """``collection`` with every geometry simplified to ``tolerance`` degrees
     (about a quarter of a pixel of the map it is drawn in: real boundaries
-    carry thousands of vertices no screen can show) and its coordinates
-    rounded to ~1 m."""
+    carry thousands of vertices no screen can show), its rings wound as d3
+    draws them, and its coordinates rounded to ~1 m."""
     features = []
     for feature in collection["features"]:
-        geometry = feature["geometry"]
+        drawn = shape(feature["geometry"])
         if tolerance > 0:
-            geometry = mapping(shape(geometry).simplify(tolerance, preserve_topology=True))
+            drawn = drawn.simplify(tolerance, preserve_topology=True)
+        geometry = mapping(_clockwise(drawn))
         if geometry.get("type") == "GeometryCollection":
             geometry = {
                 **geometry,
