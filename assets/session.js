@@ -10,11 +10,16 @@
 
   window.fetch = function () {
     return originalFetch.apply(this, arguments).then(function (response) {
-      if (response.status === 401 && !leaving && response.url.indexOf("/_dash-") !== -1) {
-        leaving = true;
-        window.location.assign(
-          "/login?next=" + encodeURIComponent(window.location.pathname + window.location.search)
-        );
+      if (response.status === 401 && response.url.indexOf("/_dash-") !== -1) {
+        if (!leaving) {
+          leaving = true;
+          window.location.assign(
+            "/login?next=" + encodeURIComponent(window.location.pathname + window.location.search)
+          );
+        }
+        // The page is being left: the refused request never settles, so
+        // Dash does not report it as a failed callback meanwhile.
+        return new Promise(function () {});
       }
       return response;
     });

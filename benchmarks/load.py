@@ -11,13 +11,13 @@ version moves every few seconds, as on a live wall screen), then runs for
 
 - each **wall screen** opens ``/kiosk/<demo token>`` as a browser would (the
   page, ``/_dash-layout``, ``/_dash-dependencies``, the page router for
-  /screen, the screen's panels), then polls the shell callback every
+  /screen, which answers with the panels drawn), then polls the shell callback every
   COCKPIT_POLL_SECONDS and re-renders the screen's panels whenever the poll
   returns a new data version;
 - each **inspector** logs in once (the form and its CSRF token) as
   demo-leader, loads ``/``, then loops: a random town's or village's page
-  (the page router, then the page's render callback), the warning queue of
-  that region (router, then the queue callback), a random petition of it
+  (the page router, which answers with the page's panels drawn), the
+  warning queue of that region (router, drawn the same way), a random petition of it
   (router), with a think time of 1-3 s after each page. Its open page polls
   the shell like a screen's and re-renders its panels on a new data version.
 
@@ -228,9 +228,9 @@ def wall_screen(base: str, recorder: Recorder, deadline: float, poll_seconds: fl
         return
     if client.request("kiosk-login", "GET", f"/kiosk/{token}") is None:
         return
+    # The router's answer is the screen with its panels drawn.
     if not client.load_page("page-get", "/screen") or client.route("route", "/screen") is None:
         return
-    client.callback("render-screen", SCREEN_OUTPUT, client.version, None)
     next_poll = time.monotonic() + poll_seconds
     while client.sleep_until(next_poll):
         next_poll += poll_seconds
@@ -308,8 +308,8 @@ class Inspector:
             if village
             else ("render-region", REGION_OUTPUT, "region-params")
         )
+        # The page comes drawn; its render callback runs on new data only.
         params = find_prop(answer, store, "data", {"code": code, "window": {"window": "month"}})
-        self.client.callback(kind, output, self.client.version, params)
         self.rerender = (kind, output, params)
 
     def open_queue(self, code: str) -> None:
@@ -318,7 +318,6 @@ class Inspector:
             return
         default = {"region": code, "category": None, "owner": None, "overdue": False}
         params = find_prop(answer, "queue-params", "data", default)
-        self.client.callback("render-queue", QUEUE_OUTPUT, self.client.version, params)
         self.rerender = ("render-queue", QUEUE_OUTPUT, params)
 
     def run(self, password: str, ramp_seconds: float) -> None:
@@ -331,7 +330,6 @@ class Inspector:
         if answer is None:
             return
         params = find_prop(answer, "region-params", "data", {"code": None, "window": {"window": "month"}})
-        client.callback("render-region", REGION_OUTPUT, client.version, params)
         self.rerender = ("render-region", REGION_OUTPUT, params)
         self.next_poll = time.monotonic() + self.poll_seconds
         places = self.places

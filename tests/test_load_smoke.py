@@ -32,5 +32,7 @@ def test_screens_and_inspectors_get_every_answer_from_gunicorn_without_an_error(
 
     assert result.error_count == 0, dict(result.recorder.errors)
     kinds = set(result.recorder.latencies)
-    assert {"kiosk-login", "poll", "render-screen", "login", "route", "render-region"} <= kinds
+    # The pages come drawn by the router; the panels' callbacks run when a
+    # poll finds new data (the demo job moves it every few seconds).
+    assert {"kiosk-login", "poll", "login", "route"} <= kinds
     assert result.memory, "the workers' memory was never sampled"

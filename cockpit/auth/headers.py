@@ -5,8 +5,8 @@ the inline scripts Dash writes into its index page, by their hashes
 (``Dash.csp_hashes``: the renderer's start-up line and inline clientside
 callbacks such as the page router's title setter, which Dash adds at the
 first request; so the hashes are taken per response). Styles may be inline:
-React and plotly.js set them on elements. MapLibre (the maps) runs its
-worker from a ``blob:`` URL.
+React and plotly.js set them on elements. No worker is started (the maps
+are SVG since they left MapLibre, whose worker came from a ``blob:`` URL).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def content_security_policy(app: dash.Dash) -> str:
             "img-src 'self' data: blob:",
             "font-src 'self' data:",
             "connect-src 'self'",
-            "worker-src 'self' blob:",
+            "worker-src 'self'",
             "frame-ancestors 'none'",
             "base-uri 'self'",
             "form-action 'self'",

@@ -1,7 +1,7 @@
 """The pack's PDF: an A4 landscape HTML page printed by Chromium.
 
 Text stays text (selectable, searchable): the KPI summary and the tables are
-HTML, the charts inline SVG (maps, which MapLibre draws as pixels, a PNG).
+HTML, the charts inline SVG (the maps too).
 Long tables break across pages with their header row repeated; rows never
 split. Every page's footer names the region, the week and the data time and
 numbers the pages; the last section defines every figure.

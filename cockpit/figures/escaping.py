@@ -24,9 +24,7 @@ same way.
 What the builders must do in return: draw data text only from their
 arguments, and put it into hover text through ``customdata`` (never into the
 template string itself, where ``%{…}`` in the data would be substituted).
-MapLibre draws map labels (``scattermap`` text) as plain text, decoding no
-entities: region_map labels only Chinese-only names, which hold no ``& < >``
-and so are the same escaped or not.
+Map labels are SVG text (``scattergeo``), drawn like any other plotly text.
 
 A builder calling another builder (compliance_map → region_map) hands on data
 that is already escaped; only the outermost call escapes, so nothing is

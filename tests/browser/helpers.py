@@ -202,13 +202,22 @@ class CockpitBrowser:
 
     def wait_for_location(self, path: str, query: dict[str, str] | None = None) -> None:
         """Wait until the address bar shows ``path`` and, unless ``query`` is
-        None, exactly that query ({}: none)."""
+        None, exactly that query ({}: none), and the page for it has come:
+        until then the page left behind stays on screen, dimmed."""
 
         def arrived():
             at_path, at_query = self.location()
             return at_path == path and (query is None or at_query == query)
 
         self.wait(arrived, f"URL never became {path} {query or ''}; it is {self.driver.current_url}")
+        self.wait_for_page()
+
+    def wait_for_page(self) -> None:
+        """Until Dash's page router has no page on its way."""
+        loading = '#_pages_content[data-dash-is-loading="true"]'
+        self.wait(
+            lambda: not self.driver.find_elements(By.CSS_SELECTOR, loading), "the page never finished loading"
+        )
 
     def location(self) -> tuple[str, dict[str, str]]:
         parts = urlsplit(self.driver.current_url)
@@ -316,32 +325,73 @@ class CockpitBrowser:
         Path(folder).mkdir(parents=True, exist_ok=True)
         self.driver.save_screenshot(str(Path(folder) / f"{name}.png"))
 
+    # -- never a blank page ----------------------------------------------------
+
+    def watch_for_empty_axes(self) -> None:
+        """From now on, record every moment a chart on the page shows
+        plotly's empty default axes (no data, x from -1 to 6: a dcc.Graph
+        drawn before its figure came), checked on every DOM change and every
+        animation frame until the page is left."""
+        self.driver.execute_script(
+            """
+            window.__emptyAxes = [];
+            const look = () => {
+              document.querySelectorAll('.js-plotly-plot').forEach(gd => {
+                const layout = gd._fullLayout;
+                const xaxis = layout && layout.xaxis;
+                if (!xaxis || xaxis.visible === false || (gd.data && gd.data.length)) return;
+                const range = xaxis.range || [];
+                if (range[0] === -1 && range[1] === 6) {
+                  window.__emptyAxes.push((gd.closest('[id]') || {}).id || '?');
+                }
+              });
+            };
+            new MutationObserver(look).observe(document.body, {childList: true, subtree: true});
+            const frame = () => { look(); window.requestAnimationFrame(frame); };
+            window.requestAnimationFrame(frame);
+            """
+        )
+
+    def empty_axes_seen(self) -> list[str]:
+        return self.driver.execute_script("return window.__emptyAxes || null;")
+
     # -- the map ---------------------------------------------------------------
 
     def map_point(self, graph_id: str, region: Region) -> dict | None:
-        """Where ``region``'s inner point is in the viewport, once the map
-        under ``graph_id`` is drawn with that region in it; else None."""
+        """Where a point inside ``region``'s outline is in the viewport, once
+        the map under ``graph_id`` (an SVG geo choropleth) is drawn with that
+        region in it; else None."""
         return self.driver.execute_script(
             """
-            const [selector, code, lon, lat] = arguments;
-            const gd = document.querySelector(selector + ' .js-plotly-plot');
-            const subplot = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-            const map = subplot && subplot.map;
-            if (!map || !map.loaded() || !gd.data.length) return null;
-            if (!Array.from(gd.data[0].locations || []).includes(code)) return null;
-            const canvas = map.getCanvas().getBoundingClientRect();
-            const p = map.project([lon, lat]);
-            return {x: canvas.left + p.x, y: canvas.top + p.y};
+            const [selector, code] = arguments;
+            const paths = document.querySelectorAll(selector + ' .choroplethlayer path.choroplethlocation');
+            const path = Array.from(paths).find(p => p.__data__ && p.__data__.loc === code);
+            if (!path) return null;
+            const box = path.getBBox();
+            const svg = path.ownerSVGElement;
+            const probe = svg.createSVGPoint();
+            // The box's centre, or the first point of a grid inside the outline.
+            for (let step = 1; step <= 8; step *= 2) {
+              for (let i = 1; i < 2 * step; i += 2) {
+                for (let j = 1; j < 2 * step; j += 2) {
+                  probe.x = box.x + box.width * i / (2 * step);
+                  probe.y = box.y + box.height * j / (2 * step);
+                  if (path.isPointInFill(probe)) {
+                    const p = probe.matrixTransform(path.getScreenCTM());
+                    return {x: p.x, y: p.y};
+                  }
+                }
+              }
+            }
+            return null;
             """,
             css(graph_id),
             region.code,
-            region.centroid_lon,
-            region.centroid_lat,
         )
 
     def click_map_region(self, graph_id: str, region: Region) -> None:
         """Hover over ``region`` on the map until its tooltip names it, then
-        click there (a real mouse, so MapLibre and plotly see the events)."""
+        click there (a real mouse, so plotly sees the events)."""
         self.driver.execute_script(
             "document.querySelector(arguments[0]).scrollIntoView({block: 'center', behavior: 'instant'});",
             css(graph_id),

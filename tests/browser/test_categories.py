@@ -38,7 +38,7 @@ def map_colouring(cockpit) -> tuple[str, dict[str, float]] | None:
         """
         const gd = document.querySelector(arguments[0] + ' .js-plotly-plot');
         // _fullData: plotly's decoded copy (the figure sends z as a typed array).
-        const layer = gd && gd._fullData && gd._fullData.find(t => t.type === 'choroplethmap' && t.showscale);
+        const layer = gd && gd._fullData && gd._fullData.find(t => t.type === 'choropleth' && t.showscale);
         if (!layer) return null;
         const values = {};
         const z = Array.from(layer.z);

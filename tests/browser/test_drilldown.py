@@ -62,13 +62,17 @@ def test_clicking_the_map_drills_from_city_to_town_to_village(start_cockpit, cit
 
 
 def ranking_link(cockpit, name: str):
-    """The link in the ranking row of the region called ``name``."""
+    """The link in the ranking row of the region called ``name`` (asking
+    for all rows when the first ones do not hold it)."""
 
     def find():
         for row in cockpit.driver.find_elements(By.CSS_SELECTOR, f"{css(RegionIds.RANKING)} tbody tr"):
             links = row.find_elements(By.CSS_SELECTOR, "td a")
             if links and links[0].text == name:
                 return links[0]
+        more = cockpit.driver.find_elements(By.CSS_SELECTOR, f"{css(RegionIds.RANKING)} .markup-more")
+        if more:
+            cockpit.driver.execute_script("arguments[0].click();", more[0])
         return None
 
     return cockpit.wait(find, f"no ranking row for {name}")
@@ -84,11 +88,28 @@ def test_clicking_a_ranking_row_drills_down(start_cockpit, city_copy):
     cockpit.wait_kpis(RegionIds.KPIS)
     cockpit.screenshot("region-root")
 
+    # Never a blank page: from the click until the next page is complete,
+    # the old page stays and no chart shows plotly's empty default axes.
+    cockpit.watch_for_empty_axes()
     cockpit.click(ranking_link(cockpit, town.name))
     wait_for_region_page(cockpit, town)
+    assert cockpit.empty_axes_seen() == []  # still the same document: a drill reloads nothing
 
     cockpit.click(ranking_link(cockpit, village.name))
     wait_for_village_page(cockpit, village)
+    assert cockpit.empty_axes_seen() == []
+
+
+def test_the_empty_axes_watch_sees_a_chart_drawn_before_its_figure(cockpit):
+    # The watch itself: a chart with no figure yet (what every page showed
+    # while its callback ran) is caught.
+    cockpit.open("/", css(RegionIds.MAP))
+    cockpit.watch_for_empty_axes()
+    cockpit.driver.execute_script(
+        "const div = document.createElement('div'); document.body.appendChild(div);"
+        "Plotly.newPlot(div, [], {});"
+    )
+    assert cockpit.wait(lambda: cockpit.empty_axes_seen() or None, "the watch missed empty axes")
 
 
 def preset(cockpit) -> str | None:

@@ -48,7 +48,7 @@ def test_a_wall_screen_signs_in_with_its_token_and_shows_the_screen(start_cockpi
     cockpit.wait_visible(css(ScreenIds.CANVAS))
     kpis = cockpit.wait_kpis(ScreenIds.KPIS)
     assert "受理诉求" in kpis
-    cockpit.wait_visible(f"{css(ScreenIds.MAP)} .js-plotly-plot canvas.maplibregl-canvas")
+    cockpit.wait_visible(f"{css(ScreenIds.MAP)} .choroplethlayer path.choroplethlocation")
     cockpit.wait(
         lambda: cockpit.texts(f"{css(ScreenIds.RANKING)} .rank-name") or None, "the ranking stayed empty"
     )

@@ -65,6 +65,10 @@ def items(cockpit, column: str) -> list[dict]:
 def queues(cockpit) -> dict[str, list[dict]] | None:
     """Every queue's cards, once the callback has answered: each column
     shows cards (or the empty message) and a count that agrees with them."""
+    more = cockpit.driver.find_elements(By.CSS_SELECTOR, ".queue-list .markup-more")
+    if more:  # a long queue shows its first cards until 显示更多: ask for all
+        cockpit.driver.execute_script("arguments[0].click();", more[0])
+        return None
     shown = {c: items(cockpit, c) for c in COLUMNS}
     for column, count_id in COUNTS.items():
         count = cockpit.texts(css(count_id))

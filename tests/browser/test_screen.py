@@ -14,7 +14,7 @@ from tests.browser.helpers import add_petition, css, number
 
 pytestmark = pytest.mark.browser
 
-MAP_CANVAS = f"{css(ScreenIds.MAP)} .js-plotly-plot canvas.maplibregl-canvas"
+MAP_CANVAS = f"{css(ScreenIds.MAP)} .choroplethlayer path.choroplethlocation"
 RECEIVED = "受理诉求"
 
 
@@ -48,9 +48,11 @@ def test_screen_shows_title_kpis_map_ranking_and_red_list(cockpit):
     assert float(kpis["办理时长中位数"]) > 0
     assert all(number(kpis[colour]) >= 0 for colour in ("红色预警", "黄色预警", "绿色预警"))
 
-    # The map: MapLibre drew a choropleth of the towns.
+    # The map: an SVG choropleth of the towns, each town named on it.
     cockpit.wait(lambda: cockpit.map_point(ScreenIds.MAP, city.towns[0]), "the map never showed the towns")
     assert cockpit.text(css(ScreenIds.MAP_TITLE)) == "各乡镇（街道）5日办结率"
+    labels = cockpit.texts(f"{css(ScreenIds.MAP)} .trace.scattergeo text")
+    assert sorted(labels) == sorted(t.name for t in city.towns)
 
     # The ranking: one row per town, each with a share.
     names = cockpit.texts(f"{css(ScreenIds.RANKING)} .rank-name")
