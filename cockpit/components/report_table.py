@@ -1,6 +1,7 @@
 """A plain table of a query's rows, each column a header and how to show a
 row's cell: the inspector's lists (overdue petitions, repeated problems,
-unanswered queries, …)."""
+unanswered queries, …). Drawn as one HtmlBlock (cockpit.components.markup):
+a cell is text (escaped there) or Markup (links, badges) built with it."""
 
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ from typing import Any
 import pandas as pd
 from dash import html
 
+from cockpit.components.markup import HtmlBlock, tag
 from cockpit.components.tables import MAX_ROWS
 
 
 @dataclass(frozen=True)
 class Col:
     header: str
-    cell: Callable[[Any], Any]  # a row (a namedtuple from DataFrame.itertuples) -> the cell's content
+    # a row (a namedtuple from DataFrame.itertuples) -> the cell: text, Markup or a list of them
+    cell: Callable[[Any], Any]
     num: bool = False  # right-aligned figures
 
 
@@ -36,9 +39,10 @@ def report_table(
         return html.Div(empty, className="list-empty")
     shown = df.head(MAX_ROWS)
     rows = [
-        html.Tr(
-            [html.Td(col.cell(r), className="num" if col.num else None) for col in columns],
-            className=row_class(r) if row_class else None,
+        tag(
+            "tr",
+            [tag("td", col.cell(r), class_="num" if col.num else None) for col in columns],
+            class_=row_class(r) if row_class else None,
         )
         for r in shown.itertuples(index=False)
     ]
@@ -50,14 +54,15 @@ def report_table(
         note = f"共 {total} 条，显示前 {MAX_ROWS} 条"
     else:
         note = f"共 {total} 条"
-    table = html.Table(
-        [
-            html.Thead(html.Tr([html.Th(c.header, className="num" if c.num else None) for c in columns])),
-            html.Tbody(rows),
-        ],
-        className="table table-sm table-hover align-middle cockpit-table",
-        **({"id": table_id} if table_id else {}),
+    table = tag(
+        "table",
+        tag("thead", tag("tr", [tag("th", c.header, class_="num" if c.num else None) for c in columns])),
+        tag("tbody", rows),
+        class_="table table-sm table-hover align-middle cockpit-table",
     )
     return html.Div(
-        [html.Div(table, className="table-responsive table-scroll"), html.Div(note, className="table-note")]
+        [
+            HtmlBlock(table, id=table_id, className="table-responsive table-scroll"),
+            html.Div(note, className="table-note"),
+        ]
     )

@@ -1,62 +1,60 @@
-"""Tables of a village's petitions and warnings, each row linking to its detail page."""
+"""Tables of a village's petitions and warnings, each row linking to its
+detail page; one HtmlBlock each (cockpit.components.markup)."""
 
 from __future__ import annotations
 
 import pandas as pd
-from dash import dcc, html
+from dash import html
 
 from cockpit.components.format import fmt_amount, fmt_duration, fmt_time
+from cockpit.components.markup import HtmlBlock, Markup, link, tag
 from cockpit.components.urls import petition_href, warning_href
 
-# Dash draws a few hundred components a second on a modest PC: a table of
-# more rows than this would keep an inspector waiting (see docs/performance.md).
+# The newest rows a table shows (the note says how many there are): what an
+# inspector reads on a page; the rest is for the search and export to come.
 MAX_ROWS = 100
 
 
-def _table(head: list[str], rows: list[html.Tr], total: int) -> html.Div:
+def _table(head: list[str], rows: list[Markup], total: int) -> html.Div:
     note = f"共 {total} 条，显示最新 {MAX_ROWS} 条" if total > MAX_ROWS else f"共 {total} 条"
+    table = tag(
+        "table",
+        tag("thead", tag("tr", [tag("th", h) for h in head])),
+        tag("tbody", rows),
+        class_="table table-sm table-hover align-middle cockpit-table",
+    )
     return html.Div(
-        [
-            html.Div(
-                html.Table(
-                    [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
-                    className="table table-sm table-hover align-middle cockpit-table",
-                ),
-                className="table-responsive table-scroll",
-            ),
-            html.Div(note, className="table-note"),
-        ]
+        [HtmlBlock(table, className="table-responsive table-scroll"), html.Div(note, className="table-note")]
     )
 
 
-def _within_badge(within, overdue: bool) -> html.Span:
+def _within_badge(within, overdue: bool) -> Markup:
     if overdue:
-        return html.Span("超期", className="badge text-bg-danger")
+        return tag("span", "超期", class_="badge text-bg-danger")
     if within is None or (isinstance(within, float) and pd.isna(within)):
-        return html.Span("办理中", className="badge text-bg-secondary")
+        return tag("span", "办理中", class_="badge text-bg-secondary")
     if within:
-        return html.Span("5日内", className="badge text-bg-success")
-    return html.Span("超过5日", className="badge text-bg-warning")
+        return tag("span", "5日内", class_="badge text-bg-success")
+    return tag("span", "超过5日", class_="badge text-bg-warning")
 
 
 def petitions_table(df: pd.DataFrame) -> html.Div:
-    """queries.petitions.village_petitions as a table."""
+    """queries.petitions.village_petitions as a table (one HtmlBlock)."""
     if df.empty:
         return html.Div("该时间范围内没有诉求", className="list-empty")
     rows = [
-        html.Tr(
-            [
-                html.Td(dcc.Link(r.external_id, href=petition_href(r.id))),
-                html.Td(fmt_time(r.received_at)),
-                html.Td(r.category),
-                html.Td(r.channel_label),
-                html.Td(r.complexity_label),
-                html.Td(r.status_label),
-                html.Td(r.handling_level_label),
-                html.Td(fmt_duration(r.handling_hours) if pd.notna(r.handling_hours) else "—"),
-                html.Td(_within_badge(r.within_5d, bool(r.overdue))),
-            ],
-            className="row-overdue" if r.overdue else None,
+        tag(
+            "tr",
+            tag("td", link(petition_href(r.id), r.external_id)),
+            tag("td", fmt_time(r.received_at)),
+            tag("td", r.category),
+            tag("td", r.channel_label),
+            tag("td", r.complexity_label),
+            tag("td", r.status_label),
+            tag("td", r.handling_level_label),
+            tag("td", fmt_duration(r.handling_hours) if pd.notna(r.handling_hours) else "—"),
+            tag("td", _within_badge(r.within_5d, bool(r.overdue))),
+            class_="row-overdue" if r.overdue else None,
         )
         for r in df.head(MAX_ROWS).itertuples(index=False)
     ]
@@ -65,26 +63,30 @@ def petitions_table(df: pd.DataFrame) -> html.Div:
 
 
 def colour_badge(colour: str, label: str) -> html.Span:
+    """A status in its colour, for a page (a table's rows use colour_badge_markup)."""
     return html.Span(label, className=f"badge badge-{colour}")
 
 
+def colour_badge_markup(colour: str, label: str) -> Markup:
+    return tag("span", label, class_=f"badge badge-{colour}")
+
+
 def warnings_table(df: pd.DataFrame) -> html.Div:
-    """queries.warnings.village_warnings as a table."""
+    """queries.warnings.village_warnings as a table (one HtmlBlock)."""
     if df.empty:
         return html.Div("该时间范围内没有预警", className="list-empty")
     rows = [
-        html.Tr(
-            [
-                html.Td(dcc.Link(r.title, href=warning_href(r.id))),
-                html.Td(fmt_time(r.raised_at)),
-                html.Td(r.category),
-                html.Td(r.severity_label),
-                html.Td(colour_badge(r.colour, r.status_label)),
-                html.Td(r.owner_name),
-                html.Td(fmt_time(r.due_at)),
-                html.Td(fmt_amount(r.amount) if pd.notna(r.amount) else "—"),
-            ],
-            className="row-overdue" if r.overdue else None,
+        tag(
+            "tr",
+            tag("td", link(warning_href(r.id), r.title)),
+            tag("td", fmt_time(r.raised_at)),
+            tag("td", r.category),
+            tag("td", r.severity_label),
+            tag("td", colour_badge_markup(r.colour, r.status_label)),
+            tag("td", r.owner_name),
+            tag("td", fmt_time(r.due_at)),
+            tag("td", fmt_amount(r.amount) if pd.notna(r.amount) else "—"),
+            class_="row-overdue" if r.overdue else None,
         )
         for r in df.head(MAX_ROWS).itertuples(index=False)
     ]

@@ -9,6 +9,7 @@ from datetime import datetime
 from dash import dcc, html
 from sqlalchemy import Connection
 
+from cockpit.components.markup import Markup, link
 from cockpit.components.urls import inspect_href, petition_href, region_href, warning_href
 from cockpit.pages.region.parts import CHART_CONFIG
 from cockpit.timewindow import Window
@@ -34,15 +35,13 @@ class Context:
     def is_village(self) -> bool:
         return not self.region.has_children
 
-    def inspect_link(self, code: str, name: str, section: str) -> dcc.Link:
-        """A region's analytics, same section and window."""
-        return dcc.Link(
-            name, href=inspect_href(code, self.home, {**self.window.query_args(), "section": section})
-        )
+    def inspect_link(self, code: str, name: str, section: str) -> Markup:
+        """A region's analytics, same section and window (a report_table cell)."""
+        return link(inspect_href(code, self.home, {**self.window.query_args(), "section": section}), name)
 
-    def region_link(self, code: str, name: str) -> dcc.Link:
-        """A region's (or village's) main page, same window."""
-        return dcc.Link(name, href=region_href(code, self.home, self.window.query_args()))
+    def region_link(self, code: str, name: str) -> Markup:
+        """A region's (or village's) main page, same window (a report_table cell)."""
+        return link(region_href(code, self.home, self.window.query_args()), name)
 
 
 @dataclass(frozen=True)
@@ -64,12 +63,12 @@ def chart(figure, height: int = 360) -> dcc.Graph:
     return dcc.Graph(figure=figure, config=CHART_CONFIG, style={"height": f"{height}px"})
 
 
-def petition_link(row) -> dcc.Link:
-    return dcc.Link(row.external_id, href=petition_href(row.id))
+def petition_link(row) -> Markup:
+    return link(petition_href(row.id), row.external_id)
 
 
-def warning_link(external_id: str, warning_id: int) -> dcc.Link:
-    return dcc.Link(external_id, href=warning_href(warning_id))
+def warning_link(external_id: str, warning_id: int) -> Markup:
+    return link(warning_href(warning_id), external_id)
 
 
 def kpis(*cards) -> html.Div:

@@ -3,10 +3,9 @@ person, project or kind of matter, side by side (queries.links)."""
 
 from __future__ import annotations
 
-from dash import dcc, html
-
 from cockpit.components.format import fmt_int, fmt_time
 from cockpit.components.kpi import kpi_card
+from cockpit.components.markup import Markup, link, tag
 from cockpit.components.report_table import Col, report_table
 from cockpit.components.urls import petition_href
 from cockpit.lifecycle import WARNING, WARNING_SEVERITIES
@@ -17,33 +16,30 @@ LIST_LIMIT = 200
 STATUS_LABELS = {s.code: s.label for s in WARNING.statuses}
 
 
-def _warning(r) -> html.Div:
-    return html.Div(
-        [
-            warning_link(r.warning_external_id, r.warning_id),
-            html.Span(f" {r.warning_category} · {STATUS_LABELS.get(r.warning_status, r.warning_status)}"),
-            html.Div(r.warning_title, className="small text-muted"),
-        ]
+def _warning(r) -> Markup:
+    return tag(
+        "div",
+        warning_link(r.warning_external_id, r.warning_id),
+        tag("span", f" {r.warning_category} · {STATUS_LABELS.get(r.warning_status, r.warning_status)}"),
+        tag("div", r.warning_title, class_="small text-muted"),
     )
 
 
-def _petition(r) -> html.Div:
-    return html.Div(
-        [
-            dcc.Link(r.petition_external_id, href=petition_href(r.petition_id)),
-            html.Span(f" {r.petition_category} · {fmt_time(r.received_at)}"),
-            html.Div(r.petition_summary, className="small text-muted"),
-        ]
+def _petition(r) -> Markup:
+    return tag(
+        "div",
+        link(petition_href(r.petition_id), r.petition_external_id),
+        tag("span", f" {r.petition_category} · {fmt_time(r.received_at)}"),
+        tag("div", r.petition_summary, class_="small text-muted"),
     )
 
 
-def _basis(r) -> html.Span:
+def _basis(r) -> Markup:
     label = links.BASIS_LABELS.get(r.basis, r.basis)
     if r.basis == links.NAMED and r.matched:
         label = f"{label}：{r.matched}"
-    return html.Span(
-        label, className="badge text-bg-danger" if r.basis == links.NAMED else "badge text-bg-secondary"
-    )
+    badge = "badge text-bg-danger" if r.basis == links.NAMED else "badge text-bg-secondary"
+    return tag("span", label, class_=badge)
 
 
 COLUMNS = (

@@ -4,10 +4,11 @@ many villages at once; each with the petitions behind it."""
 
 from __future__ import annotations
 
-from dash import dcc, html
+from dash import html
 
 from cockpit.components.format import fmt_int, fmt_time
 from cockpit.components.kpi import kpi_card
+from cockpit.components.markup import link
 from cockpit.components.report_table import Col, report_table
 from cockpit.components.urls import petition_href
 from cockpit.figures.recurrence import rise_text, rising_categories_bar, surging_categories_bar
@@ -29,7 +30,7 @@ def _petition_links(ids: list[int], external: dict[int, str]) -> list:
     for pid in ids:
         if links:
             links.append("、")
-        links.append(dcc.Link(external.get(pid, str(pid)), href=petition_href(pid)))
+        links.append(link(petition_href(pid), external.get(pid, str(pid))))
     return links
 
 
