@@ -2,9 +2,11 @@
 
     .venv/bin/python -m benchmarks.load [--screens 30] [--inspectors 20] [--duration 300]
                                         [--workers 2] [--threads 8] [--p95-ms 300] [--quick]
+                                        [--url postgresql+psycopg://…]
 
-Copies the sample store to a temporary folder, creates the demo accounts on
-the copy (cockpit.auth.demo), starts ``gunicorn "app:create_server()"`` on
+Copies the sample store to a temporary folder (or, with ``--url``, uses a
+database that holds a sample city: PostgreSQL, MariaDB), creates the demo
+accounts on it (cockpit.auth.demo), starts ``gunicorn "app:create_server()"`` on
 127.0.0.1 with the embedded scheduler and the live demo job (so the data
 version moves every few seconds, as on a live wall screen), then runs for
 ``--duration`` seconds:
@@ -41,7 +43,6 @@ import random
 import re
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -53,6 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+from sqlalchemy import create_engine, text
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_STORE = PROJECT_ROOT / "sample_db" / "sample.sqlite3"
@@ -248,17 +250,28 @@ class Places:
     village_of_town: dict[str, list[str]]
 
 
-def load_places(store: Path, per_village: int = 5) -> Places:
-    with sqlite3.connect(store) as conn:
-        towns = [r[0] for r in conn.execute("SELECT code FROM regions WHERE level = 'town' ORDER BY code")]
-        rows = conn.execute("SELECT code, parent_code FROM regions WHERE level = 'village' ORDER BY code")
+def store_url(store: Path | str) -> str:
+    """A store given as a file (a copy of the sample) or as a database URL."""
+    return store if isinstance(store, str) else f"sqlite:///{store}"
+
+
+def load_places(store: Path | str, per_village: int = 5) -> Places:
+    engine = create_engine(store_url(store))
+    with engine.connect() as conn:
+        towns = [
+            r[0] for r in conn.execute(text("SELECT code FROM regions WHERE level = 'town' ORDER BY code"))
+        ]
+        rows = conn.execute(
+            text("SELECT code, parent_code FROM regions WHERE level = 'village' ORDER BY code")
+        )
         village_of_town: dict[str, list[str]] = defaultdict(list)
         for code, parent in rows:
             village_of_town[parent].append(code)
         petitions: dict[str, list[int]] = defaultdict(list)
-        for pid, village in conn.execute("SELECT id, village_code FROM petitions ORDER BY id DESC"):
+        for pid, village in conn.execute(text("SELECT id, village_code FROM petitions ORDER BY id DESC")):
             if len(petitions[village]) < per_village:
                 petitions[village].append(pid)
+    engine.dispose()
     villages = [v for vs in village_of_town.values() for v in vs]
     return Places(towns, villages, dict(petitions), dict(village_of_town))
 
@@ -359,15 +372,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def prepare_store(folder: Path, source: Path = SAMPLE_STORE) -> Path:
-    """A copy of the sample store with the demo accounts and wall-screen token."""
+def prepare_store(folder: Path, source: Path | str = SAMPLE_STORE) -> Path | str:
+    """A copy of the sample store (a file) or the database at ``source`` (a
+    URL holding a sample city, used in place: the demo job writes to it),
+    with the demo accounts and wall-screen token."""
     from cockpit.auth.demo import ensure_demo_accounts
     from cockpit.main import open_store
     from cockpit.settings import Settings
 
-    store = folder / "store.sqlite3"
-    shutil.copyfile(source, store)
-    settings = Settings(database_url=f"sqlite:///{store}", secret_key=SECRET_KEY)
+    if isinstance(source, str) and "://" in source:
+        store: Path | str = source
+    else:
+        store = folder / "store.sqlite3"
+        shutil.copyfile(source, store)
+    settings = Settings(database_url=store_url(store), secret_key=SECRET_KEY)
     engine = open_store(settings)
     try:
         if not ensure_demo_accounts(settings, engine):
@@ -379,12 +397,12 @@ def prepare_store(folder: Path, source: Path = SAMPLE_STORE) -> Path:
 
 @contextlib.contextmanager
 def gunicorn(
-    store: Path, folder: Path, port: int, workers: int, threads: int, demo: bool, keep_alive: int
+    store: Path | str, folder: Path, port: int, workers: int, threads: int, demo: bool, keep_alive: int
 ) -> Iterator[subprocess.Popen]:
     """gunicorn serving the cockpit on ``store``; stopped on leaving."""
     env = {
         **os.environ,
-        "COCKPIT_DATABASE_URL": f"sqlite:///{store}",
+        "COCKPIT_DATABASE_URL": store_url(store),
         "COCKPIT_SCHEDULER": "embedded",
         "COCKPIT_DEMO": "true" if demo else "false",
         "COCKPIT_SECRET_KEY": SECRET_KEY,
@@ -500,7 +518,7 @@ def run(
     threads: int = 8,
     poll_seconds: float = 5.0,
     demo: bool = True,
-    source: Path = SAMPLE_STORE,
+    source: Path | str = SAMPLE_STORE,
     memory_every: float = 10.0,
     keep_alive: int = KEEP_ALIVE,
 ) -> Result:
@@ -639,6 +657,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-demo", action="store_true", help="no live demo job: the data stays still")
     parser.add_argument("--p95-ms", type=float, default=300, help="fail above this overall p95 (default 300)")
     parser.add_argument("--store", type=Path, default=SAMPLE_STORE, help="a sample store to copy")
+    parser.add_argument(
+        "--url",
+        help="instead of a copy of --store, the database at this SQLAlchemy URL, holding a sample city "
+        "(python -m sample_db --url …); the demo job writes to it",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--quick", action="store_true", help="a 30 s smoke run: 5 screens, 5 inspectors")
     args = parser.parse_args(argv)
@@ -657,7 +680,7 @@ def main(argv: list[str] | None = None) -> int:
         args.threads,
         args.poll_seconds,
         not args.no_demo,
-        args.store,
+        args.url or args.store,
         keep_alive=args.keep_alive,
     )
     summary = report(result, args.p95_ms)

@@ -10,9 +10,13 @@ _TAG = re.compile(r"<[^>]+>")
 _HREF = re.compile(r'(?<![-\w])href="([^"]*)"')
 
 
+def markup_texts(markup: str) -> list[str]:
+    """Each piece of text an HtmlBlock (cockpit.components.markup) shows."""
+    return [html.unescape(part) for part in _TAG.split(markup) if part.strip()]
+
+
 def _markup_text(markup: str) -> str:
-    """The text an HtmlBlock (cockpit.components.markup) shows."""
-    return " ".join(html.unescape(part) for part in _TAG.split(markup) if part.strip())
+    return " ".join(markup_texts(markup))
 
 
 def walk(component) -> Iterator[dict]:

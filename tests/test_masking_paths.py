@@ -31,7 +31,7 @@ from cockpit.store.factories import Step, build_petition, build_warning, write_p
 from cockpit.store.schema import petitions, warnings
 from tests import fixture_city
 from tests.fixture_city import CITY, JIA, NOW, V2, local
-from tests.layout import walk
+from tests.layout import markup_texts, walk
 from tests.test_masking_corpus import ATTACKER
 from tests.viewers import ADMIN, KIOSK, LEADER, TOWN, as_viewer
 
@@ -77,6 +77,8 @@ def strings_of(*components) -> list[str]:
     """Every string a layout holds (children and other props)."""
     found = []
     for node in walk(list(components)):
+        if node["type"] == "HtmlBlock":  # its text as the browser shows it
+            found += markup_texts(node["props"]["html"])
         for value in node["props"].values():
             for item in value if isinstance(value, list | tuple) else [value]:
                 if isinstance(item, str):

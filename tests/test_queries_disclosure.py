@@ -18,7 +18,7 @@ from queries import disclosure as d
 from queries import public_queries as pq
 from queries.regions import child_regions
 from queries.scope import AggregatesOnlyError, Scope
-from tests import fixture_disclosure
+from tests import fixture_disclosure, maps
 from tests.conftest import ALL_DATABASES, hand_worked_store
 from tests.fixture_city import BING, CITY, EAST, JIA, NOW, QINGLAN, V1, V2, V3, V4, YI, window
 from tests.fixture_disclosure import Q3_PHONE
@@ -345,12 +345,12 @@ def test_the_compliance_map_colours_by_the_on_time_share(store):
         villages = figures.compliance_map(
             child_regions(conn, JIA), d.village_compliance(conn, Scope(JIA), window()), "dark"
         )
-    coloured = fig.data[1]
+    (coloured,) = [layer for layer in maps.layers(fig) if layer.showscale is not False]
     assert list(coloured.z) == [4 / 7, 0.0]
-    assert coloured.colorbar.title.text == "三务公开按时率"
+    assert maps.colour_bar(fig).title.text == "三务公开按时率"
     assert list(coloured.customdata[0][:2]) == ["东区", 7]
     assert "按时率" in coloured.hovertemplate
-    assert list(villages.data[1].z) == [0.5, 0.5]
+    assert list(maps.values(villages).values()) == [0.5, 0.5]
 
 
 def test_the_figures_say_so_when_there_is_nothing_to_show():

@@ -3,72 +3,64 @@
 from __future__ import annotations
 
 import pandas as pd
-from dash import dcc, html
+from dash import html
 
 from cockpit.components.format import fmt_amount, fmt_int, fmt_share, fmt_time
+from cockpit.components.markup import HtmlBlock, Markup, join, link, tag
 from cockpit.components.urls import warning_href
 
 EMPTY = "暂无数据"
 
 
-def marquee(items: list, min_items: int) -> html.Div:
+def marquee(items: list[Markup], min_items: int) -> HtmlBlock:
     """Items in a box; with ``min_items`` or more they scroll upward in a
     loop (the list is doubled so the CSS animation wraps seamlessly)."""
     if len(items) < min_items:
-        return html.Div(html.Div(items, className="marquee-track"), className="marquee")
+        return HtmlBlock(tag("div", tag("div", items, class_="marquee-track"), class_="marquee"))
     seconds = max(12, 3 * len(items))
-    return html.Div(
-        html.Div(
-            items + items,  # serialised twice; the renderer keys children by position
-            className="marquee-track rolling",
-            style={"animationDuration": f"{seconds}s"},
-        ),
-        className="marquee",
-    )
+    track = tag("div", items + items, class_="marquee-track rolling", style=f"animation-duration: {seconds}s")
+    return HtmlBlock(tag("div", track, class_="marquee"))
 
 
-def red_warning_items(df: pd.DataFrame, links: bool = True) -> list:
+def red_warning_items(df: pd.DataFrame, links: bool = True) -> list[Markup]:
     """One row per red warning: when, where, what, how much."""
     items = []
     for row in df.itertuples(index=False):
         place = " · ".join(str(p) for p in (row.town_name, row.village_name) if isinstance(p, str) and p)
-        title = dcc.Link(row.title, href=warning_href(row.id)) if links else row.title
+        title = link(warning_href(row.id), row.title) if links else row.title
         amount = fmt_amount(row.amount) if pd.notna(row.amount) else ""
         # A wall screen's titles are the category itself (no warning's own words): not twice.
         category = "" if str(row.title).startswith(str(row.category)) else row.category
         items.append(
-            html.Div(
-                [
-                    html.Div(
-                        [
-                            html.Span(fmt_time(row.raised_at, "%m-%d %H:%M"), className="red-time"),
-                            html.Span(place, className="red-place"),
-                        ],
-                        className="red-meta",
-                    ),
-                    html.Div(title, className="red-title"),
-                    html.Div(
-                        [
-                            html.Span(category, className="red-category"),
-                            html.Span(amount, className="red-amount"),
-                        ],
-                        className="red-extra",
-                    ),
-                ],
-                className="red-item",
+            tag(
+                "div",
+                tag(
+                    "div",
+                    tag("span", fmt_time(row.raised_at, "%m-%d %H:%M"), class_="red-time"),
+                    tag("span", place, class_="red-place"),
+                    class_="red-meta",
+                ),
+                tag("div", title, class_="red-title"),
+                tag(
+                    "div",
+                    tag("span", category, class_="red-category"),
+                    tag("span", amount, class_="red-amount"),
+                    class_="red-extra",
+                ),
+                class_="red-item",
             )
         )
     return items
 
 
-def red_warning_list(df: pd.DataFrame, *, rolling: bool = False, links: bool = True) -> html.Div:
+def red_warning_list(df: pd.DataFrame, *, rolling: bool = False, links: bool = True) -> html.Div | HtmlBlock:
     if df.empty:
         return html.Div("当前没有红色预警", className="list-empty")
     items = red_warning_items(df, links=links)
-    return marquee(items, min_items=5) if rolling else html.Div(items, className="red-list")
+    return marquee(items, min_items=5) if rolling else HtmlBlock(join(items), className="red-list")
 
 
-def ranking_rows(df: pd.DataFrame) -> list[html.Div]:
+def ranking_rows(df: pd.DataFrame) -> list[Markup]:
     """Child regions best first by 5-day share (no share yet: last)."""
     ordered = df.assign(_s=df["share_5d"].fillna(-1)).sort_values(
         ["_s", "received"], ascending=[False, False]
@@ -79,24 +71,24 @@ def ranking_rows(df: pd.DataFrame) -> list[html.Div]:
         tone = "none" if pd.isna(share) else "good" if share >= 0.9 else "warn" if share >= 0.8 else "bad"
         width = 0 if pd.isna(share) else max(0.0, min(1.0, float(share))) * 100
         rows.append(
-            html.Div(
-                [
-                    html.Span(str(rank), className=f"rank-no rank-{rank if rank <= 3 else 'n'}"),
-                    html.Span(row.name, className="rank-name"),
-                    html.Span(f"{fmt_int(row.received)} 件", className="rank-received"),
-                    html.Div(
-                        html.Div(className=f"rank-bar-fill tone-{tone}", style={"width": f"{width:.1f}%"}),
-                        className="rank-bar",
-                    ),
-                    html.Span(fmt_share(share), className=f"rank-share tone-{tone}"),
-                ],
-                className="rank-row",
+            tag(
+                "div",
+                tag("span", str(rank), class_=f"rank-no rank-{rank if rank <= 3 else 'n'}"),
+                tag("span", row.name, class_="rank-name"),
+                tag("span", f"{fmt_int(row.received)} 件", class_="rank-received"),
+                tag(
+                    "div",
+                    tag("div", "", class_=f"rank-bar-fill tone-{tone}", style=f"width: {width:.1f}%"),
+                    class_="rank-bar",
+                ),
+                tag("span", fmt_share(share), class_=f"rank-share tone-{tone}"),
+                class_="rank-row",
             )
         )
     return rows
 
 
-def ranking_list(df: pd.DataFrame, rolling_from: int = 15) -> html.Div:
+def ranking_list(df: pd.DataFrame, rolling_from: int = 15) -> html.Div | HtmlBlock:
     if df.empty:
         return html.Div(EMPTY, className="list-empty")
     return marquee(ranking_rows(df), min_items=rolling_from)

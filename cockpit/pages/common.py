@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 
 from cockpit.components.refresh import Freshness, freshness, outage_freshness
 from cockpit.context import current, viewer
-from cockpit.outage import OUTAGE_MESSAGE, StoreUnavailableError, keep_last_good
+from cockpit.outage import OUTAGE_MESSAGE, REUSE_SECONDS, StoreUnavailableError, keep_last_good
 from cockpit.store.engine import consistent
 from cockpit.timewindow import Window, window_from_args
 from queries.kpis import load_kpis  # noqa: F401 - the pages take it from here
@@ -89,6 +89,21 @@ def keep_page(layout: Callable[..., Any], name: str) -> Callable[..., Any]:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def drawn(render: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """A page's panels, ``render(data_version, params)``, as its layout (the
+    first drawing) and its callback (a redrawing on new data) both call it:
+    one viewer asking again for the same params and data version within
+    REUSE_SECONDS gets the same answer without reading the store, and while
+    the store is down, the last answer (cockpit.outage)."""
+    return keep_last_good(render, name, ignore=(0,), reuse_seconds=REUSE_SECONDS)
+
+
+def shown_version(conn: Connection) -> str | None:
+    """The data version the shell starts a page from (ShellIds.DATA_VERSION)."""
+    status = refresh_status(conn)
+    return status.data_version if status else None
 
 
 def current_freshness(conn: Connection) -> Freshness:

@@ -7,8 +7,7 @@ from dash import Dash, Input, Output
 
 from cockpit.context import viewer
 from cockpit.ids import InspectIds, ShellIds
-from cockpit.outage import REUSE_SECONDS, keep_last_good
-from cockpit.pages.common import connect, now, scope_for, window_of
+from cockpit.pages.common import connect, drawn, now, scope_for, window_of
 from cockpit.pages.inspect.sections import SECTIONS, Context
 from cockpit.pages.params import inspect_params
 from queries.regions import get_region
@@ -32,4 +31,4 @@ def register_callbacks(app: Dash) -> None:
         Input(ShellIds.DATA_VERSION, "data"),
         Input(InspectIds.PARAMS, "data"),
         prevent_initial_call=True,  # the layout drew it; again when the data changes
-    )(keep_last_good(render_section, "render_inspect", ignore=(0,), reuse_seconds=REUSE_SECONDS))
+    )(drawn(render_section, "render_inspect"))

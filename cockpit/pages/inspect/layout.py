@@ -20,7 +20,16 @@ from cockpit.components.urls import inspect_href
 from cockpit.components.window_selector import window_selector
 from cockpit.context import viewer
 from cockpit.ids import InspectIds
-from cockpit.pages.common import connect, current_freshness, first_value, viewer_path, window_args, window_of
+from cockpit.pages.common import (
+    connect,
+    current_freshness,
+    drawn,
+    first_value,
+    shown_version,
+    viewer_path,
+    window_args,
+    window_of,
+)
 from cockpit.pages.inspect.callbacks import render_section
 from cockpit.pages.inspect.sections import DEFAULT_SECTION, SECTIONS
 from cockpit.pages.params import BadRequestError, window_params
@@ -57,6 +66,7 @@ def layout(code: str | None = None, **query) -> html.Div:
     code = code or home
     with connect() as conn:
         fresh = current_freshness(conn)
+        version = shown_version(conn)
         if not isinstance(code, str):  # "?code=a&code=b"
             return page_frame(ACTIVE, fresh, not_found("地区"))
         chosen = first_value(query.get("section")) or DEFAULT_SECTION
@@ -107,5 +117,9 @@ def layout(code: str | None = None, **query) -> html.Div:
         dcc.Store(id=InspectIds.PARAMS, data=params),
         # Drawn in this answer: a tab switch is one round trip, and the page
         # it leaves stays (dimmed) until the new one is complete.
-        html.Div(render_section(None, params), id=InspectIds.BODY, className="card-grid"),
+        html.Div(
+            drawn(render_section, "render_inspect")(version, params),
+            id=InspectIds.BODY,
+            className="card-grid",
+        ),
     )

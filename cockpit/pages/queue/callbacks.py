@@ -11,8 +11,7 @@ from cockpit.components.markup import HtmlBlock, Markup, join, link, tag
 from cockpit.components.urls import warning_href, warnings_href
 from cockpit.ids import PageIds, QueueIds, ShellIds
 from cockpit.lifecycle import WARNING, WARNING_SEVERITIES
-from cockpit.outage import REUSE_SECONDS, keep_last_good
-from cockpit.pages.common import connect, now, scope_for
+from cockpit.pages.common import connect, drawn, now, scope_for
 from cockpit.pages.params import flag, queue_params, region_code, text
 from cockpit.pages.queue.filters import QueueFilters
 from queries.warnings import warning_queue, warning_queue_counts
@@ -156,7 +155,7 @@ def register_callbacks(app: Dash) -> None:
         Input(QueueIds.PARAMS, "data"),
         # The layout drew the queues; this runs again when the data changes.
         prevent_initial_call=True,
-    )(keep_last_good(render_queues, "render_queues", ignore=(0,), reuse_seconds=REUSE_SECONDS))
+    )(drawn(render_queues, "render_queues"))
     app.callback(
         Output(PageIds.NAV, "href", allow_duplicate=True),
         Input(QueueIds.REGION, "value"),

@@ -11,7 +11,7 @@ from cockpit.components.urls import warnings_href
 from cockpit.context import current
 from cockpit.ids import QueueIds
 from cockpit.lifecycle import COLOUR_LABELS, WARNING, WARNING_OWNER_KINDS
-from cockpit.pages.common import connect, current_freshness, regions_in_reach, scope_for
+from cockpit.pages.common import connect, current_freshness, drawn, regions_in_reach, scope_for, shown_version
 from cockpit.pages.queue.callbacks import render_queues
 from cockpit.pages.queue.filters import QueueFilters
 from queries.regions import get_region, region_path
@@ -43,6 +43,7 @@ def layout(**query) -> html.Div:
     filters = QueueFilters.from_query(query)
     with connect() as conn:
         fresh = current_freshness(conn)
+        version = shown_version(conn)
         if filters.region and not region_path(conn, filters.region, current().root_code):
             return page_frame(
                 "warnings",
@@ -62,7 +63,7 @@ def layout(**query) -> html.Div:
         home = scope_for(conn)
         options = warning_filter_options(conn, home)
         home_name = get_region(conn, home.region_code).name
-    red, yellow, green, *counts = render_queues(None, filters.to_store())
+    red, yellow, green, *counts = drawn(render_queues, "render_queues")(version, filters.to_store())
     lists = {"red": red, "yellow": yellow, "green": green}
     shown_counts = dict(zip(("red", "yellow", "green"), counts, strict=True))
     region_options = [_region_option(r) for r in below.itertuples(index=False)]

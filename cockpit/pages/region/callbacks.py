@@ -10,8 +10,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from cockpit.components.export import EXPORT, download_pack, while_building
 from cockpit.ids import ExportIds, PageIds, RegionIds, ShellIds, VillageIds, WindowIds
-from cockpit.outage import REUSE_SECONDS, keep_last_good
-from cockpit.pages.common import WINDOW_KEYS
+from cockpit.pages.common import WINDOW_KEYS, drawn
 from cockpit.pages.params import region_params, text
 from cockpit.pages.region.category import with_category
 from cockpit.pages.region.render import render_region, render_village
@@ -74,7 +73,7 @@ def register_callbacks(app: Dash) -> None:
         Input(RegionIds.PARAMS, "data"),
         # The layout drew the panels; this runs again when the data changes.
         prevent_initial_call=True,
-    )(keep_last_good(render_region, "render_region", ignore=(0,), reuse_seconds=REUSE_SECONDS))
+    )(drawn(render_region, "render_region"))
     app.callback(
         Output(VillageIds.KPIS, "children"),
         Output(VillageIds.PETITION_TREND, "figure"),
@@ -84,7 +83,7 @@ def register_callbacks(app: Dash) -> None:
         Input(ShellIds.DATA_VERSION, "data"),
         Input(VillageIds.PARAMS, "data"),
         prevent_initial_call=True,
-    )(keep_last_good(render_village, "render_village", ignore=(0,), reuse_seconds=REUSE_SECONDS))
+    )(drawn(render_village, "render_village"))
     navigation = Output(PageIds.NAV, "href", allow_duplicate=True)
     # A click on a region opens it, in the browser: the map's traces carry
     # their links (figures.region_map), so no round trip asks for the URL.

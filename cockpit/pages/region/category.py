@@ -16,6 +16,7 @@ from dash import dcc, html
 from sqlalchemy import Connection
 
 from cockpit.components.format import fmt_int
+from cockpit.components.markup import HtmlBlock, link, tag
 from cockpit.components.ranking_table import CATEGORY
 from cockpit.components.urls import region_href
 from cockpit.ids import RegionIds
@@ -93,9 +94,10 @@ def with_category(pathname: str | None, search: str | None, category: str | None
 
 def category_table(
     df: pd.DataFrame, code: str, root_code: str, window_args: Mapping[str, str], chosen: str | None
-) -> html.Div:
+) -> html.Div | HtmlBlock:
     """``df``: queries.warnings.warning_categories. Each category links to the
-    page coloured by it; the chosen one is marked and links back to 全部."""
+    page coloured by it (a click anywhere on its row); the chosen one is
+    marked and links back to 全部. One HtmlBlock."""
     if df.empty:
         return html.Div("暂无预警", className="list-empty")
     rows = []
@@ -103,15 +105,15 @@ def category_table(
         category = record["category"]
         selected = category == chosen
         href = region_href(code, root_code, link_args(window_args, None if selected else category))
-        cells = [html.Td(dcc.Link(category, href=href, title="取消" if selected else "按此类别着色"))]
+        cells = [tag("td", link(href, category, title="取消" if selected else "按此类别着色"))]
         for key in ("open", "overdue", "raised", "green"):
             tone = "tone-bad" if key == "overdue" and record[key] else None
-            cells.append(html.Td(dcc.Link(fmt_int(record[key]), href=href), className=tone))
-        rows.append(html.Tr(cells, className="selected" if selected else None))
-    head = html.Thead(html.Tr([html.Th(h) for h in ("类别", "未处置", "超期", "期内新增", "期内已处置")]))
-    return html.Div(
-        html.Table(
-            [head, html.Tbody(rows)], className="table table-sm table-hover ranking-table category-table"
-        ),
-        className="ranking-scroll",
+            cells.append(tag("td", fmt_int(record[key]), class_=tone))
+        rows.append(tag("tr", cells, class_="selected" if selected else None, data_href=href))
+    head = tag(
+        "thead", tag("tr", [tag("th", h) for h in ("类别", "未处置", "超期", "期内新增", "期内已处置")])
     )
+    table = tag(
+        "table", head, tag("tbody", rows), class_="table table-sm table-hover ranking-table category-table"
+    )
+    return HtmlBlock(table, className="ranking-scroll")

@@ -22,7 +22,9 @@ from cockpit.ids import RegionIds
 from cockpit.pages.common import (
     connect,
     current_freshness,
+    drawn,
     scope_for,
+    shown_version,
     viewer_path,
     window_args,
     window_of,
@@ -47,6 +49,7 @@ def layout(code: str | None = None, **query) -> html.Div:
     code = code or home
     with connect() as conn:
         fresh = current_freshness(conn)
+        version = shown_version(conn)
         if not isinstance(code, str):  # "?code=a&code=b" overrides the path's code
             return page_frame("analysis", fresh, not_found("地区"))
         try:
@@ -72,7 +75,7 @@ def layout(code: str | None = None, **query) -> html.Div:
             crumbs = breadcrumb(path, home, args)
             village.log_village_view(region.code)
             params = {"code": region.code, "window": args}
-            panels = render_village(None, params)
+            panels = drawn(render_village, "render_village")(version, params)
             return page_frame("analysis", fresh, *village.layout(region, crumbs, window, panels))
         crumbs = breadcrumb(path, home, link_args(args, category))
         children = child_regions(conn, region.code)
@@ -80,9 +83,8 @@ def layout(code: str | None = None, **query) -> html.Div:
     child_level = LEVEL_LABELS.get(children["level"].iloc[0], "下级地区") if len(children) else "下级地区"
     params = {"code": region.code, "window": args} | ({"category": category} if category else {})
     coloured_by = f"「{category}」未处置预警" if category else "5日办结率"
-    kpis, region_map, categories, trend, handling, ranking, red, warning_categories = render_region(
-        None, params
-    )
+    panels = drawn(render_region, "render_region")(version, params)
+    kpis, region_map, categories, trend, handling, ranking, red, warning_categories = panels
     selectors = html.Div(
         [category_selector(choices, category), window_selector(window)], className="region-selectors"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from cockpit.ids import ScreenIds, ShellIds
-from cockpit.outage import REUSE_SECONDS, keep_last_good
+from cockpit.pages.common import drawn
 from cockpit.pages.params import clicks, code_sequence, region_code
 from cockpit.pages.screen.panels import SLOT_IDS, SLOT_TITLE_IDS
 from cockpit.pages.screen.render import render_screen
@@ -51,4 +51,4 @@ def register_callbacks(app: Dash) -> None:
         # The layout drew the first focus; this runs when the data changes
         # and when the rotation moves on.
         prevent_initial_call=True,
-    )(keep_last_good(render_screen, "render_screen", ignore=(0,), reuse_seconds=REUSE_SECONDS))
+    )(drawn(render_screen, "render_screen"))

@@ -11,7 +11,7 @@ from cockpit.components.refresh import refresh_indicator
 from cockpit.components.urls import SCREEN
 from cockpit.context import current, viewer
 from cockpit.ids import ScreenIds
-from cockpit.pages.common import connect, current_freshness, first_value, viewer_path
+from cockpit.pages.common import connect, current_freshness, drawn, first_value, shown_version, viewer_path
 from cockpit.pages.screen.panels import SLOT_CLASSES, SLOT_IDS, SLOT_TITLE_IDS
 from cockpit.pages.screen.render import render_screen
 from cockpit.timewindow import PRESET_LABELS
@@ -54,6 +54,7 @@ def layout(region: str | list | None = None, **_query) -> html.Div:
         rotate = settings.screen_rotate_seconds > 0 and not pinned_code
         towns = child_regions(conn, home) if rotate else None
         fresh = current_freshness(conn)
+        version = shown_version(conn)
     if pinned_code and not pinned:
         return html.Div(
             [
@@ -63,7 +64,9 @@ def layout(region: str | list | None = None, **_query) -> html.Div:
             className="screen-viewport screen-message",
         )
     focus = pinned[-1].code if pinned else home
-    focus_name, kpis, region_map, map_title, *slot_parts = render_screen(None, focus)
+    focus_name, kpis, region_map, map_title, *slot_parts = drawn(render_screen, "render_screen")(
+        version, focus
+    )
     rotation = [focus] + ([] if towns is None else list(towns["code"]))
     root_name = root.name if root else ""
     header = html.Header(
