@@ -1,0 +1,1 @@
+"""Browser benchmark of the cockpit: ``python -m benchmarks.browser`` (see __main__)."""
