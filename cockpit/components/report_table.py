@@ -12,8 +12,10 @@ from typing import Any
 import pandas as pd
 from dash import html
 
-from cockpit.components.markup import HtmlBlock, tag
+from cockpit.components.markup import HtmlBlock, Markup, tag
 from cockpit.components.tables import MAX_ROWS
+
+ROWS_SHOWN = 30
 
 
 @dataclass(frozen=True)
@@ -54,15 +56,22 @@ def report_table(
         note = f"共 {total} 条，显示前 {MAX_ROWS} 条"
     else:
         note = f"共 {total} 条"
-    table = tag(
-        "table",
-        tag("thead", tag("tr", [tag("th", c.header, class_="num" if c.num else None) for c in columns])),
-        tag("tbody", rows),
-        class_="table table-sm table-hover align-middle cockpit-table",
+    head = tag("thead", tag("tr", [tag("th", c.header, class_="num" if c.num else None) for c in columns]))
+
+    def table(body: list) -> Markup:
+        return tag(
+            "table", head, tag("tbody", body), class_="table table-sm table-hover align-middle cockpit-table"
+        )
+
+    # The first ROWS_SHOWN rows until 显示更多: 100 rows of the 诉求预警关联 list
+    # were 1,600 DOM nodes.
+    more = {}
+    if len(rows) > ROWS_SHOWN + 5:
+        more = {"expanded": table(rows), "expand_label": f"显示更多（共 {len(rows)} 条）"}
+    block = HtmlBlock(
+        table(rows[:ROWS_SHOWN] if more else rows),
+        id=table_id,
+        className="table-responsive table-scroll",
+        **more,
     )
-    return html.Div(
-        [
-            HtmlBlock(table, id=table_id, className="table-responsive table-scroll"),
-            html.Div(note, className="table-note"),
-        ]
-    )
+    return html.Div([block, html.Div(note, className="table-note")])
