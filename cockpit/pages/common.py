@@ -100,10 +100,12 @@ def drawn(render: Callable[..., Any], name: str) -> Callable[..., Any]:
     return keep_last_good(render, name, ignore=(0,), reuse_seconds=REUSE_SECONDS)
 
 
-def shown_version(conn: Connection) -> str | None:
-    """The data version the shell starts a page from (ShellIds.DATA_VERSION)."""
+def freshness_and_version(conn: Connection) -> tuple[Freshness, str | None]:
+    """What the page's refresh indicator says, and the data version the
+    shell starts it from (ShellIds.DATA_VERSION): one read of the status."""
     status = refresh_status(conn)
-    return status.data_version if status else None
+    fresh = freshness(status, now(), current().settings.stale_after_seconds)
+    return fresh, status.data_version if status else None
 
 
 def current_freshness(conn: Connection) -> Freshness:

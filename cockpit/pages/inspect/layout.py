@@ -22,10 +22,9 @@ from cockpit.context import viewer
 from cockpit.ids import InspectIds
 from cockpit.pages.common import (
     connect,
-    current_freshness,
     drawn,
     first_value,
-    shown_version,
+    freshness_and_version,
     viewer_path,
     window_args,
     window_of,
@@ -65,8 +64,7 @@ def layout(code: str | None = None, **query) -> html.Div:
     home = viewer().home
     code = code or home
     with connect() as conn:
-        fresh = current_freshness(conn)
-        version = shown_version(conn)
+        fresh, version = freshness_and_version(conn)
         if not isinstance(code, str):  # "?code=a&code=b"
             return page_frame(ACTIVE, fresh, not_found("地区"))
         chosen = first_value(query.get("section")) or DEFAULT_SECTION

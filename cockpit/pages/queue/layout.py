@@ -11,7 +11,13 @@ from cockpit.components.urls import warnings_href
 from cockpit.context import current
 from cockpit.ids import QueueIds
 from cockpit.lifecycle import COLOUR_LABELS, WARNING, WARNING_OWNER_KINDS
-from cockpit.pages.common import connect, current_freshness, drawn, regions_in_reach, scope_for, shown_version
+from cockpit.pages.common import (
+    connect,
+    drawn,
+    freshness_and_version,
+    regions_in_reach,
+    scope_for,
+)
 from cockpit.pages.queue.callbacks import render_queues
 from cockpit.pages.queue.filters import QueueFilters
 from queries.regions import get_region, region_path
@@ -42,8 +48,7 @@ def _region_option(region) -> dict:
 def layout(**query) -> html.Div:
     filters = QueueFilters.from_query(query)
     with connect() as conn:
-        fresh = current_freshness(conn)
-        version = shown_version(conn)
+        fresh, version = freshness_and_version(conn)
         if filters.region and not region_path(conn, filters.region, current().root_code):
             return page_frame(
                 "warnings",

@@ -21,10 +21,9 @@ from cockpit.context import viewer
 from cockpit.ids import RegionIds
 from cockpit.pages.common import (
     connect,
-    current_freshness,
     drawn,
+    freshness_and_version,
     scope_for,
-    shown_version,
     viewer_path,
     window_args,
     window_of,
@@ -48,8 +47,7 @@ def layout(code: str | None = None, **query) -> html.Div:
     home = viewer().home
     code = code or home
     with connect() as conn:
-        fresh = current_freshness(conn)
-        version = shown_version(conn)
+        fresh, version = freshness_and_version(conn)
         if not isinstance(code, str):  # "?code=a&code=b" overrides the path's code
             return page_frame("analysis", fresh, not_found("地区"))
         try:

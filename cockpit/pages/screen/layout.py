@@ -11,7 +11,13 @@ from cockpit.components.refresh import refresh_indicator
 from cockpit.components.urls import SCREEN
 from cockpit.context import current, viewer
 from cockpit.ids import ScreenIds
-from cockpit.pages.common import connect, current_freshness, drawn, first_value, shown_version, viewer_path
+from cockpit.pages.common import (
+    connect,
+    drawn,
+    first_value,
+    freshness_and_version,
+    viewer_path,
+)
 from cockpit.pages.screen.panels import SLOT_CLASSES, SLOT_IDS, SLOT_TITLE_IDS
 from cockpit.pages.screen.render import render_screen
 from cockpit.timewindow import PRESET_LABELS
@@ -53,8 +59,7 @@ def layout(region: str | list | None = None, **_query) -> html.Div:
             pinned = []
         rotate = settings.screen_rotate_seconds > 0 and not pinned_code
         towns = child_regions(conn, home) if rotate else None
-        fresh = current_freshness(conn)
-        version = shown_version(conn)
+        fresh, version = freshness_and_version(conn)
     if pinned_code and not pinned:
         return html.Div(
             [
