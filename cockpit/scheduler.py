@@ -232,13 +232,22 @@ def _log_failure(event: JobExecutionEvent) -> None:
     log.error("job %s failed; it runs again at its next interval", event.job_id, exc_info=event.exception)
 
 
-def start_embedded(settings: Settings, engine: Engine) -> BackgroundScheduler | None:
+# The embedded schedulers' locks, held for the life of the process. A lock
+# only a local variable referred to was closed when it was collected, and the
+# next gunicorn worker then started a second scheduler.
+_HELD_LOCKS: list[SchedulerLock] = []
+
+
+def start_embedded(
+    settings: Settings, engine: Engine, lock_folder: Path | None = None
+) -> BackgroundScheduler | None:
     """Start a background scheduler in this process, unless another process
     on this machine already runs one for the same store."""
-    lock = SchedulerLock(settings.database_url)
+    lock = SchedulerLock(settings.database_url, lock_folder)
     if not lock.acquire():
         log.info("another process runs the scheduler for this store (%s); not starting one", lock.path)
         return None
+    _HELD_LOCKS.append(lock)
     scheduler = BackgroundScheduler(timezone=UTC)
     scheduler.add_listener(_log_failure, EVENT_JOB_ERROR)
     add_jobs(scheduler, settings, engine)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -10,7 +11,7 @@ from sqlalchemy import String, delete, insert, select, update
 
 from cockpit.refresh import refresh
 from cockpit.rules.engine import evaluate
-from cockpit.scheduler import SchedulerLock, add_jobs, demo_enabled
+from cockpit.scheduler import SchedulerLock, add_jobs, demo_enabled, start_embedded
 from cockpit.settings import Settings
 from cockpit.store.factories import build_petition, write_petitions
 from cockpit.store.schema import rule_state, store_meta, warnings
@@ -78,6 +79,17 @@ def test_only_one_process_holds_the_scheduler_lock(tmp_path):
     assert second.acquire() is True
     second.release()
     other_store.release()
+
+
+def test_the_embedded_scheduler_holds_its_lock_for_the_life_of_the_process(sqlite_engine, tmp_path):
+    settings = Settings(database_url=str(sqlite_engine.url), demo=False, weekly_pack_at="off")
+    first = start_embedded(settings, sqlite_engine, lock_folder=tmp_path)
+    assert first is not None
+    try:
+        gc.collect()  # nothing but the process should keep the lock open
+        assert start_embedded(settings, sqlite_engine, lock_folder=tmp_path) is None  # the next worker
+    finally:
+        first.shutdown(wait=True)
 
 
 def test_the_demo_job_is_scheduled_only_on_a_sample_store(sqlite_engine):
