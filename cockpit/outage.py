@@ -25,7 +25,8 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import wraps
@@ -43,6 +44,9 @@ OUTAGE_MESSAGE = "数据源连接中断"
 # version for this long (its "today", "overdue" and rolling windows move with
 # the clock, so not longer).
 REUSE_SECONDS = 20
+# How long a request waits for another thread reading the same answer before
+# it reads the store itself (a hung read must not hang every page behind it).
+READ_WAIT_SECONDS = 15
 
 
 class StoreUnavailableError(Exception):
@@ -106,6 +110,7 @@ class LastGood:
     limit: int = 512
     _answers: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _reading: dict = field(default_factory=dict, repr=False)
 
     def put(self, key: str, value: Any, tag: str = "") -> None:
         with self._lock:
@@ -127,6 +132,26 @@ class LastGood:
         if found is None or found[2] != tag or time.monotonic() - found[1] >= max_age:
             return None
         return found[0]
+
+    @contextmanager
+    def one_reader(self, key: str, wait_seconds: float = READ_WAIT_SECONDS) -> Iterator[None]:
+        """Hold while reading the answer for ``key``: the other threads asking
+        for the same key wait here (up to ``wait_seconds``), then find the
+        answer just put. Thirty wall screens seeing a new data version at once
+        then cost one read per process, not thirty."""
+        with self._lock:
+            entry = self._reading.setdefault(key, [threading.Lock(), 0])
+            entry[1] += 1
+        got = entry[0].acquire(timeout=wait_seconds)
+        try:
+            yield
+        finally:
+            if got:
+                entry[0].release()
+            with self._lock:
+                entry[1] -= 1
+                if entry[1] == 0:
+                    del self._reading[key]
 
 
 def _key(name: str, args: tuple, kwargs: dict) -> str:
@@ -176,11 +201,22 @@ def remembered(ctx, key: str, read: Callable[[], Any], tag: str = "", reuse_seco
     """``read()``, remembered under ``key``; while the store is unreachable,
     the value it last gave (StoreUnavailableError when there is none).
     With ``reuse_seconds``, an answer given for the same ``tag`` (the data
-    version) less than that long ago is given again without reading."""
-    if reuse_seconds:
+    version) less than that long ago is given again without reading, and
+    requests asking for it at the same moment wait for one read
+    (LastGood.one_reader)."""
+    if not reuse_seconds:
+        return _read_or_keep(ctx, key, read, tag)
+    again = ctx.last_good.recent(key, tag, reuse_seconds)
+    if again is not None:
+        return again
+    with ctx.last_good.one_reader(key):
         again = ctx.last_good.recent(key, tag, reuse_seconds)
         if again is not None:
             return again
+        return _read_or_keep(ctx, key, read, tag)
+
+
+def _read_or_keep(ctx, key: str, read: Callable[[], Any], tag: str) -> Any:
     try:
         value = read()
     except STORE_DOWN as error:

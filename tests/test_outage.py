@@ -7,6 +7,7 @@ store returns: no restart."""
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from types import SimpleNamespace
 
@@ -226,3 +227,41 @@ def test_a_data_callback_asked_again_for_the_same_version_is_not_read_again():
             "a@v1", "a@v1", "b@v1", "a@v2",
         ]  # fmt: skip
     assert reads == [("v1", "a"), ("v1", "b"), ("v2", "a")]
+
+
+def test_requests_asking_the_same_answer_at_once_read_it_once():
+    """Thirty wall screens seeing a new data version at the same moment: one
+    thread reads, the others wait and take its answer; another region is not
+    held up behind it."""
+    server = flask.Flask(__name__)
+    ctx = SimpleNamespace(last_good=LastGood(), outage=Outage())
+    reads = []
+    started, release = threading.Event(), threading.Event()
+
+    def panels(version: str, code: str) -> str:
+        reads.append((version, code))
+        if code == "city":
+            started.set()
+            release.wait(10)
+        return f"{code}@{version}"
+
+    kept = keep_last_good(panels, "panels", context=lambda: ctx, ignore=(0,), reuse_seconds=60)
+    answers = []
+
+    def screen(code: str) -> None:
+        with server.test_request_context():
+            flask.g.viewer = LEADER
+            answers.append(kept("v1", code))
+
+    first = threading.Thread(target=screen, args=("city",))
+    first.start()
+    assert started.wait(10)
+    others = [threading.Thread(target=screen, args=("city",)) for _ in range(8)]
+    for thread in others:
+        thread.start()
+    screen("town")  # not waiting for the city's reader
+    release.set()
+    for thread in [first, *others]:
+        thread.join(10)
+    assert sorted(reads) == [("v1", "city"), ("v1", "town")]
+    assert sorted(answers) == ["city@v1"] * 9 + ["town@v1"]
