@@ -2,14 +2,17 @@
 
     .venv/bin/python -m benchmarks.load [--screens 30] [--inspectors 20] [--duration 300]
                                         [--workers 2] [--threads 8] [--p95-ms 300] [--quick]
+                                        [--change-seconds 30]
                                         [--url postgresql+psycopg://…]
 
 Copies the sample store to a temporary folder (or, with ``--url``, uses a
 database that holds a sample city: PostgreSQL, MariaDB), creates the demo
 accounts on it (cockpit.auth.demo), starts ``gunicorn "app:create_server()"`` on
-127.0.0.1 with the embedded scheduler and the live demo job (so the data
-version moves every few seconds, as on a live wall screen), then runs for
-``--duration`` seconds:
+127.0.0.1 with the embedded scheduler and the live demo job, touches one
+petition every ``--change-seconds`` (benchmarks.changes: so that every
+refresh publishes a new data version, as in a busy office, at any hour; the
+demo's own arrivals follow the sample city's day and are rare at night), then
+runs for ``--duration`` seconds:
 
 - each **wall screen** opens ``/kiosk/<demo token>`` as a browser would (the
   page, ``/_dash-layout``, ``/_dash-dependencies``, the page router for
@@ -56,6 +59,8 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine, text
 
+from benchmarks.changes import touch_every
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_STORE = PROJECT_ROOT / "sample_db" / "sample.sqlite3"
 DEMO_USER = "demo-leader"
@@ -72,6 +77,10 @@ SECRET_KEY = "load-test-only-" + "x" * 40  # never a real key: the server lives 
 # browser retries it, requests does not). Keep idle connections past a poll.
 KEEP_ALIVE = 10
 TIMEOUT = 30  # seconds a request may take before it counts as an error
+# The store changes this often (benchmarks.changes): as in a busy office,
+# every refresh (30 s) publishes a new data version and every open page
+# draws its panels again, at any hour of the day.
+CHANGE_SECONDS = 30
 
 
 # --- what was measured --------------------------------------------------------
@@ -505,6 +514,7 @@ class Result:
     seconds: float
     memory: list  # (seconds, {pid: MB})
     worker_restarts: int
+    changes: int = 0  # petitions touched (benchmarks.changes)
 
     @property
     def all_latencies(self) -> list[float]:
@@ -526,6 +536,7 @@ def run(
     source: Path | str = SAMPLE_STORE,
     memory_every: float = 10.0,
     keep_alive: int = KEEP_ALIVE,
+    change_seconds: float = CHANGE_SECONDS,
 ) -> Result:
     """Serve a copy of ``source`` with gunicorn and run the simulated users."""
     from cockpit.auth.demo import DEMO_KIOSK_TOKEN, DEMO_PASSWORD
@@ -541,6 +552,12 @@ def run(
             recorder, samples, stop = Recorder(), [], threading.Event()
             sampler = threading.Thread(target=sample_memory, args=(process, samples, stop, memory_every))
             sampler.start()
+            touched: list[int] = []
+            if change_seconds:
+                changer = threading.Thread(
+                    target=touch_every, args=(store_url(store), change_seconds, stop, touched), daemon=True
+                )
+                changer.start()
             started = time.monotonic()
             deadline = started + duration
             users = [
@@ -568,7 +585,7 @@ def run(
         errors_logged = [line for line in log_tail if "ERROR" in line or "Traceback" in line]
         if errors_logged:
             print(f"gunicorn logged {len(errors_logged)} error lines; first: {errors_logged[0][:300]}")
-    return Result(recorder, seconds, samples, restarts)
+    return Result(recorder, seconds, samples, restarts, len(touched))
 
 
 def memory_rows(samples: list) -> list[tuple[str, float, list[float]]]:
@@ -606,8 +623,10 @@ def report(result: Result, p95_limit: float) -> dict:
             (label, round(s), [round(mb, 1) for mb in mbs]) for label, s, mbs in memory_rows(result.memory)
         ],
         "worker_restarts": result.worker_restarts,
+        "store_changes": result.changes,
     }
     print(f"\n{summary['requests']} requests in {summary['seconds']} s = {summary['requests_per_second']}/s")
+    print(f"the store changed {result.changes} times (one petition touched each time)")
     print(f"{'kind':<20} {'count':>7} {'err':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     for kind in sorted(recorder.latencies):
         values = recorder.latencies[kind]
@@ -659,7 +678,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--poll-seconds", type=float, default=5, help="the pages' poll (COCKPIT_POLL_SECONDS)"
     )
-    parser.add_argument("--no-demo", action="store_true", help="no live demo job: the data stays still")
+    parser.add_argument("--no-demo", action="store_true", help="no live demo job")
+    parser.add_argument(
+        "--change-seconds",
+        type=float,
+        default=CHANGE_SECONDS,
+        help=f"touch one petition this often, so the data version moves (default {CHANGE_SECONDS}; 0: never)",
+    )
     parser.add_argument("--p95-ms", type=float, default=300, help="fail above this overall p95 (default 300)")
     parser.add_argument("--store", type=Path, default=SAMPLE_STORE, help="a sample store to copy")
     parser.add_argument(
@@ -675,7 +700,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{args.screens} wall screens + {args.inspectors} inspectors for {args.duration:.0f} s against "
         f"gunicorn -w {args.workers} --threads {args.threads} --keep-alive {args.keep_alive} "
-        f"(demo {'off' if args.no_demo else 'on'})"
+        f"(demo {'off' if args.no_demo else 'on'}, a change every {args.change_seconds:g} s)"
     )
     result = run(
         args.screens,
@@ -687,6 +712,7 @@ def main(argv: list[str] | None = None) -> int:
         not args.no_demo,
         args.url or args.store,
         keep_alive=args.keep_alive,
+        change_seconds=args.change_seconds,
     )
     summary = report(result, args.p95_ms)
     if args.json:
