@@ -240,7 +240,7 @@ def wall_screen(base: str, recorder: Recorder, deadline: float, poll_seconds: fl
     if client.request("kiosk-login", "GET", f"/kiosk/{token}") is None:
         return
     # The router's answer is the screen with its panels drawn.
-    if not client.load_page("page-get", "/screen") or client.route("route", "/screen") is None:
+    if not client.load_page("page-get", "/screen") or client.route("route-screen", "/screen") is None:
         return
     next_poll = time.monotonic() + poll_seconds
     while client.sleep_until(next_poll):
@@ -322,7 +322,7 @@ class Inspector:
         return self.client.sleep_until(until)
 
     def open_region(self, code: str, village: bool) -> None:
-        answer = self.client.route("route", f"/region/{code}")
+        answer = self.client.route("route-village" if village else "route-town", f"/region/{code}")
         if answer is None:
             return
         kind, output, store = (
@@ -335,7 +335,7 @@ class Inspector:
         self.rerender = (kind, output, params)
 
     def open_queue(self, code: str) -> None:
-        answer = self.client.route("route", "/warnings", f"?region={code}")
+        answer = self.client.route("route-queue", "/warnings", f"?region={code}")
         if answer is None:
             return
         default = {"region": code, "category": None, "owner": None, "overdue": False}
@@ -348,7 +348,7 @@ class Inspector:
             return
         if not self.log_in(password) or not client.load_page("page-get", "/"):
             return
-        answer = client.route("route", "/")
+        answer = client.route("route-city", "/")
         if answer is None:
             return
         params = find_prop(answer, "region-params", "data", {"code": None, "window": {"window": "month"}})
@@ -369,7 +369,7 @@ class Inspector:
             petitions = places.petitions.get(village)
             if petitions:
                 self.rerender = None  # a petition's page has no panels to re-render
-                client.route("route", f"/petition/{random.choice(petitions)}")
+                client.route("route-petition", f"/petition/{random.choice(petitions)}")
 
 
 # --- the server -------------------------------------------------------------------
@@ -505,6 +505,28 @@ def sample_memory(process: subprocess.Popen, samples: list, stop: threading.Even
             return
 
 
+def cpu_seconds(process: subprocess.Popen) -> dict[str, float]:
+    """Core-seconds used so far: by the whole machine, by gunicorn (master and
+    workers) and by this load generator. Tells a slow server from a busy machine."""
+    import psutil
+
+    def used(proc: psutil.Process) -> float:
+        times = proc.cpu_times()
+        return times.user + times.system
+
+    server = psutil.Process(process.pid)
+    machine = psutil.cpu_times()
+    return {
+        "machine": machine.user
+        + machine.system
+        + machine.nice
+        + getattr(machine, "irq", 0.0)
+        + getattr(machine, "softirq", 0.0),
+        "gunicorn": used(server) + sum(used(child) for child in server.children(recursive=True)),
+        "load generator": used(psutil.Process()),
+    }
+
+
 # --- the run and its report -------------------------------------------------------
 
 
@@ -515,6 +537,7 @@ class Result:
     memory: list  # (seconds, {pid: MB})
     worker_restarts: int
     changes: int = 0  # petitions touched (benchmarks.changes)
+    cpu: dict = field(default_factory=dict)  # core-seconds used during the run, by whom
 
     @property
     def all_latencies(self) -> list[float]:
@@ -560,6 +583,7 @@ def run(
                 changer.start()
             started = time.monotonic()
             deadline = started + duration
+            cpu_before = cpu_seconds(process)
             users = [
                 threading.Thread(
                     target=wall_screen, args=(base, recorder, deadline, poll_seconds, DEMO_KIOSK_TOKEN)
@@ -578,6 +602,9 @@ def run(
             for user in users:
                 user.join()
             seconds = time.monotonic() - started
+            cpu = {
+                who: round(used - cpu_before.get(who, 0.0), 1) for who, used in cpu_seconds(process).items()
+            }
             stop.set()
             sampler.join()
             restarts = len(set(workers_of(process)) - first_workers)
@@ -585,7 +612,7 @@ def run(
         errors_logged = [line for line in log_tail if "ERROR" in line or "Traceback" in line]
         if errors_logged:
             print(f"gunicorn logged {len(errors_logged)} error lines; first: {errors_logged[0][:300]}")
-    return Result(recorder, seconds, samples, restarts, len(touched))
+    return Result(recorder, seconds, samples, restarts, len(touched), cpu)
 
 
 def memory_rows(samples: list) -> list[tuple[str, float, list[float]]]:
@@ -624,6 +651,7 @@ def report(result: Result, p95_limit: float) -> dict:
         ],
         "worker_restarts": result.worker_restarts,
         "store_changes": result.changes,
+        "cpu_core_seconds": result.cpu,
     }
     print(f"\n{summary['requests']} requests in {summary['seconds']} s = {summary['requests_per_second']}/s")
     print(f"the store changed {result.changes} times (one petition touched each time)")
@@ -655,6 +683,13 @@ def report(result: Result, p95_limit: float) -> dict:
     print("\ngunicorn workers' RSS (MB):")
     for label, seconds, mbs in summary["memory_mb"]:
         print(f"  {label:<7} {seconds:>5} s  " + " + ".join(f"{mb:.1f}" for mb in mbs) + f" = {sum(mbs):.1f}")
+    if result.cpu:
+        cores = os.cpu_count() or 1
+        busy = 100 * result.cpu["machine"] / (result.seconds * cores)
+        print(
+            f"\nCPU: the machine {busy:.0f}% busy ({cores} cores); core-seconds: gunicorn "
+            f"{result.cpu['gunicorn']}, the load generator {result.cpu['load generator']}"
+        )
     if result.worker_restarts:
         print(f"workers restarted during the run: {result.worker_restarts}")
     verdict = "PASS" if summary["errors"] == 0 and summary["p95_ms"] <= p95_limit else "FAIL"

@@ -37,6 +37,6 @@ def test_screens_and_inspectors_get_every_answer_from_gunicorn_without_an_error(
     # The pages come drawn by the router; the panels' callbacks run when a
     # poll finds new data (the refresh after a change: when it comes within
     # the 15 s depends on the scheduler's clock, so not asserted).
-    assert {"kiosk-login", "poll", "login", "route"} <= kinds
+    assert {"kiosk-login", "poll", "login", "route-screen", "route-city"} <= kinds
     assert result.changes >= 2, "the store was not changed during the run"
     assert result.memory, "the workers' memory was never sampled"
