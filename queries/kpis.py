@@ -27,6 +27,7 @@ class Kpis:
     late: int
     closed: int
     median_hours: float
+    median_bound_hours: float  # 0: exact (handling_time_summary)
     red: int
     yellow: int
     green: int
@@ -49,6 +50,7 @@ def load_kpis(conn: Connection, scope: Scope, window: Window) -> Kpis:
         late=int(sla["late"]),
         closed=int(timing["closed"]),
         median_hours=float(timing["median_hours"]),
+        median_bound_hours=float(timing["median_bound_hours"]),
         red=int(counts["red"]),
         yellow=int(counts["yellow"]),
         green=int(counts["green"]),

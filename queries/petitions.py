@@ -23,7 +23,7 @@ from queries._common import (
 )
 from queries.personal import shown_frame, shown_record
 from queries.scope import Scope, child_of_village, in_scope, require_records
-from queries.snapshot import snapshot_first
+from queries.snapshot import HANDLING_SUMMARY_COLUMNS, snapshot_first
 
 SLA_SECONDS = 5 * 24 * 3600
 HOUR = 3600.0
@@ -222,7 +222,10 @@ def handling_time_summary(conn: Connection, scope: Scope, window: Window) -> pd.
     """How long does closing a petition take: median, 90th percentile, mean?
 
     One row: closed (petitions received in the window and closed), median_hours,
-    p90_hours, mean_hours (NaN when none is closed).
+    p90_hours, mean_hours (NaN when none is closed), median_bound_hours and
+    p90_bound_hours: how far the true figure can be from the one given (0:
+    exact, as here; the snapshot's histogram may give an estimate for large
+    regions, docs/metrics.md).
     """
     where = and_(
         in_scope(petitions.c.village_code, scope), within(petitions.c.received_at, window), _is_closed
@@ -232,11 +235,12 @@ def handling_time_summary(conn: Connection, scope: Scope, window: Window) -> pd.
     median = stats["p50"].iloc[0] / HOUR if len(stats) else float("nan")
     p90 = stats["p90"].iloc[0] / HOUR if len(stats) else float("nan")
     mean = float(mean_seconds) / HOUR if mean_seconds is not None else float("nan")
+    bound = 0.0 if closed else float("nan")
     return frame(
-        [(closed, median, p90, mean)],
-        ["closed", "median_hours", "p90_hours", "mean_hours"],
+        [(closed, median, p90, mean, bound, bound)],
+        HANDLING_SUMMARY_COLUMNS,
         ints=["closed"],
-        floats=["median_hours", "p90_hours", "mean_hours"],
+        floats=HANDLING_SUMMARY_COLUMNS[1:],
     )
 
 
@@ -247,7 +251,8 @@ def child_region_metrics(conn: Connection, scope: Scope, window: Window) -> pd.D
     One row per child region (zeros when it has no petitions), ordered as the
     store orders regions. Columns: code, name, received, closed_within, late,
     in_progress, share_5d, open, overdue, median_hours, red, yellow, green
-    (warning counts as in queries.warnings.warning_status_counts).
+    (warning counts as in queries.warnings.warning_status_counts),
+    median_bound_hours (as in handling_time_summary).
     """
     from queries.warnings import warning_counts_by_child
 
@@ -287,15 +292,16 @@ def child_region_metrics(conn: Connection, scope: Scope, window: Window) -> pd.D
         from_=joined,
     ).rename(columns={"group": "code"})
     medians["median_hours"] = medians["p50"].astype(float) / HOUR
+    medians["median_bound_hours"] = 0.0
     df = base.merge(sla, on="code", how="left").merge(backlog, on="code", how="left")
-    df = df.merge(medians[["code", "median_hours"]], on="code", how="left")
+    df = df.merge(medians[["code", "median_hours", "median_bound_hours"]], on="code", how="left")
     warning_counts = warning_counts_by_child.raw(conn, scope, window)[["code", "red", "yellow", "green"]]
     return _finish_child_metrics(df.merge(warning_counts, on="code", how="left"))
 
 
 CHILD_METRIC_COLUMNS = [
     "code", "name", "received", "closed_within", "late", "in_progress", "share_5d", "open", "overdue",
-    "median_hours", "red", "yellow", "green",
+    "median_hours", "red", "yellow", "green", "median_bound_hours",
 ]  # fmt: skip
 
 
@@ -305,6 +311,7 @@ def _finish_child_metrics(df: pd.DataFrame) -> pd.DataFrame:
     counts = ["received", "closed_within", "in_progress", "open", "overdue", "red", "yellow", "green"]
     df[counts] = df[counts].fillna(0).astype("int64")
     df["median_hours"] = df["median_hours"].astype("float64")
+    df["median_bound_hours"] = df["median_bound_hours"].astype("float64")
     df = _with_share(df).rename(columns={"share": "share_5d"})
     return df[CHILD_METRIC_COLUMNS]
 

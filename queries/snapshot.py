@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Table, and_, case, func, or_, select
 
-from cockpit.snapshot.contrib import STATUS_OF_COLOUR, histogram_percentile
+from cockpit.snapshot.contrib import STATUS_OF_COLOUR, percentile_of_bins
 from cockpit.store.schema import region_tree, regions
 from cockpit.store.snapshots import (
     BUCKET_COLUMNS,
@@ -267,14 +267,23 @@ def handling_time_distribution(conn: Connection, scope: Scope, window: Window) -
     return frame(rows, ["bucket", "label", "count"], ints=["count"])
 
 
+NO_PERCENTILES = (math.nan, math.nan, math.nan, math.nan)
+# handling_time_summary's columns, on both paths (queries.petitions).
+HANDLING_SUMMARY_COLUMNS = [
+    "closed", "median_hours", "p90_hours", "mean_hours", "median_bound_hours", "p90_bound_hours",
+]  # fmt: skip
+
+
 def _percentiles(
     conn, codes: list[str], closed: dict[str, int], window: Window
-) -> dict[str, tuple[float, float]]:
-    """(median, p90) in hours per region code: exact from the contribution
-    rows for regions with at most EXACT_LIMIT closed petitions in the
-    window, else from the histogram."""
+) -> dict[str, tuple[float, float, float, float]]:
+    """(median, p90, median's bound, p90's bound) in hours per region code:
+    exact from the contribution rows for regions with at most EXACT_LIMIT
+    closed petitions in the window (bounds 0), else from the histogram
+    (cockpit.snapshot.contrib.percentile_of_bins: exact on handling times in
+    whole days, else within the bound)."""
     days = local_days(window)
-    out: dict[str, tuple[float, float]] = {}
+    out: dict[str, tuple[float, float, float, float]] = {}
     small = [c for c in codes if 0 < closed.get(c, 0) <= EXACT_LIMIT]
     large = [c for c in codes if closed.get(c, 0) > EXACT_LIMIT]
     if small:
@@ -292,33 +301,35 @@ def _percentiles(
         exact = pd.DataFrame(rows, columns=["code", "millis"])
         for code, part in exact.groupby("code"):
             hours = part["millis"].to_numpy(dtype="float64") / HOUR_MS
-            out[code] = (float(np.percentile(hours, 50)), float(np.percentile(hours, 90)))
+            out[code] = (float(np.percentile(hours, 50)), float(np.percentile(hours, 90)), 0.0, 0.0)
     if large:
         h = snap_petition_hist
         rows = conn.execute(
-            select(h.c.region_code, h.c.bin, func.sum(h.c.n))
+            select(h.c.region_code, h.c.bin, func.sum(h.c.n), func.sum(h.c.millis))
             .where(h.c.region_code.in_(large), periods(h, window))
             .group_by(h.c.region_code, h.c.bin)
         ).all()
-        binned = pd.DataFrame(rows, columns=["code", "bin", "n"])
-        for code, part in binned.groupby("code"):
-            hist = dict(zip(part["bin"].astype(int), part["n"].astype(int), strict=True))
-            out[code] = (histogram_percentile(hist, 0.5) / 3600.0, histogram_percentile(hist, 0.9) / 3600.0)
+        by_code: dict[str, dict[int, tuple[int, int]]] = {}
+        for code, index, n, millis in rows:
+            by_code.setdefault(code, {})[int(index)] = (int(n), int(millis))
+        for code, bins in by_code.items():
+            median, p90 = percentile_of_bins(bins, 0.5), percentile_of_bins(bins, 0.9)
+            out[code] = (median.seconds / 3600, p90.seconds / 3600, median.bound / 3600, p90.bound / 3600)
     return out
 
 
 def handling_time_summary(conn: Connection, scope: Scope, window: Window) -> pd.DataFrame:
     sums = _petition_sums(conn, ps.c.region_code == scope.region_code, window).iloc[0]
     closed = int(sums["closed"])
-    median, p90 = _percentiles(conn, [scope.region_code], {scope.region_code: closed}, window).get(
-        scope.region_code, (math.nan, math.nan)
-    )
+    median, p90, median_bound, p90_bound = _percentiles(
+        conn, [scope.region_code], {scope.region_code: closed}, window
+    ).get(scope.region_code, NO_PERCENTILES)
     mean = int(sums["millis"]) / closed / HOUR_MS if closed else math.nan
     return frame(
-        [(closed, median, p90, mean)],
-        ["closed", "median_hours", "p90_hours", "mean_hours"],
+        [(closed, median, p90, mean, median_bound, p90_bound)],
+        HANDLING_SUMMARY_COLUMNS,
         ints=["closed"],
-        floats=["median_hours", "p90_hours", "mean_hours"],
+        floats=HANDLING_SUMMARY_COLUMNS[1:],
     )
 
 
@@ -340,7 +351,8 @@ def child_region_metrics(conn: Connection, scope: Scope, window: Window) -> pd.D
     medians = _percentiles(conn, codes, closed, window)
     df = base.merge(sums[["code", "received", "closed_within"]], on="code", how="left")
     df = df.merge(progress, on="code", how="left").merge(backlog, on="code", how="left")
-    df["median_hours"] = [medians.get(c, (math.nan, math.nan))[0] for c in df["code"]]
+    df["median_hours"] = [medians.get(c, NO_PERCENTILES)[0] for c in df["code"]]
+    df["median_bound_hours"] = [medians.get(c, NO_PERCENTILES)[2] for c in df["code"]]
     warning_counts = warning_counts_by_child(conn, scope, window)[["code", "red", "yellow", "green"]]
     from queries.petitions import _finish_child_metrics
 

@@ -381,14 +381,63 @@ def test_histogram_percentiles_of_large_regions(engine, monkeypatch):
             ]
             seconds = np.array([(c - r).total_seconds() for r, c in received])
             bins = contrib.bins_of(seconds)
-            hist = {int(b): int((bins == b).sum()) for b in set(bins.tolist())}
+            millis = np.round(seconds * 1000).astype("int64")
+            hist = {
+                int(b): (int((bins == b).sum()), int(millis[bins == b].sum())) for b in set(bins.tolist())
+            }
             assert got["closed"] == exact["closed"] == len(seconds)
-            for p, column in ((0.5, "median_hours"), (0.9, "p90_hours")):
-                reference = contrib.histogram_percentile(hist, p) / 3600
-                assert math.isclose(got[column], reference, abs_tol=1e-9)
-                lower, upper = contrib.bin_edges(int(contrib.bins_of(np.array([got[column] * 3600]))[0]))
-                assert abs(got[column] - exact[column]) <= (upper - lower) / 3600 * 1.5
+            for p, column in ((0.5, "median"), (0.9, "p90")):
+                reference = contrib.percentile_of_bins(hist, p)
+                assert math.isclose(got[f"{column}_hours"], reference.seconds / 3600, abs_tol=1e-9)
+                assert math.isclose(got[f"{column}_bound_hours"], reference.bound / 3600, abs_tol=1e-9)
+                # Times to the second: an estimate, within the bound it states.
+                assert 0 <= got[f"{column}_bound_hours"] <= 12
+                error = abs(got[f"{column}_hours"] - exact[f"{column}_hours"])
+                assert error <= got[f"{column}_bound_hours"] + 1e-6  # times are kept in whole ms
+                assert exact[f"{column}_bound_hours"] == 0
             assert math.isclose(got["mean_hours"], exact["mean_hours"], abs_tol=1e-6)
+
+
+def test_medians_of_whole_days_are_exact_from_the_histogram(engine, monkeypatch):
+    """History with dates only (received and closed at local midnight): the
+    snapshot's histogram gives the exact median and 90th percentile, with a
+    bound of 0, however long the cases dragged on (a median of 762 days was
+    read as 60 when the last bin was open from 60 days)."""
+    rng = random.Random(7)
+    with engine.begin() as conn:
+        fc.load(conn)
+        built = []
+        for i in range(300):
+            received = fc.local(11, 1) + timedelta(days=rng.randrange(0, 40))
+            days = rng.choice([0, 1, 3, 7, 14, 16, 17, 45, 61, 62, 400, 762, 1500])
+            done = received + timedelta(days=days)
+            built.append(
+                build_petition(
+                    external_id=f"D{i}",
+                    village_code=rng.choice([fc.V1, fc.V2, fc.V4]) if i % 3 else fc.V1,
+                    received_at=received,
+                    category="道路",
+                    unit="村委会",
+                    steps=[Step("resolved", done), Step("closed", done)],
+                )
+            )
+        write_petitions(conn, built)
+    now = fc.local(12, 31, 12) + timedelta(days=1600)
+    update_snapshot(engine, now)
+    monkeypatch.setattr(snapshot, "EXACT_LIMIT", 0)
+    window = custom_window(date(2026, 11, 1), date(2026, 12, 31), now=now)
+    with engine.connect() as conn:
+        for code in (fc.CITY, fc.EAST, fc.V1):
+            got = pq.handling_time_summary(conn, Scope(code), window).iloc[0]
+            exact = pq.handling_time_summary.raw(conn, Scope(code), window).iloc[0]
+            assert got["closed"] == exact["closed"] > 0
+            for column in ("median", "p90"):
+                assert got[f"{column}_bound_hours"] == 0
+                assert math.isclose(got[f"{column}_hours"], exact[f"{column}_hours"], abs_tol=1e-6), column
+            children = pq.child_region_metrics(conn, Scope(code), window)
+            raw_children = pq.child_region_metrics.raw(conn, Scope(code), window)
+            assert (children["median_bound_hours"].fillna(0) == 0).all()
+            assert np.allclose(children["median_hours"], raw_children["median_hours"], equal_nan=True)
 
 
 def _villages_under(code: str) -> list[str]:
@@ -405,14 +454,19 @@ def _villages_under(code: str) -> list[str]:
 
 
 def test_histogram_bins_and_percentiles():
-    assert contrib.HIST_BINS == 132
+    day = 86400
     assert contrib.bin_edges(0) == (0.0, 1800.0)
     assert contrib.bin_edges(48) == (86400.0, 93600.0)
-    assert contrib.bin_edges(131) == (60 * 86400.0, None)
+    assert contrib.bin_edges(115) == (15 * day - 43200.0, 15.0 * day)
+    assert contrib.bin_edges(116) == (15.0 * day, 16.0 * day)
+    assert contrib.bin_edges(116 + 747) == (762.0 * day, 763.0 * day)
+    assert contrib.bin_edges(contrib.HIST_LAST_BIN) == ((15 + contrib.HIST_LAST_BIN - 116) * day, None)
     seconds = np.array(
-        [-5, 0, 1799, 1800, 86399, 86400, 431999, 432000, 1295999, 1296000, 5183999, 5184000, 9e9]
+        [-5, 0, 1799, 1800, 86399, 86400, 431999, 432000, 1295999, 1296000, 5183999, 5184000, 762 * day, 9e12]
     )
-    assert contrib.bins_of(seconds).tolist() == [0, 0, 0, 1, 47, 48, 95, 96, 115, 116, 130, 131, 131]
+    assert contrib.bins_of(seconds).tolist() == [
+        0, 0, 0, 1, 47, 48, 95, 96, 115, 116, 160, 161, 116 + 747, contrib.HIST_LAST_BIN,
+    ]  # fmt: skip
     assert contrib.buckets_of(np.array([0, 86400, 86401, 432000, 432001, 1296000, 1296001])).tolist() == [
         0,
         0,
@@ -422,13 +476,21 @@ def test_histogram_bins_and_percentiles():
         5,
         6,
     ]
-    # One petition in bin 0: the median is the middle of the bin.
-    assert contrib.histogram_percentile({0: 1}, 0.5) == 900.0
-    # Four in bin 1 and none else: the quartiles spread across it.
-    assert contrib.histogram_percentile({1: 4}, 0.5) == 1800 + 900
-    assert contrib.histogram_percentile({1: 2, 3: 2}, 0.5) == 3600.0
-    assert contrib.histogram_percentile({131: 3}, 0.5) == 60 * 86400
-    assert math.isnan(contrib.histogram_percentile({}, 0.5))
+    percentile = contrib.percentile_of_bins
+    # One petition in a bin: its own time, exactly.
+    assert percentile({0: (1, 600_000)}, 0.5) == (600.0, 0.0)
+    # Four on the lower edge of bin 1 (sum = 4 x 1,800 s): exact.
+    assert percentile({1: (4, 4 * 1_800_000)}, 0.5) == (1800.0, 0.0)
+    # Four elsewhere in bin 1: ranks 1 and 2 of 4 spread evenly, bound the bin's width.
+    assert percentile({1: (4, 4 * 2_000_000)}, 0.5) == ((2475.0 + 2925.0) / 2, 1800.0)
+    # Whole days 7, 7, 14, 14, 30, 62, 62, 762: as numpy and a spreadsheet say.
+    days = np.array([7, 7, 14, 14, 30, 62, 62, 762]) * day
+    bins = contrib.bins_of(days)
+    hist = {int(b): (int((bins == b).sum()), int(days[bins == b].sum() * 1000)) for b in set(bins.tolist())}
+    for p in (0.5, 0.9, 0.0, 1.0):
+        assert percentile(hist, p) == (pytest.approx(float(np.percentile(days, p * 100))), 0.0)
+    assert percentile(hist, 0.5).seconds == 22 * day
+    assert math.isnan(percentile({}, 0.5).seconds)
 
 
 KILLED = textwrap.dedent(

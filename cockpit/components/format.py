@@ -38,6 +38,28 @@ def fmt_duration(value) -> str:
     return f"{number} {unit}".strip()
 
 
+def is_estimate(bound_hours) -> bool:
+    """Whether a percentile with this bound (queries.petitions.handling_time_summary)
+    is an estimate rather than the exact figure."""
+    return not _missing(bound_hours) and float(bound_hours) > 0
+
+
+def fmt_bound(bound_hours) -> str:
+    """What the reader must know about an estimated percentile: "估计值，误差
+    ≤ 2.0 小时"; "" for an exact one."""
+    if not is_estimate(bound_hours):
+        return ""
+    if math.isinf(float(bound_hours)):
+        return "估计值"
+    return f"估计值，误差 ≤ {fmt_duration(bound_hours)}"
+
+
+def fmt_duration_estimate(value, bound_hours) -> str:
+    """fmt_duration, with "≈" before an estimate."""
+    shown = fmt_duration(value)
+    return f"≈{shown}" if is_estimate(bound_hours) and shown != DASH else shown
+
+
 def fmt_amount(value) -> str:
     """Yuan with thousands separators; "—" when there is no amount."""
     return DASH if _missing(value) else f"{float(value):,.2f} 元"

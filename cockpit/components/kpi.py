@@ -6,7 +6,7 @@ import math
 
 from dash import html
 
-from cockpit.components.format import DASH, fmt_hours, fmt_int, fmt_share
+from cockpit.components.format import DASH, fmt_bound, fmt_hours, fmt_int, fmt_share
 from queries.kpis import Kpis
 
 TONES = ("neutral", "good", "warn", "bad", "red", "yellow", "green")
@@ -78,6 +78,11 @@ def kpi_row(k: Kpis) -> list[html.Div]:
             f"办理中 {k.in_progress:,} 件未计入",
             tone=share_tone(k.share),
         ),
-        kpi_card("办理时长中位数", hours, hours_unit, f"已办结 {k.closed:,} 件"),
+        kpi_card(
+            "办理时长中位数",
+            hours,
+            hours_unit,
+            "；".join(part for part in (f"已办结 {k.closed:,} 件", fmt_bound(k.median_bound_hours)) if part),
+        ),
         warning_kpi(k.red, k.yellow, k.green),
     ]

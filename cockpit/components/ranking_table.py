@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import pandas as pd
 from dash import html
 
-from cockpit.components.format import fmt_duration, fmt_int, fmt_share
+from cockpit.components.format import fmt_duration_estimate, fmt_int, fmt_share
 from cockpit.components.kpi import share_tone
 from cockpit.components.markup import HtmlBlock, Markup, link, tag
 from cockpit.components.urls import region_href
@@ -46,13 +46,14 @@ CATEGORY_COLUMNS = (
 )
 
 
-def _cell(column: str, value) -> str:
+def _cell(column: str, record: dict) -> str:
+    value = record[column]
     if column == "name":
         return str(value)
     if column == "share_5d":
         return fmt_share(value)
     if column == "median_hours":
-        return fmt_duration(value)
+        return fmt_duration_estimate(value, record.get("median_bound_hours"))
     return fmt_int(value)
 
 
@@ -98,7 +99,7 @@ def ranking_table(
                 tone = f"tone-{share_tone(record[column])}"
             elif column in ("overdue", f"{CATEGORY}overdue", f"{CATEGORY}red") and record[column]:
                 tone = "tone-bad"
-            shown = _cell(column, record[column])
+            shown = _cell(column, record)
             cells.append(tag("td", link(href, shown) if column == "name" else shown, class_=tone))
         rows.append(tag("tr", cells, data_href=href))
     head = tag("thead", tag("tr", [tag("th", label) for _column, label in columns]))

@@ -177,13 +177,21 @@ def _kpis(conn: Connection, scope: Scope, window: Window, before: Window) -> lis
         Kpi("受理诉求", "件", "int", this.received, last.received),
         Kpi("5日办结率", "", "share", this.share, last.share, share_note),
         Kpi("超5日办结或未结", "件", "int", this.late, last.late),
-        Kpi("办理时长中位数", "小时", "hours", this.median_hours, last.median_hours),
+        Kpi("办理时长中位数", "小时", "hours", this.median_hours, last.median_hours, _estimate_note(this)),
         Kpi("新增预警", "条", "int", this.raised, last.raised),
         Kpi("处置完毕预警", "条", "int", this.green, last.green),
         Kpi("未办结诉求（当前）", "件", "int", this.open, None, f"其中超期 {this.overdue:,} 件"),
         Kpi("红色预警（当前）", "条", "int", this.red, None, "新预警，待处置"),
         Kpi("黄色预警（当前）", "条", "int", this.yellow, None, "处置中"),
     ]
+
+
+def _estimate_note(kpis) -> str:
+    """Said under a median the snapshot could only estimate (docs/metrics.md)."""
+    bound = kpis.median_bound_hours
+    if math.isnan(bound) or bound <= 0:
+        return ""
+    return "估计值" if math.isinf(bound) else f"估计值，误差 ≤ {bound:.1f} 小时"
 
 
 # --- charts ------------------------------------------------------------------

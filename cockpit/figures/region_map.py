@@ -55,8 +55,10 @@ def _fmt_share(value: float) -> str:
     return "—" if pd.isna(value) else f"{value * 100:.1f}%"
 
 
-def _fmt_hours(value: float) -> str:
-    return "—" if pd.isna(value) else f"{value:.1f} 小时"
+def _fmt_hours(value: float, bound: float = 0.0) -> str:
+    if pd.isna(value):
+        return "—"
+    return f"≈{value:.1f} 小时" if not pd.isna(bound) and bound > 0 else f"{value:.1f} 小时"
 
 
 @escapes_data
@@ -114,7 +116,14 @@ def region_map(
             [_fmt_share(v) for v in df.get("share_5d", pd.Series(math.nan, index=df.index))],
             df.get("open", pd.Series(0, index=df.index)).fillna(0).astype(int),
             df.get("overdue", pd.Series(0, index=df.index)).fillna(0).astype(int),
-            [_fmt_hours(v) for v in df.get("median_hours", pd.Series(math.nan, index=df.index))],
+            [
+                _fmt_hours(v, b)
+                for v, b in zip(
+                    df.get("median_hours", pd.Series(math.nan, index=df.index)),
+                    df.get("median_bound_hours", pd.Series(0.0, index=df.index)),
+                    strict=True,
+                )
+            ],
             df.get("red", pd.Series(0, index=df.index)).fillna(0).astype(int),
             df.get("yellow", pd.Series(0, index=df.index)).fillna(0).astype(int),
             strict=True,

@@ -207,7 +207,7 @@ def _full_build(conn: Connection) -> _Counts:
             conn,
             snap_petition_hist,
             [tree.c.ancestor_code, literal(grain), period, sp.c.bin],
-            [func.count()],
+            [func.count(), func.sum(sp.c.millis)],
             sp,
             sp.c.village_code,
             sp.c.bin.is_not(None),
@@ -513,11 +513,12 @@ def _apply_petitions(conn: Connection, delta: pd.DataFrame, ancestors: pd.DataFr
             "month": closed["month"],
             "bin": pd.to_numeric(closed["bin"]).astype("int64"),
             "n": closed["sign"].astype("int64"),
+            "millis": closed["sign"].astype("int64") * pd.to_numeric(closed["millis"]).astype("int64"),
         }
     )
     expanded = _by_grain(hist.merge(ancestors, on="village_code"), "day", "month")
-    hist = _sum(expanded, ["region_code", "grain", "period", "bin"], ["n"])
-    return written + _upsert_add(conn, snap_petition_hist, hist, ["n"])
+    hist = _sum(expanded, ["region_code", "grain", "period", "bin"], ["n", "millis"])
+    return written + _upsert_add(conn, snap_petition_hist, hist, ["n", "millis"])
 
 
 def _apply_warnings(conn: Connection, delta: pd.DataFrame, ancestors: pd.DataFrame) -> int:

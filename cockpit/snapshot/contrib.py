@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -23,15 +24,21 @@ LOCAL_OFFSET = pd.Timedelta(hours=8)
 BUCKET_UPPER_SECONDS = (1 * 86400, 2 * 86400, 3 * 86400, 5 * 86400, 10 * 86400, 15 * 86400)
 
 # Histogram of handling times for the median and the 90th percentile: segments of
-# equal-width bins (start, width, count), in seconds, then one open bin from 60 days.
+# equal-width bins (start, width, count), in seconds, then bins of one day each
+# from 15 days on, as far as HIST_LAST_BIN (89 years: the last bin is open).
+# Every edge is a whole multiple of its bin's width, so a handling time in whole
+# days (data with dates only) lies on the lower edge of its bin, and no bin holds
+# two different whole days. Each bin keeps the count and the sum of its times:
+# a bin whose sum is count x its lower edge, or that holds one petition, says
+# its values exactly (percentile_of_bins).
 HIST_SEGMENTS = (
     (0, 1800, 48),  # 30 minutes up to 1 day
     (86400, 7200, 48),  # 2 hours up to 5 days
     (432000, 43200, 20),  # 12 hours up to 15 days
-    (1296000, 259200, 15),  # 3 days up to 60 days
 )
-HIST_OVERFLOW_START = 60 * 86400
-HIST_BINS = sum(count for _start, _width, count in HIST_SEGMENTS) + 1
+DAILY_START = 15 * 86400
+DAILY_FIRST_BIN = sum(count for _start, _width, count in HIST_SEGMENTS)
+HIST_LAST_BIN = 32767  # the largest SMALLINT
 
 
 def bin_edges(index: int) -> tuple[float, float | None]:
@@ -42,13 +49,15 @@ def bin_edges(index: int) -> tuple[float, float | None]:
             lower = start + (index - first) * width
             return float(lower), float(lower + width)
         first += count
-    return float(HIST_OVERFLOW_START), None
+    lower = DAILY_START + (index - DAILY_FIRST_BIN) * 86400
+    return float(lower), None if index >= HIST_LAST_BIN else float(lower + 86400)
 
 
 def bins_of(seconds: np.ndarray) -> np.ndarray:
     """The histogram bin of each handling time (negative times count as 0)."""
     seconds = np.maximum(np.asarray(seconds, dtype="float64"), 0.0)
-    out = np.full(seconds.shape, HIST_BINS - 1, dtype="int64")
+    daily = DAILY_FIRST_BIN + (np.minimum(seconds, 1e12) - DAILY_START) // 86400
+    out = np.minimum(daily, HIST_LAST_BIN).astype("int64")
     first = 0
     for start, width, count in HIST_SEGMENTS:
         inside = (seconds >= start) & (seconds < start + width * count)
@@ -62,30 +71,55 @@ def buckets_of(seconds: np.ndarray) -> np.ndarray:
     return np.searchsorted(np.array(BUCKET_UPPER_SECONDS, dtype="float64"), seconds, side="left")
 
 
-def histogram_percentile(counts: Mapping[int, int], p: float) -> float:
-    """The ``p`` quantile (0 < p < 1) in seconds of a histogram {bin: count}.
+class Percentile(NamedTuple):
+    """A percentile in seconds, and how far the true figure can be from it
+    (0: exact; NaN figure for no data)."""
 
-    The value where the cumulative count reaches p * n, with the bin's
-    values taken as spread evenly across it (linear interpolation); in the
-    open last bin, its lower edge. NaN for an empty histogram.
+    seconds: float
+    bound: float
+
+
+def percentile_of_bins(bins: Mapping[int, tuple[int, int]], p: float) -> Percentile:
+    """The ``p`` quantile (0 <= p <= 1) of a histogram {bin: (count, sum of
+    millis)}, defined as numpy's (and a spreadsheet's PERCENTILE): the value
+    at rank h = (n - 1) p, interpolated between the values at the ranks
+    either side of h.
+
+    The value at a rank is exact when its bin holds one petition or all its
+    petitions lie on the bin's lower edge (sum = count x edge: handling times
+    in whole days always do); otherwise the bin's values are taken as spread
+    evenly across it, and the bound is the bin's width (within the bin, the
+    error is less than that). In the open last bin, the bin's mean, bound
+    infinite.
     """
-    total = sum(counts.values())
+    ordered = [(index, count, millis) for index, (count, millis) in sorted(bins.items()) if count > 0]
+    total = sum(count for _index, count, _millis in ordered)
     if total <= 0:
-        return math.nan
-    target = p * total
+        return Percentile(math.nan, math.nan)
+    rank = (total - 1) * p
+    low = math.floor(rank)
+    high = min(low + 1, total - 1)
+    low_value, low_bound = _value_at(ordered, low)
+    if high == low or rank == low:
+        return Percentile(low_value, low_bound)
+    high_value, high_bound = _value_at(ordered, high)
+    part = rank - low
+    return Percentile(low_value + part * (high_value - low_value), max(low_bound, high_bound))
+
+
+def _value_at(ordered: list[tuple[int, int, int]], rank: int) -> tuple[float, float]:
+    """(value in seconds, bound) of the ``rank``-th smallest (0-based) handling time."""
     below = 0
-    for index in sorted(counts):
-        count = counts[index]
-        if count <= 0:
-            continue
-        if below + count >= target:
+    for index, count, millis in ordered:
+        if rank < below + count:
             lower, upper = bin_edges(index)
+            if count == 1 or millis == count * lower * 1000:
+                return millis / 1000 / count, 0.0
             if upper is None:
-                return lower
-            return lower + (target - below) / count * (upper - lower)
+                return millis / 1000 / count, math.inf
+            return lower + (rank - below + 0.5) / count * (upper - lower), upper - lower
         below += count
-    lower, _upper = bin_edges(max(counts))
-    return lower
+    raise ValueError(f"rank {rank} beyond the histogram")  # pragma: no cover - callers keep rank < total
 
 
 def _local_days(utc: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -92,6 +92,7 @@ snap_petition_hist = Table(
     Column("period", Date, primary_key=True),
     Column("bin", SmallInteger, primary_key=True),
     Column("n", Integer, nullable=False),
+    Column("millis", BigInteger, nullable=False),  # the sum of the bin's handling times
 )
 
 snap_open_petitions = Table(
