@@ -322,6 +322,53 @@ def test_a_row_written_with_an_old_updated_at_is_still_picked_up(engine):
     assert got == 11
 
 
+def test_after_an_import_the_next_refresh_reads_nothing_it_has_counted(engine):
+    """An import writes all its rows within minutes (updated_at = the import's
+    time): the refresh after it counts them; the one after reads none of
+    them again, though they lie within LOOKBACK of the newest row (it re-read
+    all of them at every refresh, issue 18). A row changed after that, or
+    committed late with an updated_at the last run had passed, is read."""
+    with engine.begin() as conn:
+        fc.load(conn)
+        fr.load(conn)
+    update_snapshot(engine, fc.NOW)
+    imported_at = fc.NOW + timedelta(days=1)
+    with engine.begin() as conn:
+        write_petitions(
+            conn,
+            [
+                build_petition(
+                    external_id=f"IMP{i}", village_code=fc.V3, received_at=fc.local(11, 3, 9),
+                    category="道路", unit="村委会",
+                )
+                for i in range(40)
+            ],
+        )  # fmt: skip
+        moved = conn.execute(
+            update(petitions).where(petitions.c.external_id.like("IMP%")).values(updated_at=imported_at)
+        ).rowcount
+        conn.execute(update(warnings).values(updated_at=imported_at + timedelta(seconds=30)))
+        warning_count = conn.execute(select(warnings.c.id)).all()
+    assert moved == 40
+    first = update_snapshot(engine, imported_at + timedelta(minutes=1))
+    assert (first.petitions, first.warnings) == (40, len(warning_count))
+    second = update_snapshot(engine, imported_at + timedelta(minutes=2))
+    assert (second.petitions, second.warnings) == (0, 0)
+    with engine.begin() as conn:
+        one = conn.execute(select(petitions.c.id).where(petitions.c.external_id == "IMP7")).scalar_one()
+        conn.execute(update(petitions).where(petitions.c.id == one).values(updated_at=imported_at))
+        late = conn.execute(select(petitions.c.id).where(petitions.c.external_id == "IMP8")).scalar_one()
+        conn.execute(  # committed after the last run, stamped before its mark
+            update(petitions)
+            .where(petitions.c.id == late)
+            .values(updated_at=imported_at - timedelta(minutes=1), category="环境卫生")
+        )
+    third = update_snapshot(engine, imported_at + timedelta(minutes=3))
+    assert (third.petitions, third.warnings) == (1, 0)  # IMP8; IMP7's stamp is the one counted
+    assert update_snapshot(engine, imported_at + timedelta(minutes=4)).petitions == 0
+    assert_matches_raw(engine, imported_at + timedelta(minutes=4))
+
+
 def test_figures_for_odd_windows_or_a_past_now_come_from_the_raw_tables(engine):
     with engine.begin() as conn:
         fc.load(conn)

@@ -29,8 +29,10 @@ from sqlalchemy import (
     Connection,
     Engine,
     Table,
+    and_,
     case,
     delete,
+    exists,
     func,
     insert,
     literal,
@@ -421,17 +423,27 @@ def _update_changed(
 
 
 def _changed(conn: Connection, table: Table, columns, mark: datetime | None, key) -> pd.DataFrame:
-    """Rows changed since ``mark`` (less LOOKBACK), and rows newer than any
-    in the snapshot whatever their updated_at (an import of old records).
-    Two queries, each on its index (updated_at, the primary key): OR-ed in
-    one, PostgreSQL scans the whole table."""
+    """Rows changed since ``mark`` (less LOOKBACK) that the snapshot has not
+    seen at their present updated_at, and rows newer than any in the
+    snapshot whatever their updated_at (an import of old records). Two
+    queries, each on its index (updated_at, the primary key): OR-ed in one,
+    PostgreSQL scans the whole table.
+
+    The look-back re-reads rows a late-committing writer may have hidden
+    from the last run; the contribution's own ``updated_at`` says which of
+    them it already counted. Without that check, an import that wrote all
+    its rows within LOOKBACK of its last one had every one of them re-read by
+    every refresh for as long as nothing newer arrived (issue 18: 341,194
+    petitions every 30 s)."""
     names = [c.name for c in columns] + ["updated_at"]
     query = select(*columns, table.c.updated_at)
     if mark is None:
         return pd.DataFrame(conn.execute(query).all(), columns=names)
+    seen = key.table
+    unseen = ~exists().where(seen.c[key.name] == table.c.id, seen.c.updated_at == table.c.updated_at)
     newest = conn.execute(select(func.max(key))).scalar() or 0
     rows = {}
-    for condition in (table.c.updated_at > mark - LOOKBACK, table.c.id > newest):
+    for condition in (and_(table.c.updated_at > mark - LOOKBACK, unseen), table.c.id > newest):
         for row in conn.execute(query.where(condition)):
             rows[row[0]] = row
     return pd.DataFrame(list(rows.values()), columns=names)

@@ -141,6 +141,7 @@ PETITION_CONTRIBUTION = [
     "millis",
     "bucket",
     "bin",
+    "updated_at",
 ]
 
 
@@ -175,7 +176,16 @@ def petition_contributions(rows: pd.DataFrame) -> pd.DataFrame:
     out["bucket"] = pd.array(buckets_of(safe), dtype="Int64")
     out["bin"] = pd.array(bins_of(safe), dtype="Int64")
     out.loc[~closed, ["millis", "bucket", "bin"]] = pd.NA
+    out["updated_at"] = _seen(rows)
     return out
+
+
+def _seen(rows: pd.DataFrame) -> np.ndarray:
+    """The raw rows' updated_at (None where not read), kept with their
+    contribution so that a refresh can skip rows it has already seen."""
+    if "updated_at" not in rows:
+        return np.full(len(rows), None, dtype=object)
+    return pd.DatetimeIndex(pd.to_datetime(rows["updated_at"], utc=True)).to_pydatetime()
 
 
 WARNING_INPUT = [
@@ -197,6 +207,7 @@ WARNING_CONTRIBUTION = [
     "owner_kind",
     "status",
     "false_alarm",
+    "updated_at",
 ]
 FALSE_ALARM = "false_alarm"  # the disposition of a warning found to be a false alarm
 STATUS_OF_COLOUR = {status.colour: status.code for status in WARNING.statuses}
@@ -233,5 +244,6 @@ def warning_contributions(rows: pd.DataFrame) -> pd.DataFrame:
             "owner_kind": rows["owner_kind"].to_numpy(),
             "status": rows["status"].to_numpy(),
             "false_alarm": (rows["disposition"] == FALSE_ALARM).to_numpy().astype("int64"),
+            "updated_at": _seen(rows),
         }
     )

@@ -63,6 +63,8 @@ snap_petitions = Table(
     Column("millis", BigInteger, nullable=True),
     Column("bucket", SmallInteger, nullable=True),
     Column("bin", SmallInteger, nullable=True),
+    # The raw row's updated_at when this was computed: a refresh skips rows it has seen.
+    Column("updated_at", UTCDateTime, nullable=True),
     Index("ix_snap_petitions_village_day", "village_code", "day", "millis"),
 )
 
@@ -127,6 +129,7 @@ snap_warnings = Table(
     Column("owner_kind", SHORT, nullable=False),
     Column("status", SHORT, nullable=False),
     Column("false_alarm", SmallInteger, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=True),  # as snap_petitions.updated_at
 )
 
 WARNING_MEASURES = ("raised", "green")

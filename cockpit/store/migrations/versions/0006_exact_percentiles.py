@@ -1,6 +1,7 @@
-"""Exact percentiles: the handling-time histogram keeps the sum of each bin's
-times, and bins one day wide from 15 days on (see docs/metrics.md, "Handling
-time").
+"""Exact percentiles and a refresh that settles: the handling-time histogram
+keeps the sum of each bin's times, with bins one day wide from 15 days on
+(see docs/metrics.md, "Handling time"); the contribution rows keep the raw
+row's ``updated_at``, so that a refresh skips rows it has already counted.
 
 Revision ID: 0006
 Revises: 0005
@@ -14,11 +15,18 @@ dropped and created again with the new ``millis`` column, and the snapshot's
 row in ``snap_state`` is deleted, so the pages read the raw tables until the
 next refresh builds the snapshot again, in full, with the new bins.
 
-As in the earlier revisions, the table is written out here, frozen.
+``snap_petitions`` and ``snap_warnings`` gain ``updated_at`` (nullable: the
+rows are deleted with the snapshot and written again by the full build).
+The incremental refresh re-read every row within five minutes of the newest
+one; after a bulk import, that was every imported row, at every refresh.
+
+As in the earlier revisions, the tables are written out here, frozen.
 """
 
 import sqlalchemy as sa
 from alembic import op
+
+from cockpit.store.schema import UTCDateTime
 
 revision = "0006"
 down_revision = "0005"
@@ -38,13 +46,22 @@ def _hist(*extra: sa.Column) -> None:
     )
 
 
+SEEN = ("snap_petitions", "snap_warnings")
+
+
 def upgrade() -> None:
     op.execute(sa.text("DELETE FROM snap_state"))
     op.drop_table("snap_petition_hist")
     _hist(sa.Column("millis", sa.BigInteger(), nullable=False))
+    for table in SEEN:
+        with op.batch_alter_table(table) as batch:
+            batch.add_column(sa.Column("updated_at", UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:
     op.execute(sa.text("DELETE FROM snap_state"))
+    for table in SEEN:
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("updated_at")
     op.drop_table("snap_petition_hist")
     _hist()
