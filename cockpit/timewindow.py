@@ -22,7 +22,10 @@ PRESET_LABELS = {
     "year": "本年",
     "custom": "自定义",
 }
-MAX_CUSTOM_DAYS = 3 * 366
+# A custom window may span a century: a term of office (5 years) or a city's
+# whole history (an import of ten years and more) must be askable. Longer
+# than that is a typing mistake (a year 0206 for 2026).
+MAX_CUSTOM_DAYS = 100 * 366
 
 
 class WindowError(ValueError):
@@ -94,7 +97,7 @@ def custom_window(first: date, last: date, now: datetime | None = None) -> Windo
     if last < first:
         raise WindowError("结束日期早于开始日期")
     if (last - first).days >= MAX_CUSTOM_DAYS:
-        raise WindowError(f"时间范围不能超过 {MAX_CUSTOM_DAYS} 天")
+        raise WindowError(f"时间范围不能超过 {MAX_CUSTOM_DAYS // 366} 年")
     now = now or datetime.now(UTC)
     start = local_midnight(first)
     end = local_midnight(last + timedelta(days=1))

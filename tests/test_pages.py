@@ -11,7 +11,7 @@ import dash
 import pandas as pd
 import pytest
 from dash import no_update
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from cockpit.app import create_app
 from cockpit.components.refresh import freshness
@@ -32,7 +32,7 @@ from cockpit.pages.screen.panels import PANELS, SLOT_IDS, SLOT_TITLE_IDS
 from cockpit.rules.catalogue import load_catalogue
 from cockpit.rules.engine import evaluate
 from cockpit.settings import DEFAULT_SCREEN_PANELS, SCREEN_PANELS, Settings, SettingsError
-from cockpit.store.schema import refresh_state, warnings
+from cockpit.store.schema import petitions, refresh_state, warnings
 from queries.refresh import RefreshStatus
 from queries.scope import Scope
 from queries.warnings import RULE_STATISTICS_COLUMNS, rule_statistics
@@ -294,6 +294,22 @@ def test_the_region_panels_are_filled_for_the_window(in_request):
     assert "村级用工" in text(warning_categories) and "selected" not in json.dumps(
         warning_categories.to_plotly_json(), default=str
     )
+
+
+def test_a_ten_year_window_shows_the_whole_history(in_request, sqlite_engine):
+    """A term of office or a city's whole imported history is one custom
+    window (it stopped at 1,098 days); a century and a day is refused."""
+    decade = {"from": "2016-12-01", "to": "2026-11-30"}
+    layout = region.layout(code=city.CITY, **decade)
+    assert "时间范围有误" not in text(layout)
+    with sqlite_engine.connect() as conn:
+        received = conn.execute(select(func.count()).select_from(petitions)).scalar_one()
+    kpis, _map, _categories, trend, *_ = render_region("v1", {"code": city.CITY, "window": decade})
+    assert f"受理诉求{received}件" in text(kpis).replace(" ", "")
+    assert sum(trend.data[0].y) == received  # by month: 120 of them
+    assert len(trend.data[0].x) == 120
+    too_long = region.layout(code=city.CITY, **{"from": "1900-01-01", "to": "2026-11-30"})
+    assert "时间范围不能超过 100 年" in text(too_long)
 
 
 def test_the_region_page_keeps_a_warning_category_in_its_links(in_request):
