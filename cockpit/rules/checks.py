@@ -1125,6 +1125,14 @@ def petition_overdue(conn, since, window, params, now) -> list[Hit]:
     return hits
 
 
+def _received(row) -> datetime:
+    return row.received_at
+
+
+def _received_and_id(row) -> tuple[datetime, int]:
+    return row.received_at, row.id
+
+
 @check("PET-02", petitions)
 def petition_repeated(conn, since, window, params, now) -> list[Hit]:
     """At least ``min_count`` petitions of one village in one category within
@@ -1137,11 +1145,13 @@ def petition_repeated(conn, since, window, params, now) -> list[Hit]:
         same[other.village_code, other.category].append(other)
     hits = []
     for row in rows:
-        run = [
-            o
-            for o in same[row.village_code, row.category]
-            if row.received_at - span <= o.received_at and (o.received_at, o.id) <= (row.received_at, row.id)
-        ]
+        # The group is in (received_at, id) order (_same_villages): the run
+        # is a slice, found by bisection (a scan of the whole group per row
+        # was quadratic: 56.6 s for 6,000 petitions of one village and category).
+        group = same[row.village_code, row.category]
+        first = bisect_left(group, row.received_at - span, key=_received)
+        last = bisect_right(group, (row.received_at, row.id), key=_received_and_id)
+        run = group[first:last]
         if need > 0 and len(run) >= need:
             records = tuple(("petitions", o.external_id) for o in reversed(run))
             hits.append(_petition_hit(row, records, count=len(run), window_days=params["window_days"]))
