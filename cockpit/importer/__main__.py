@@ -2,6 +2,7 @@
 
     python -m cockpit.importer FILE --mapping MAP.yaml [--dry-run]
     python -m cockpit.importer FILE --mapping MAP.yaml --keep-good --rejects rejects.csv
+    python -m cockpit.importer FILE --mapping MAP.yaml --history   # years of closed cases
     python -m cockpit.importer --regions regions.csv [--mapping regions.yaml]
                                [--boundaries areas.geojson --code-property adcode]
 
@@ -38,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--rejects", help="write the rejected rows to this CSV file")
     parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    parser.add_argument(
+        "--history",
+        action="store_true",
+        help="old records (a backfill): raise no warning about petitions already closed (docs/import.md)",
+    )
     parser.add_argument("--url", help="the store's SQLAlchemy URL (default: COCKPIT_DATABASE_URL)")
     parser.add_argument(
         "--progress-every", type=int, default=10_000, metavar="N", help="a progress line every N rows"
@@ -101,6 +107,7 @@ def run(engine: Engine, argv: Sequence[str]) -> int:
         progress=_progress,
         progress_every=args.progress_every,
         on_commit=_audit(args.file),
+        history=args.history,
     )
     for reject in summary.rejects:
         print(reject)

@@ -37,6 +37,7 @@ from cockpit.importer.report import Reject, RejectsFile, Summary
 from cockpit.importer.stages import Item, RecordStage, Stage
 from cockpit.importer.targets import target_spec
 from cockpit.importer.trails import TrailStage, scattered_parents
+from cockpit.store.history import mark_history
 
 BATCH = 1000
 STAGES = {"record": RecordStage, "child": ChildStage, "trail": TrailStage}
@@ -56,6 +57,7 @@ def import_file(
     now: datetime | None = None,
     on_commit: Callable[[Connection, Summary], None] | None = None,
     max_unpacked: int = MAX_UNPACKED,
+    history: bool = False,
 ) -> Summary:
     """Import ``path`` into ``mapping``'s target; the summary of what happened.
 
@@ -65,6 +67,10 @@ def import_file(
     ``max_unpacked`` bytes among them) is refused whole: RefusedFileError,
     a MappingError, before anything is written. A CSV row too long to read
     is rejected (``row_too_large``) like any bad row.
+
+    ``history``: the file is old records (cockpit.store.history): the
+    warning engine raises nothing about petitions closed by the time of
+    this import. Recorded in the import's transaction.
     """
     path = Path(path)
     spec = target_spec(mapping.target)
@@ -102,6 +108,8 @@ def import_file(
             elif dry_run:
                 transaction.rollback()
             else:
+                if history:
+                    mark_history(conn, now or datetime.now(UTC))
                 if on_commit is not None:
                     on_commit(conn, summary)
                 transaction.commit()

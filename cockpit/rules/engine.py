@@ -41,7 +41,8 @@ from sqlalchemy import Connection, func, insert, select, update
 from cockpit.rules.catalogue import Rule, load_catalogue
 from cockpit.rules.checks import CHECKS, Hit, chunks
 from cockpit.store.factories import build_warning, write_warnings
-from cockpit.store.schema import regions, rule_state, warnings
+from cockpit.store.history import history_until
+from cockpit.store.schema import petitions, regions, rule_state, warnings
 from cockpit.timewindow import TZ, Window
 
 SYSTEM = "预警系统"
@@ -69,6 +70,25 @@ class RuleRun:
     raised: int
 
 
+def _not_history(conn: Connection, hits: list[Hit], history: datetime | None) -> list[Hit]:
+    """``hits`` less those about a petition closed by the last history
+    import (cockpit.store.history): a matter over before the cockpit knew
+    of it raises no live warning."""
+    if history is None:
+        return hits
+    ids = sorted({h.subject_id for h in hits if h.subject_type == "petition"})
+    over = set()
+    for chunk in chunks(ids):
+        over.update(
+            conn.execute(
+                select(petitions.c.external_id).where(
+                    petitions.c.external_id.in_(chunk), petitions.c.closed_at <= history
+                )
+            ).scalars()
+        )
+    return [h for h in hits if not (h.subject_type == "petition" and h.subject_id in over)]
+
+
 def warning_key(rule_code: str, subject_type: str, subject_id: str) -> str:
     """The warning's external_id: one per rule and subject (hashed when the
     subject id would make it longer than the column)."""
@@ -91,6 +111,7 @@ def evaluate(
     catalogue = load_catalogue() if catalogue is None else catalogue
     _require_checks(catalogue)
     overrides = overrides or {}
+    history = history_until(conn)
     runs = []
     for rule in catalogue.values():
         params = rule.thresholds(overrides.get(rule.code))
@@ -101,6 +122,7 @@ def evaluate(
         check = CHECKS[rule.code]
         unchanged = watermark is None or (since is not None and watermark <= since)
         hits = [] if unchanged and not check.clock else check.run(conn, since, None, params, now)
+        hits = _not_history(conn, hits, history)
         findings = _new_only(conn, [_finding(rule, version, params, hit) for hit in hits])
         write_warnings(conn, _build(conn, rule, version, findings, now))
         _save_state(conn, state, rule.code, watermark, version, now, len(hits), len(findings))
