@@ -30,6 +30,7 @@ from sqlalchemy import Connection, Engine
 
 from cockpit.importer.children import ChildStage
 from cockpit.importer.convert import Problem
+from cockpit.importer.derive import derive_cells
 from cockpit.importer.limits import MAX_UNPACKED
 from cockpit.importer.mapping import Mapping, MappingError
 from cockpit.importer.readers import UnreadRow, open_rows
@@ -123,6 +124,20 @@ def import_file(
     return summary
 
 
+def _checked(stage: Stage, mapping: Mapping, line: int, cells) -> Item:
+    """``stage.check`` of the row with its derived fields (cockpit.importer.derive):
+    a field that fails is its problem only (not also "blank"); the item keeps
+    the file's own cells, for the rejects file."""
+    if not mapping.derived or isinstance(cells, UnreadRow):
+        return stage.check(line, cells)
+    derived, failures = derive_cells(cells, mapping.derived)
+    item = stage.check(line, derived)
+    failed = {name for name, _reason, _detail in failures}
+    item.problems = [Problem(*f) for f in failures] + [p for p in item.problems if p.column not in failed]
+    item.cells = cells
+    return item
+
+
 def _run(conn, spec, mapping, rows, summary, rejects, keep_good, batch, now, progress, every, path) -> None:
     stage: Stage = STAGES[spec.kind](conn, spec, mapping)
     if isinstance(stage, TrailStage):
@@ -146,7 +161,7 @@ def _run(conn, spec, mapping, rows, summary, rejects, keep_good, batch, now, pro
 
     for line, cells in rows:
         summary.read += 1
-        item = stage.check(line, cells)
+        item = _checked(stage, mapping, line, cells)
         if isinstance(cells, UnreadRow):  # checked for its petition or id only; nothing of it is kept
             item.cells, item.problems = {}, [Problem(cells.column, "row_too_large", cells.detail)]
         if len(items) >= batch and stage.splits(items[-1], item):

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from cockpit.importer.derive import Derived, DeriveError, parse_derived
 from cockpit.importer.values import DateParser
 
 DEFAULT_DATE_FORMATS = (
@@ -56,6 +57,7 @@ class Mapping:
     sheet: str | None = None
     delimiter: str = ","
     parent: Source | None = None  # child rows and events: the parent's external id
+    derived: dict[str, Derived] = field(default_factory=dict)  # cockpit.importer.derive
 
     @cached_property
     def parse_date(self) -> DateParser:
@@ -63,10 +65,14 @@ class Mapping:
 
     @property
     def source_columns(self) -> set[str]:
+        """The file's columns the mapping reads (a derived field's name is
+        not one, unless a piece reads it)."""
         named = {s.column for s in self.columns.values() if s.column}
         if self.parent is not None and self.parent.column:
             named.add(self.parent.column)
-        return named | set(self.region_path) | ({self.region_code} if self.region_code else set())
+        named |= set(self.region_path) | ({self.region_code} if self.region_code else set())
+        pieces = {column for d in self.derived.values() for column in d.columns}
+        return (named - set(self.derived)) | pieces
 
 
 def _source(target: str, spec: object) -> Source:
@@ -81,15 +87,16 @@ def _source(target: str, spec: object) -> Source:
     )
 
 
-def parse_mapping(raw: dict) -> Mapping:
-    """A Mapping from the YAML document ``raw`` (already parsed)."""
+def parse_mapping(raw: dict, folder: Path | None = None) -> Mapping:
+    """A Mapping from the YAML document ``raw`` (already parsed); lookup
+    files of derived fields are found relative to ``folder``."""
     from cockpit.importer.targets import target_spec
 
     if not isinstance(raw, dict):
         raise MappingError("the mapping must be a YAML mapping (key: value)")
     unknown = set(raw) - {
         "target", "columns", "region", "values", "allowed", "date_formats",
-        "timezone", "encoding", "sheet", "delimiter", "parent",
+        "timezone", "encoding", "sheet", "delimiter", "parent", "derived",
     }  # fmt: skip
     if unknown:
         raise MappingError(f"unknown keys: {', '.join(sorted(unknown))}")
@@ -126,6 +133,10 @@ def parse_mapping(raw: dict) -> Mapping:
     }
     allowed = {str(k): frozenset(str(x) for x in v) for k, v in (raw.get("allowed") or {}).items()}
     formats = tuple(raw.get("date_formats") or DEFAULT_DATE_FORMATS)
+    try:
+        derived = parse_derived(raw.get("derived"), folder)
+    except DeriveError as error:
+        raise MappingError(str(error)) from None
     return Mapping(
         target=spec.name,
         columns=columns,
@@ -139,6 +150,7 @@ def parse_mapping(raw: dict) -> Mapping:
         sheet=raw.get("sheet"),
         delimiter=str(raw.get("delimiter", ",")),
         parent=parent,
+        derived=derived,
     )
 
 
@@ -162,4 +174,4 @@ def load_mapping(path: str | Path) -> Mapping:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise MappingError(f"{path}: not valid YAML: {error}") from None
-    return parse_mapping(raw)
+    return parse_mapping(raw, Path(path).parent)

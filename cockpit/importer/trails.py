@@ -38,6 +38,7 @@ from pathlib import Path
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from cockpit.importer.convert import PARENT, Problem, parent_id, parent_label
+from cockpit.importer.derive import derive_cells
 from cockpit.importer.mapping import Mapping
 from cockpit.importer.readers import open_rows
 from cockpit.importer.report import Summary
@@ -61,6 +62,8 @@ def scattered_parents(path: str | Path, mapping: Mapping) -> set[int]:
     previous = None
     with open_rows(path, mapping.encoding, mapping.sheet, mapping.delimiter) as (_header, rows):
         for _line, cells in rows:
+            if mapping.derived and isinstance(cells, dict):
+                cells, _failures = derive_cells(cells, mapping.derived)  # a derived parent id
             try:
                 mark = fingerprint(parent_id(cells, mapping))
             except CellError:

@@ -41,6 +41,8 @@ REASONS = {
     "bad_transition": "流转顺序不符合办理流程",
     "event_before_received": "流转时间早于受理时间",
     "trail_rejected": "同一诉求的其他流转记录有误，整条流转未导入",
+    "no_match": "不符合派生字段的规则（regex）",
+    "not_in_lookup": "对照表中没有这个值",
 }
 
 TRUE_WORDS = frozenset({"是", "实名", "true", "yes", "y", "1", "t", "√", "有"})
