@@ -71,7 +71,6 @@ def main() -> None:
     from cockpit.auth.demo import DEMO_KIOSK_TOKEN, DEMO_PASSWORD, ensure_demo_accounts
     from cockpit.auth.headers import QuietRequestHandler
     from cockpit.components.urls import LOGIN, kiosk_href
-    from cockpit.refresh import refresh
     from cockpit.scheduler import start_embedded
 
     configure_logging()
@@ -83,8 +82,11 @@ def main() -> None:
     engine = open_store(settings)
     refuse_unsafe_production(settings, engine)
     demo = ensure_demo_accounts(settings, engine)
-    refresh(engine)
     if settings.scheduler == "embedded":
+        # Its refresh job runs at once, in the background: the cockpit listens
+        # meanwhile (after a big import the first refresh takes minutes), its
+        # pages read the raw tables and say the data is being prepared. With
+        # COCKPIT_SCHEDULER=off, the scheduler's own process refreshes.
         start_embedded(settings, engine)
     app = create_app(settings, engine)
     base = f"http://{settings.host}:{settings.port}"

@@ -161,7 +161,7 @@ def test_freshness_says_plainly_when_the_data_is_stale():
 
 def test_freshness_says_when_there_was_never_a_refresh():
     fresh = freshness(None, datetime.now(UTC), stale_after_seconds=120)
-    assert fresh.text == "尚未刷新"
+    assert fresh.text == "数据准备中：首次刷新完成后自动更新"
     assert fresh.stale
 
 

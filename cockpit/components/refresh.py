@@ -13,6 +13,9 @@ from cockpit.timewindow import format_local
 from queries.refresh import RefreshStatus
 
 
+PREPARING = "数据准备中：首次刷新完成后自动更新"
+
+
 @dataclass(frozen=True)
 class Freshness:
     text: str
@@ -27,8 +30,8 @@ class Freshness:
 
 def freshness(status: RefreshStatus | None, now: datetime, stale_after_seconds: int) -> Freshness:
     """What to tell the user about how fresh the data is."""
-    if status is None:
-        return Freshness("尚未刷新", stale=True)
+    if status is None:  # the first refresh is running (the app listens before it ends)
+        return Freshness(PREPARING, stale=True)
     age = (now - status.refreshed_at).total_seconds()
     if age > stale_after_seconds:
         minutes = max(1, int(age // 60))
