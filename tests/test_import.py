@@ -122,6 +122,8 @@ def test_a_messy_file_is_refused_whole_with_every_bad_row_reported(store, tmp_pa
     assert [(r.line, r.column, r.reason) for r in summary.rejects] == EXPECTED_REJECTS
     assert {r.file for r in summary.rejects} == {"messy.csv"}
     assert summary.rejects[0].detail == "2026-13-45 09:00:00"
+    # Line 10: closed a day before it was received; both times are shown.
+    assert summary.rejects[5].detail == "办结 2026-11-05 09:00，受理 2026-11-06 09:00"
     assert dict(summary.by_reason) == {
         "bad_date": 2,
         "blank_required": 1,

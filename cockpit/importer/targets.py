@@ -43,6 +43,7 @@ from cockpit.lifecycle import (
 from cockpit.store import records
 from cockpit.store.factories import Step, WarningStep, build_petition, build_warning
 from cockpit.store.schema import UTCDateTime, petition_events, petitions, warnings
+from cockpit.timewindow import TZ
 
 
 class RowError(ValueError):
@@ -121,12 +122,17 @@ def _unit_for(region: dict) -> str:
     return f"{name}居委会" if name.endswith("社区") else f"{name}村委会"
 
 
+def _two_times(first: str, at, second: str, other) -> str:
+    """ "办结 2026-11-01 09:00，受理 2026-11-02 10:00": both times a rejection is about, local."""
+    return f"{first} {at.astimezone(TZ):%Y-%m-%d %H:%M}，{second} {other.astimezone(TZ):%Y-%m-%d %H:%M}"
+
+
 def _build_petition(values: dict, region: dict) -> tuple[dict, list[dict]]:
     received = values["received_at"]
     closed = values.get("closed_at")
     status = values.get("status") or ("closed" if closed else "received")
     if closed is not None and closed < received:
-        raise RowError("closed_at", "closed_before_received")
+        raise RowError("closed_at", "closed_before_received", _two_times("办结", closed, "受理", received))
     if status == "closed" and closed is None:
         raise RowError("closed_at", "closed_without_time")
     if status != "closed" and closed is not None:
@@ -170,7 +176,7 @@ def _build_warning(values: dict, region: dict) -> tuple[dict, list[dict]]:
     disposed = values.get("disposed_at")
     status = values.get("status") or ("disposed" if disposed else "new")
     if disposed is not None and disposed < raised:
-        raise RowError("disposed_at", "disposed_before_raised")
+        raise RowError("disposed_at", "disposed_before_raised", _two_times("处置", disposed, "预警", raised))
     if status == "disposed" and disposed is None:
         raise RowError("disposed_at", "disposed_without_time")
     if status != "disposed" and disposed is not None:
