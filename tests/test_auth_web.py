@@ -696,3 +696,15 @@ def test_the_cli_manages_users_and_kiosk_tokens(store, monkeypatch, capsys):
     with store.connect() as conn:
         assert kiosk_token_id(conn, token) is None
     assert [row[:2] for row in audit(store)] == [("user_admin", "cli")] * 2 + [("kiosk_admin", "cli")] * 2
+
+
+def test_the_cli_takes_the_store_from_url(store, monkeypatch, capsys):
+    monkeypatch.delenv("COCKPIT_DATABASE_URL", raising=False)
+    url = store.url.render_as_string(hide_password=False)
+    assert (
+        cli(["--url", url, "create-admin", "url-admin", "--password-stdin"], io.StringIO("a-Strong-pass-1\n"))
+        == 0
+    )
+    assert "注意" not in capsys.readouterr().err  # a store was named: no note about the sample
+    with store.connect() as conn:
+        assert authenticate(conn, "url-admin", "a-Strong-pass-1").role == "admin"

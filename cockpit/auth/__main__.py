@@ -10,6 +10,7 @@ is written to the audit log as done by "cli").
     python -m cockpit.auth kiosk-token --name 大厅大屏 [--region CODE]
     python -m cockpit.auth kiosk-token --revoke ID
     python -m cockpit.auth kiosk-token --list
+    python -m cockpit.auth --url postgresql+psycopg://… list-users   (any command, another store)
 
 Passwords are asked for twice without echo, or read from the first line of
 standard input with --password-stdin (for scripts); never taken from the
@@ -19,7 +20,9 @@ command line, where other users of the machine could see them.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -35,6 +38,7 @@ ACTOR = "cli"
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m cockpit.auth", description="监督驾驶舱账号与大屏令牌")
+    parser.add_argument("--url", help="the store's SQLAlchemy URL (default: COCKPIT_DATABASE_URL)")
     commands = parser.add_subparsers(dest="command", required=True)
 
     def with_password(command: argparse.ArgumentParser) -> None:
@@ -152,9 +156,19 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
     from cockpit.settings import Settings, SettingsError
 
     argv = sys.argv[1:] if argv is None else argv
-    _parser().parse_args(list(argv))  # usage errors before the store is opened
+    args = _parser().parse_args(list(argv))  # usage errors before the store is opened
     try:
-        engine = open_store(Settings.from_env())
+        settings = Settings.from_env()
+        if args.url:
+            settings = dataclasses.replace(settings, database_url=args.url)
+        elif not os.environ.get("COCKPIT_DATABASE_URL"):
+            # An account made in the sample store by mistake is an account
+            # the real cockpit does not know: say where it goes.
+            print(
+                f"注意 / note: 未设置 COCKPIT_DATABASE_URL，也未给出 --url：使用 {settings.database_url}",
+                file=sys.stderr,
+            )
+        engine = open_store(settings)
     except SettingsError as error:
         print(f"配置错误 / bad setting: {error}", file=sys.stderr)
         return 2
