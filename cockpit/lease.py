@@ -103,6 +103,7 @@ class Lease:
 
     def _renew_loop(self) -> None:
         interval = self.ttl.total_seconds() / 3
+        said = None
         while not self._stop.wait(interval):
             try:
                 if not renew(self.engine, self.name, self.holder, self.ttl):
@@ -111,8 +112,14 @@ class Lease:
                         "lease %s lost by %s: another holder may run the job now", self.name, self.holder
                     )
                     return
-            except Exception:  # the database blinked: try again at the next beat
-                log.warning("could not renew lease %s", self.name, exc_info=True)
+            except Exception as error:  # the database blinked, or is busy: try again at the next beat
+                # One line, once per kind of failure: SQLite takes one writer at
+                # a time, and a long refresh's own transaction keeps the renewal
+                # out ("database is locked") every beat until it commits.
+                line = str(getattr(error, "orig", error)).splitlines()[0][:200]
+                if line != said:
+                    log.warning("lease %s not renewed (retrying every %.0f s): %s", self.name, interval, line)
+                    said = line
 
     def start(self) -> None:
         self._thread.start()

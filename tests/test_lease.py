@@ -4,6 +4,7 @@ one after the other."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -114,3 +115,22 @@ def test_two_refreshes_started_together_run_one_after_the_other(engine: Engine, 
     assert len(spans) == 2
     (_, first_end), (second_start, _) = sorted(spans)
     assert second_start >= first_end, "the two refreshes overlapped"
+
+
+def test_a_busy_store_is_said_once_per_reason_without_a_traceback(engine: Engine, monkeypatch, caplog):
+    """On SQLite a long refresh keeps the renewal out ("database is locked")
+    at every beat: one line in the log, not a traceback every 40 s."""
+    import cockpit.lease as lease_module
+
+    def busy(*args, **kwargs):
+        raise RuntimeError("database is locked\n[SQL: UPDATE leases ...]")
+
+    monkeypatch.setattr(lease_module, "renew", busy)
+    with (
+        caplog.at_level(logging.WARNING, logger="cockpit.lease"),
+        held(engine, "job", ttl=timedelta(seconds=0.3)),
+    ):
+        time.sleep(1.0)  # about ten beats
+    said = [r for r in caplog.records if "not renewed" in r.getMessage()]
+    assert len(said) == 1 and said[0].exc_info is None
+    assert said[0].getMessage().endswith("database is locked")
