@@ -166,3 +166,50 @@ def test_rows_whose_fields_cannot_be_derived_are_rejected_and_keep_their_cells(s
     with (tmp_path / "rejects.csv").open(encoding="utf-8-sig") as handle:
         rejected = list(csv.reader(handle))
     assert rejected[1][:4] == rows[1] and rejected[1][5:7] == ["村码", "not_in_lookup"]
+
+
+def test_outlines_name_their_region_by_any_of_several_properties_and_parents_are_composed(
+    sqlite_engine, tmp_path
+):
+    """Outline files mix code properties (adcode here, code there), and the
+    city's own outline is its districts' together: no drawing by hand."""
+    import json
+
+    from shapely.geometry import shape
+    from sqlalchemy import func
+
+    from cockpit.importer.regions import import_regions
+    from cockpit.store.schema import regions
+
+    (tmp_path / "regions.csv").write_text(
+        "code,name,level,parent_code\n"
+        "9900,示例市,county,\n"
+        "9901,东镇,town,9900\n9902,西镇,town,9900\n"
+        "990101,一村,village,9901\n990102,二村,village,9901\n990201,三村,village,9902\n",
+        encoding="utf-8",
+    )
+
+    def square(x: float) -> dict:
+        return {"type": "Polygon", "coordinates": [[[x, 30], [x + 1, 30], [x + 1, 31], [x, 31], [x, 30]]]}
+
+    features = [
+        {"type": "Feature", "properties": {"adcode": "990101"}, "geometry": square(120)},
+        {"type": "Feature", "properties": {"code": 990102}, "geometry": square(121)},
+        # 三村 has no outline: 西镇 cannot be composed, nor the city
+    ]
+    (tmp_path / "areas.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8"
+    )
+    report = import_regions(
+        sqlite_engine,
+        regions_path=tmp_path / "regions.csv",
+        boundaries_path=tmp_path / "areas.geojson",
+        code_property="adcode,code",
+    )
+    assert "边界：写入 2 个地区" in report and "由下级合成 1 个地区（9901）" in report
+    with sqlite_engine.connect() as conn:
+        outlines = dict(conn.execute(select(regions.c.code, regions.c.boundary)).all())
+        assert conn.execute(select(func.count()).where(regions.c.boundary.is_(None))).scalar() == 3
+    town = shape(json.loads(outlines["9901"]))
+    assert town.geom_type == "Polygon" and abs(town.area - 2.0) < 1e-9  # the two squares, one piece
+    assert outlines["9900"] is None and outlines["9902"] is None

@@ -51,7 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--regions", help="a regions CSV/XLSX (code, name, level, parent_code)")
     parser.add_argument("--boundaries", help="a GeoJSON FeatureCollection of region outlines")
     parser.add_argument(
-        "--code-property", default="code", help="the feature property holding the region code"
+        "--code-property",
+        default="code",
+        help="the feature property holding the region code; several, comma-separated: the first present",
     )
     return parser
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 from shapely.geometry import mapping as geometry_mapping
 from shapely.geometry import shape
+from shapely.ops import unary_union
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from cockpit.importer.mapping import MappingError
@@ -127,8 +128,10 @@ def _write_boundaries(conn: Connection, path: Path, code_property: str) -> tuple
     )
     codes = set(conn.execute(select(regions.c.code)).scalars())
     written, unknown = 0, []
+    names = [name.strip() for name in code_property.split(",") if name.strip()]
     for number, feature in enumerate(features, start=1):
-        value = (feature.get("properties") or {}).get(code_property)
+        properties = feature.get("properties") or {}
+        value = next((properties[n] for n in names if properties.get(n) not in (None, "")), None)
         code = "" if value is None else str(value).strip()
         if code not in codes:
             unknown.append(code or f"#{number}")
@@ -136,18 +139,49 @@ def _write_boundaries(conn: Connection, path: Path, code_property: str) -> tuple
         geometry = shape(feature["geometry"])
         if geometry.geom_type not in ("Polygon", "MultiPolygon") or geometry.is_empty:
             raise RegionImportError(f"{path.name} 第 {number} 个要素（{code}）不是面：{geometry.geom_type}")
-        point = geometry.representative_point()
-        conn.execute(
-            update(regions)
-            .where(regions.c.code == code)
-            .values(
-                boundary=json.dumps(geometry_mapping(geometry), ensure_ascii=False),
-                centroid_lon=round(point.x, 6),
-                centroid_lat=round(point.y, 6),
-            )
-        )
+        _set_outline(conn, code, geometry)
         written += 1
     return written, unknown
+
+
+def _set_outline(conn: Connection, code: str, geometry) -> None:
+    point = geometry.representative_point()
+    conn.execute(
+        update(regions)
+        .where(regions.c.code == code)
+        .values(
+            boundary=json.dumps(geometry_mapping(geometry), ensure_ascii=False),
+            centroid_lon=round(point.x, 6),
+            centroid_lat=round(point.y, 6),
+        )
+    )
+
+
+def _outlines_from_children(conn: Connection) -> list[str]:
+    """Give each region without an outline, all of whose children have one,
+    the union of theirs (the city's outline is its districts' together),
+    from the lowest level up. The codes filled."""
+    rows = conn.execute(select(regions.c.code, regions.c.parent_code, regions.c.boundary)).all()
+    outline = {r.code: shape(json.loads(r.boundary)) for r in rows if r.boundary}
+    children: dict[str, list[str]] = {}
+    for r in rows:
+        if r.parent_code:
+            children.setdefault(r.parent_code, []).append(r.code)
+    filled = []
+    changed = True
+    while changed:
+        changed = False
+        for code, kids in children.items():
+            if code in outline or not all(k in outline for k in kids):
+                continue
+            union = unary_union([outline[k] for k in kids])
+            if union.geom_type not in ("Polygon", "MultiPolygon") or union.is_empty:
+                continue
+            outline[code] = union
+            _set_outline(conn, code, union)
+            filled.append(code)
+            changed = True
+    return filled
 
 
 def import_regions(
@@ -174,6 +208,10 @@ def import_regions(
             )
             if unknown:
                 lines.append("  未知编码：" + ", ".join(unknown[:20]) + (" ……" if len(unknown) > 20 else ""))
+            filled = _outlines_from_children(conn)
+            if filled:
+                named = ", ".join(filled[:5]) + (" ……" if len(filled) > 5 else "")
+                lines.append(f"边界：由下级合成 {len(filled)} 个地区（{named}）")
         try:
             lines.append(f"地区层级：{rebuild_region_tree(conn)} 条")
         except RegionError as error:
