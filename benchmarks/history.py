@@ -73,12 +73,14 @@ def build(store: Path, years: int, per_year: int, history: bool = True, seed: in
     first = LAST_DAY - timedelta(days=365 * years - 1)
     span = (LAST_DAY - first).days + 1
     total = years * per_year
+    end = local_midnight(LAST_DAY)
     started = time.perf_counter()
     for start in range(0, total, BATCH):
         batch = []
         for i in range(start, min(start + BATCH, total)):
             received = local_midnight(first + timedelta(days=rng.randrange(span)))
-            closed = received + timedelta(days=_days_taken(rng))
+            # closed by the end of the history (an export of cases closed before the import)
+            closed = min(received + timedelta(days=_days_taken(rng)), end)
             batch.append(
                 build_petition(
                     external_id=f"HIS{i:08d}",
