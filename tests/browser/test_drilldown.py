@@ -158,3 +158,24 @@ def test_window_selector_puts_the_window_in_the_url_and_back_returns(cockpit):
     cockpit.wait(lambda: ranking_hrefs(cockpit) == before_links, "back did not restore the ranking")
     cockpit.wait(lambda: cockpit.kpis(RegionIds.KPIS) == before, "back did not restore the KPIs")
     cockpit.check()
+
+
+def test_a_ten_year_window_opens_with_the_whole_history(cockpit):
+    """A term of office or an imported history is one custom window (issue 18):
+    the page opens, counts every petition of the decade, draws its trend."""
+    from sqlalchemy import func, select
+
+    from cockpit.store.schema import petitions
+    from cockpit.timewindow import TZ
+
+    with cockpit.city.engine.connect() as conn:
+        received, newest = conn.execute(select(func.count(), func.max(petitions.c.received_at))).one()
+    last = newest.astimezone(TZ).date()
+    first = last.replace(year=last.year - 10)
+    cockpit.open(f"/?from={first.isoformat()}&to={last.isoformat()}", css(RegionIds.KPIS))
+    kpis = cockpit.wait_kpis(RegionIds.KPIS)
+    assert kpis["受理诉求"] == f"{received:,}"
+    # Dash 4 puts the picker's id on its start-date input.
+    start = cockpit.driver.find_element(By.CSS_SELECTOR, css(WindowIds.RANGE))
+    assert start.get_attribute("value") == first.isoformat()
+    cockpit.check()
