@@ -12,7 +12,6 @@ from cockpit.outage import OUTAGE_MESSAGE
 from cockpit.timewindow import format_local
 from queries.refresh import RefreshStatus
 
-
 PREPARING = "数据准备中：首次刷新完成后自动更新"
 
 

@@ -24,11 +24,14 @@ def card(title: str, body, extra_class: str = "") -> html.Section:
     )
 
 
-def graph(graph_id: str, height: int = 320, is_map: bool = False, figure=None) -> dcc.Graph:
+def graph(graph_id: str, height: int = 320, is_map: bool = False, figure=None) -> html.Div:
     """A chart drawn with ``figure`` from the start (a dcc.Graph without one
-    shows plotly's empty default axes until its callback answers)."""
+    shows plotly's empty default axes until its callback answers), in a slot
+    of its height: dcc.Graph renders nothing until plotly.js has loaded, and
+    the panels collapsed to their titles meanwhile, then jumped open."""
     config = MAP_CONFIG if is_map else CHART_CONFIG
-    return dcc.Graph(id=graph_id, figure=figure, config=config, style={"height": f"{height}px"})
+    chart = dcc.Graph(id=graph_id, figure=figure, config=config, style={"height": f"{height}px"})
+    return html.Div(chart, className="graph-slot", style={"minHeight": f"{height}px"})
 
 
 def region_header(breadcrumb, title: str, subtitle: str, selector) -> html.Div:

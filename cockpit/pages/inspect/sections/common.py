@@ -59,8 +59,10 @@ def card(title: str, body, span: int = 12) -> html.Section:
     )
 
 
-def chart(figure, height: int = 360) -> dcc.Graph:
-    return dcc.Graph(figure=figure, config=CHART_CONFIG, style={"height": f"{height}px"})
+def chart(figure, height: int = 360) -> html.Div:
+    """A chart in a slot of its height (region.parts.graph says why)."""
+    graph = dcc.Graph(figure=figure, config=CHART_CONFIG, style={"height": f"{height}px"})
+    return html.Div(graph, className="graph-slot", style={"minHeight": f"{height}px"})
 
 
 def petition_link(row) -> Markup:
