@@ -40,7 +40,7 @@ from cockpit.store.factories import (
 from cockpit.store.records import seal_uses
 from cockpit.store.schema import petition_events, petitions, warning_events, warnings
 from cockpit.store.snapshots import snap_record_counts, snap_state
-from cockpit.timewindow import custom_window, preset_window
+from cockpit.timewindow import Window, custom_window, preset_window
 from queries import petitions as pq
 from queries import snapshot
 from queries import warnings as wq
@@ -385,32 +385,39 @@ def test_figures_for_odd_windows_or_a_past_now_come_from_the_raw_tables(engine):
         )
 
 
+def _closed_from_the_histogram(engine, monkeypatch, prefix: str, spans, now) -> Window:
+    """The fixture city and petitions (village, received, time taken), closed,
+    in a snapshot as of ``now`` whose percentiles all come from the histogram
+    (EXACT_LIMIT 0); the window November-December 2026."""
+    with engine.begin() as conn:
+        fc.load(conn)
+        write_petitions(
+            conn,
+            [
+                build_petition(
+                    external_id=f"{prefix}{i}", village_code=village, received_at=received,
+                    category="道路", unit="村委会",
+                    steps=[Step("resolved", received + taken), Step("closed", received + taken)],
+                )
+                for i, (village, received, taken) in enumerate(spans)
+            ],
+        )  # fmt: skip
+    update_snapshot(engine, now)
+    monkeypatch.setattr(snapshot, "EXACT_LIMIT", 0)
+    return custom_window(date(2026, 11, 1), date(2026, 12, 31), now=now)
+
+
 def test_histogram_percentiles_of_large_regions(engine, monkeypatch):
     """Above EXACT_LIMIT closed petitions the median and 90th percentile come
     from the histogram: equal to the histogram worked out from the raw
     durations, and within a bin's width of the exact figure."""
     rng = random.Random(5)
-    with engine.begin() as conn:
-        fc.load(conn)
-        built = []
-        for i in range(400):
-            received = fc.local(11, 1) + timedelta(hours=rng.uniform(0, 400))
-            done = received + timedelta(hours=rng.lognormvariate(3, 1))
-            built.append(
-                build_petition(
-                    external_id=f"H{i}",
-                    village_code=rng.choice([fc.V1, fc.V2, fc.V4]),
-                    received_at=received,
-                    category="道路",
-                    unit="村委会",
-                    steps=[Step("resolved", done), Step("closed", done)],
-                )
-            )
-        write_petitions(conn, built)
-    now = fc.local(12, 31, 12)
-    update_snapshot(engine, now)
-    monkeypatch.setattr(snapshot, "EXACT_LIMIT", 0)
-    window = custom_window(date(2026, 11, 1), date(2026, 12, 31), now=now)
+    spans = []
+    for _ in range(400):
+        received = fc.local(11, 1) + timedelta(hours=rng.uniform(0, 400))
+        taken = timedelta(hours=rng.lognormvariate(3, 1))
+        spans.append((rng.choice([fc.V1, fc.V2, fc.V4]), received, taken))
+    window = _closed_from_the_histogram(engine, monkeypatch, "H", spans, fc.local(12, 31, 12))
     with engine.connect() as conn:
         for code in (fc.CITY, fc.EAST, fc.V1):
             got = pq.handling_time_summary(conn, Scope(code), window).iloc[0]
@@ -451,28 +458,14 @@ def test_medians_of_whole_days_are_exact_from_the_histogram(engine, monkeypatch)
     bound of 0, however long the cases dragged on (a median of 762 days was
     read as 60 when the last bin was open from 60 days)."""
     rng = random.Random(7)
-    with engine.begin() as conn:
-        fc.load(conn)
-        built = []
-        for i in range(300):
-            received = fc.local(11, 1) + timedelta(days=rng.randrange(0, 40))
-            days = rng.choice([0, 1, 3, 7, 14, 16, 17, 45, 61, 62, 400, 762, 1500])
-            done = received + timedelta(days=days)
-            built.append(
-                build_petition(
-                    external_id=f"D{i}",
-                    village_code=rng.choice([fc.V1, fc.V2, fc.V4]) if i % 3 else fc.V1,
-                    received_at=received,
-                    category="道路",
-                    unit="村委会",
-                    steps=[Step("resolved", done), Step("closed", done)],
-                )
-            )
-        write_petitions(conn, built)
+    spans = []
+    for i in range(300):
+        received = fc.local(11, 1) + timedelta(days=rng.randrange(0, 40))
+        days = rng.choice([0, 1, 3, 7, 14, 16, 17, 45, 61, 62, 400, 762, 1500])
+        village = rng.choice([fc.V1, fc.V2, fc.V4]) if i % 3 else fc.V1
+        spans.append((village, received, timedelta(days=days)))
     now = fc.local(12, 31, 12) + timedelta(days=1600)
-    update_snapshot(engine, now)
-    monkeypatch.setattr(snapshot, "EXACT_LIMIT", 0)
-    window = custom_window(date(2026, 11, 1), date(2026, 12, 31), now=now)
+    window = _closed_from_the_histogram(engine, monkeypatch, "D", spans, now)
     with engine.connect() as conn:
         for code in (fc.CITY, fc.EAST, fc.V1):
             got = pq.handling_time_summary(conn, Scope(code), window).iloc[0]
