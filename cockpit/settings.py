@@ -16,7 +16,7 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SAMPLE_PATH = PROJECT_ROOT / "sample_db" / "sample.sqlite3"
 
-WINDOW_PRESETS = ("today", "week", "month", "last30", "year")
+WINDOW_PRESETS = ("today", "week", "month", "last30", "year", "all")
 MAP_METRICS = ("share_5d", "received", "open_backlog", "median_hours", "red", "yellow")
 CATEGORY_METRIC = "category:"  # + a warning category: that category's open warnings
 # The wall screen's five panel slots around its map (left top, left bottom,

@@ -20,8 +20,13 @@ PRESET_LABELS = {
     "month": "本月",
     "last30": "近30天",
     "year": "本年",
+    "all": "全部",
     "custom": "自定义",
 }
+# "全部" (all time) starts here: before any digital petition system, and late
+# enough for every database's timestamp type (MariaDB's TIMESTAMP starts in
+# 1970 UTC). Trends over it begin at the first period that holds data.
+ALL_TIME_FIRST = date(1980, 1, 1)
 # A custom window may span a century: a term of office (5 years) or a city's
 # whole history (an import of ten years and more) must be askable. Longer
 # than that is a typing mistake (a year 0206 for 2026).
@@ -85,6 +90,8 @@ def preset_window(preset: str, now: datetime | None = None) -> Window:
         start = local_midnight(today - timedelta(days=29))
     elif preset == "year":
         start = local_midnight(today.replace(month=1, day=1))
+    elif preset == "all":
+        start = local_midnight(ALL_TIME_FIRST)
     else:
         raise WindowError(f"unknown window {preset!r}; use one of {', '.join(PRESET_LABELS)}")
     # The end is "now", but never equal to the start (a request at 00:00:00).

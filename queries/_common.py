@@ -128,6 +128,28 @@ def local_days(window: Window) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
+def trend_periods(window: Window, freq: str, data_days: Iterable[date] = ()) -> list[date]:
+    """Every period (day, ISO week or month, by its first day) the window
+    touches, in order. For the all-time window ("全部", which starts long
+    before any data) the list begins at the first period holding one of
+    ``data_days`` (at the window's last period when none does), so a trend
+    shows the store's history, not decades of empty months before it."""
+    days = local_days(window)
+    first, last = days[0], days[-1]
+    if window.preset == "all":
+        held = [d for d in data_days if first <= d <= last]
+        first = min(held, default=last)
+    periods, period = [], period_of(first, freq)
+    while period <= last:
+        periods.append(period)
+        period = period_of(period + timedelta(days=_PERIOD_DAYS[freq]), freq)
+    return periods
+
+
+# A step that lands inside the next period, whatever the period's length.
+_PERIOD_DAYS = {"day": 1, "week": 7, "month": 31}
+
+
 def period_of(day: date, freq: str) -> date:
     """The first day of the day / ISO week (Monday) / month ``day`` is in."""
     if freq == "day":

@@ -14,11 +14,11 @@ from cockpit.timewindow import Window
 from queries._common import (
     count_if,
     frame,
-    local_days,
     percentiles,
     period_of,
     share,
     to_local,
+    trend_periods,
     within,
 )
 from queries.personal import shown_frame, shown_record
@@ -157,7 +157,8 @@ def share_closed_within_5_days_trend(
 def _roll_up_sla(daily: pd.DataFrame, window: Window, freq: str) -> pd.DataFrame:
     """Days (columns day, received, closed_within, in_progress) summed into
     every period the window touches, with the share."""
-    periods = sorted({period_of(d, freq) for d in local_days(window)})
+    held = daily.loc[(daily["received"] + daily["in_progress"]) > 0, "day"]
+    periods = trend_periods(window, freq, held)
     daily["period"] = [period_of(d, freq) for d in daily["day"]]
     grouped = daily.groupby("period")[["received", "closed_within", "in_progress"]].sum()
     df = grouped.reindex(periods, fill_value=0).rename_axis("period").reset_index()

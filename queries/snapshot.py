@@ -467,7 +467,7 @@ def warning_categories(conn: Connection, scope: Scope, window: Window) -> pd.Dat
 
 
 def warnings_raised_trend(conn: Connection, scope: Scope, window: Window, freq: str = "day") -> pd.DataFrame:
-    from queries._common import period_of
+    from queries._common import period_of, trend_periods
 
     days = local_days(window)
     rows = conn.execute(
@@ -478,7 +478,8 @@ def warnings_raised_trend(conn: Connection, scope: Scope, window: Window, freq: 
     ).all()
     df = frame(rows, ["day", "raised", "disposed"], ints=["raised", "disposed"])
     df["period"] = [period_of(pd.Timestamp(d).date(), freq) for d in df["day"]]
-    periods_ = sorted({period_of(d, freq) for d in days})
+    held = df.loc[(df["raised"] + df["disposed"]) > 0, "day"]
+    periods_ = trend_periods(window, freq, [pd.Timestamp(d).date() for d in held])
     out = df.groupby("period")[["raised", "disposed"]].sum().reindex(periods_, fill_value=0)
     return out.rename_axis("period").reset_index().astype({"raised": "int64", "disposed": "int64"})
 

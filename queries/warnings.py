@@ -15,7 +15,7 @@ from cockpit.store import records as _records  # noqa: F401 - registers the reco
 from cockpit.store.schema import metadata, region_tree, regions, warning_events, warnings
 from cockpit.store.sqlfuncs import local_day
 from cockpit.timewindow import TZ, Window
-from queries._common import count_if, frame, local_days, period_of, to_local, within
+from queries._common import count_if, frame, period_of, to_local, trend_periods, within
 from queries.links import linked_petition_counts, priority_label, priority_rank, raised_priority
 from queries.personal import mask_record, mask_text, person_names, shown_frame, shown_record
 from queries.scope import Scope, child_of_village, in_scope, require_records, villages_in
@@ -449,7 +449,8 @@ def warnings_raised_trend(conn: Connection, scope: Scope, window: Window, freq: 
         .where(scoped, within(warnings.c.disposed_at, window))
         .group_by(disposed_day)
     ).all()
-    periods = sorted({period_of(d, freq) for d in local_days(window)})
+    days = [pd.Timestamp(day).date() for day, _ in (*raised, *disposed)]
+    periods = trend_periods(window, freq, days)
     out = pd.DataFrame({"period": periods, "raised": 0, "disposed": 0}).set_index("period")
     for column, rows in (("raised", raised), ("disposed", disposed)):
         for day, count in rows:

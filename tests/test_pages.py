@@ -312,6 +312,19 @@ def test_a_ten_year_window_shows_the_whole_history(in_request, sqlite_engine):
     assert "时间范围不能超过 100 年" in text(too_long)
 
 
+def test_the_all_time_window_counts_everything_and_trends_from_the_first_month(in_request, sqlite_engine):
+    """全部: every petition the store holds; its trend starts at the store's
+    first month (September 2026 in the fixture), not at the window's 1980."""
+    with sqlite_engine.connect() as conn:
+        received = conn.execute(select(func.count()).select_from(petitions)).scalar_one()
+    layout = region.layout(code=city.CITY, window="all")
+    assert "时间范围有误" not in text(layout)
+    kpis, _map, _categories, trend, *_ = render_region("v1", {"code": city.CITY, "window": {"window": "all"}})
+    assert f"受理诉求{received}件" in text(kpis).replace(" ", "")
+    assert sum(trend.data[0].y) == received
+    assert str(trend.data[0].x[0]).startswith("2026-09")
+
+
 def test_the_region_page_keeps_a_warning_category_in_its_links(in_request):
     layout = region.layout(code=city.JIA, category="三资支出", **NOVEMBER)
     params = next(n for n in walk(layout) if n["props"].get("id") == RegionIds.PARAMS)["props"]["data"]

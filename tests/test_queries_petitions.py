@@ -96,6 +96,23 @@ def test_the_daily_trend_counts_days_in_shanghai_time(city):
     assert sum(by_day.values()) == 10
 
 
+def test_the_all_time_trend_starts_at_the_first_month_with_petitions(city):
+    from cockpit.timewindow import preset_window
+
+    with city.connect() as conn:
+        df = q.share_closed_within_5_days_trend(conn, Scope(CITY), preset_window("all", NOW), freq="month")
+        total = q.share_closed_within_5_days(conn, Scope(CITY), preset_window("all", NOW))
+    # 全部 starts in 1980; the trend starts at P12's September, not 1980.
+    # 09: P12 open and late. 10: P8 within (10.5 h). 11: as in the window.
+    columns = ["period", "received", "closed_within", "late", "in_progress"]
+    assert [tuple(r[c] for c in columns) for r in rows(df)] == [
+        (date(2026, 9, 1), 1, 0, 1, 0),
+        (date(2026, 10, 1), 1, 1, 0, 0),
+        (date(2026, 11, 1), 10, 5, 3, 2),
+    ]
+    assert rows(total) == [{"received": 12, "closed_within": 6, "late": 4, "in_progress": 2, "share": 0.6}]
+
+
 def test_it_ranks_the_high_frequency_items(city):
     with city.connect() as conn:
         df = q.top_categories(conn, Scope(CITY), window())

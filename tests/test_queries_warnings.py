@@ -129,6 +129,19 @@ def test_the_weekly_warning_trend_counts_raised_and_disposed(city):
     ]
 
 
+def test_the_all_time_warning_trend_starts_at_the_first_warning(city):
+    from cockpit.timewindow import preset_window
+
+    with city.connect() as conn:
+        df = q.warnings_raised_trend(conn, Scope(CITY), preset_window("all", NOW), freq="month")
+    # 09: W5 raised. 10: W4, W7 raised, W4 disposed. 11: W1, W2, W3, W6 raised; W3, W7 disposed.
+    assert df.to_dict("records") == [
+        {"period": date(2026, 9, 1), "raised": 1, "disposed": 0},
+        {"period": date(2026, 10, 1), "raised": 2, "disposed": 1},
+        {"period": date(2026, 11, 1), "raised": 4, "disposed": 2},
+    ]
+
+
 def test_it_walks_a_four_level_hierarchy(city):
     with city.connect() as conn:
         path = r.region_path(conn, V1, CITY)

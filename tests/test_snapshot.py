@@ -89,6 +89,7 @@ def _windows(now):
     return [
         preset_window("last30", now),
         preset_window("year", now),
+        preset_window("all", now),
         preset_window("today", now),
         preset_window("month", now),
         custom_window(date(2026, 8, 15), today, now=now),
