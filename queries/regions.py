@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Connection, exists, select
 
+from cockpit.store.meta import level_words
 from cockpit.store.schema import region_tree, regions
 
 LEVEL_LABELS = {
@@ -18,6 +19,12 @@ LEVEL_LABELS = {
 }
 
 
+def level_labels(conn: Connection) -> dict[str, str]:
+    """The word shown for each level: the store's own (the regions import
+    sets them, cockpit.store.meta.level_words), else the default."""
+    return LEVEL_LABELS | level_words(conn)
+
+
 @dataclass(frozen=True)
 class Region:
     code: str
@@ -27,10 +34,11 @@ class Region:
     centroid_lon: float | None
     centroid_lat: float | None
     has_children: bool
+    level_word: str | None = None  # the store's word for the level (level_labels)
 
     @property
     def level_label(self) -> str:
-        return LEVEL_LABELS.get(self.level, self.level)
+        return self.level_word or LEVEL_LABELS.get(self.level, self.level)
 
 
 def _region_select():
@@ -50,7 +58,10 @@ def _region_select():
 def get_region(conn: Connection, code: str) -> Region | None:
     """The region with ``code``, or None."""
     row = conn.execute(_region_select().where(regions.c.code == code)).mappings().first()
-    return None if row is None else Region(**{**row, "has_children": bool(row["has_children"])})
+    if row is None:
+        return None
+    word = level_labels(conn).get(row["level"])
+    return Region(**{**row, "has_children": bool(row["has_children"])}, level_word=word)
 
 
 def region_path(conn: Connection, code: str, root_code: str) -> list[Region]:
@@ -69,9 +80,11 @@ def region_path(conn: Connection, code: str, root_code: str) -> list[Region]:
         .mappings()
         .all()
     )
+    words = level_labels(conn)
     path = [
         Region(
-            **{k: v for k, v in row.items() if k != "distance"} | {"has_children": bool(row["has_children"])}
+            **{k: v for k, v in row.items() if k != "distance"} | {"has_children": bool(row["has_children"])},
+            level_word=words.get(row["level"]),
         )
         for row in rows
     ]
@@ -84,9 +97,10 @@ def region_path(conn: Connection, code: str, root_code: str) -> list[Region]:
 def child_regions(conn: Connection, code: str) -> pd.DataFrame:
     """Direct children of ``code``.
 
-    Columns: code, name, level, centroid_lon, centroid_lat, boundary (a
-    GeoJSON geometry as a JSON string, or None). Ordered as the store orders
-    them (sort_order, then code).
+    Columns: code, name, level, level_label (the store's word for the
+    level), centroid_lon, centroid_lat, boundary (a GeoJSON geometry as a
+    JSON string, or None). Ordered as the store orders them (sort_order,
+    then code).
     """
     query = (
         select(
@@ -101,7 +115,10 @@ def child_regions(conn: Connection, code: str) -> pd.DataFrame:
         .order_by(regions.c.sort_order, regions.c.code)
     )
     rows = conn.execute(query).all()
-    return pd.DataFrame(rows, columns=["code", "name", "level", "centroid_lon", "centroid_lat", "boundary"])
+    df = pd.DataFrame(rows, columns=["code", "name", "level", "centroid_lon", "centroid_lat", "boundary"])
+    words = level_labels(conn)
+    df.insert(3, "level_label", [words.get(level, level) for level in df["level"]])
+    return df
 
 
 def regions_under(conn: Connection, code: str) -> pd.DataFrame:

@@ -325,6 +325,16 @@ def test_the_all_time_window_counts_everything_and_trends_from_the_first_month(i
     assert str(trend.data[0].x[0]).startswith("2026-09")
 
 
+def test_the_pages_use_the_stores_own_level_words(in_request, sqlite_engine):
+    from cockpit.store.meta import set_level_words
+
+    with sqlite_engine.begin() as conn:
+        set_level_words(conn, {"county": "区"})
+    assert "各区5日办结率（点击地图进入）" in text(region.layout(code=city.CITY, **NOVEMBER))
+    assert "区排名" in text(region.layout(code=city.CITY, **NOVEMBER))
+    assert "县（市、区）" not in text(region.layout(code=city.EAST, **NOVEMBER))
+
+
 def test_the_region_page_keeps_a_warning_category_in_its_links(in_request):
     layout = region.layout(code=city.JIA, category="三资支出", **NOVEMBER)
     params = next(n for n in walk(layout) if n["props"].get("id") == RegionIds.PARAMS)["props"]["data"]

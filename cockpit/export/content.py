@@ -23,7 +23,7 @@ from cockpit.export.week import IsoWeek
 from cockpit.timewindow import Window
 from queries import petitions, warnings
 from queries.kpis import load_kpis
-from queries.regions import LEVEL_LABELS, Region, child_regions, get_region
+from queries.regions import Region, child_regions, get_region
 from queries.scope import SYSTEM, Scope, Viewer, authorize
 
 THEME = "print"
@@ -144,7 +144,7 @@ def collect(
     children = child_regions(conn, region_code)
     if not children.empty:
         metrics = petitions.child_region_metrics(conn, scope, window)
-        child_level = LEVEL_LABELS.get(str(children["level"].iloc[0]), "下级区域")
+        child_level = str(children["level_label"].iloc[0])
         charts += _maps(children, metrics, child_level)
         tables.append(_ranking(metrics, child_level))
 

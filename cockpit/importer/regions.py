@@ -7,6 +7,10 @@
    written in Chinese (镇, 街道, 村, 社区 …). Any bad row refuses the whole file.
 2. Insert the new regions and update the changed ones (by code), parents
    attached after every row is in, so the file may list them in any order.
+   The words pages show for each level (区 rather than 县（市、区）) come from
+   the mapping's ``level_labels``, else from the file: a level all of whose
+   regions the file lists, each written with the same Chinese word, is
+   shown with that word (queries.regions.level_labels).
 3. Read the GeoJSON features; each one's ``code_property`` names its region
    (any depth). Its geometry is stored as ``boundary`` and a point inside it
    as the centroid. Features of unknown regions are counted and skipped.
@@ -29,9 +33,9 @@ from cockpit.importer.mapping import MappingError
 from cockpit.importer.readers import UnreadRow, open_rows
 from cockpit.importer.values import is_blank, parse_int, parse_text
 from cockpit.store.hierarchy import RegionError, rebuild_region_tree
+from cockpit.store.meta import LEVEL_WORD, LEVELS, level_words, set_level_words
 from cockpit.store.schema import regions
 
-LEVELS = ("province", "city", "county", "town", "village")
 LEVEL_WORDS = {
     "省": "province", "自治区": "province", "直辖市": "province",
     "市": "city", "地级市": "city", "州": "city",
@@ -40,6 +44,7 @@ LEVEL_WORDS = {
     "村": "village", "社区": "village", "居委会": "village", "嘎查": "village",
 }  # fmt: skip
 FIELDS = ("code", "name", "level", "parent_code", "sort_order")
+LEVEL_NAMES = {"province": "省级", "city": "市级", "county": "县级", "town": "乡级", "village": "村级"}
 
 
 class RegionImportError(ValueError):
@@ -57,9 +62,24 @@ def _regions_mapping(path: str | Path | None) -> dict:
     return {
         "columns": columns,
         "levels": levels,
+        "level_labels": _level_labels(raw.get("level_labels")),
         "encoding": raw.get("encoding", "auto"),
         "sheet": raw.get("sheet"),
     }
+
+
+def _level_labels(raw: object) -> dict[str, str]:
+    """The mapping's ``level_labels: {county: 区, town: 街道}``, checked."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise MappingError("level_labels 应为“层级: 名称”的映射，如 {county: 区, town: 街道}")
+    for level, word in raw.items():
+        if level not in LEVELS:
+            raise MappingError(f"level_labels：未知的层级 {level}（可用 {', '.join(LEVELS)}）")
+        if not isinstance(word, str) or not LEVEL_WORD.fullmatch(word):
+            raise MappingError(f"level_labels：{level} 的名称应为 1–12 个汉字（可含括号、顿号）")
+    return {str(level): str(word) for level, word in raw.items()}
 
 
 def _read_regions(path: Path, mapping: dict) -> list[dict]:
@@ -75,8 +95,8 @@ def _read_regions(path: Path, mapping: dict) -> list[dict]:
                 continue
             code = "" if is_blank(cells.get(columns["code"])) else parse_text(cells[columns["code"]], 32)
             name = "" if is_blank(cells.get(columns["name"])) else parse_text(cells[columns["name"]], 128)
-            level = parse_text(cells.get(columns["level"]) or "", None)
-            level = levels.get(level, level)
+            word = parse_text(cells.get(columns["level"]) or "", None)
+            level = levels.get(word, word)
             parent = cells.get(columns["parent_code"])
             parent = None if is_blank(parent) else parse_text(parent, 32)
             order = cells.get(columns["sort_order"])
@@ -95,6 +115,7 @@ def _read_regions(path: Path, mapping: dict) -> list[dict]:
                         "level": level,
                         "parent_code": parent,
                         "sort_order": 0 if is_blank(order) else parse_int(order),
+                        "word": word,
                     }
                 )
     if problems:
@@ -119,6 +140,33 @@ def _write_regions(conn: Connection, rows: list[dict]) -> tuple[int, int]:
     for row in [*changed, *(r for r in new if r["parent_code"])]:
         conn.execute(update(regions).where(regions.c.code == row["code"]).values(row))
     return len(new), len(changed)
+
+
+def _write_level_labels(
+    conn: Connection, words: dict[str, tuple[str, str]], explicit: dict[str, str]
+) -> dict[str, str]:
+    """Store the words pages show for each level: the mapping's, else the
+    file's word for a level it lists whole (every region of the level in
+    the store) and writes the same way throughout. A level the file lists
+    whole in mixed words goes back to the default. The words stored."""
+    stored = level_words(conn)
+    in_store: dict[str, set[str]] = {}
+    for code, level in conn.execute(select(regions.c.code, regions.c.level)):
+        in_store.setdefault(level, set()).add(code)
+    for level, codes in in_store.items():
+        listed = {code: word for code, (lvl, word) in words.items() if lvl == level}
+        if level in explicit or set(listed) != codes:
+            continue
+        spelled = set(listed.values())
+        word = spelled.pop() if len(spelled) == 1 else None
+        if word and LEVEL_WORD.fullmatch(word):
+            stored[level] = word
+        else:
+            stored.pop(level, None)
+    stored |= explicit
+    named = {level: stored[level] for level in LEVELS if level in stored}
+    set_level_words(conn, named)
+    return named
 
 
 def _write_boundaries(conn: Connection, path: Path, code_property: str) -> tuple[int, list[str]]:
@@ -198,9 +246,14 @@ def import_regions(
     lines = []
     with engine.connect() as conn, conn.begin() as transaction:
         if regions_path:
-            rows = _read_regions(Path(regions_path), _regions_mapping(mapping_path))
+            mapping = _regions_mapping(mapping_path)
+            rows = _read_regions(Path(regions_path), mapping)
+            words = {r["code"]: (r["level"], r.pop("word")) for r in rows}
             inserted, updated = _write_regions(conn, rows)
             lines.append(f"地区：读取 {len(rows)} 个，新增 {inserted}，更新 {updated}")
+            named = _write_level_labels(conn, words, mapping["level_labels"])
+            if named:
+                lines.append("层级名称：" + "，".join(f"{LEVEL_NAMES[k]}称“{v}”" for k, v in named.items()))
         if boundaries_path:
             written, unknown = _write_boundaries(conn, Path(boundaries_path), code_property)
             lines.append(

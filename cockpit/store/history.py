@@ -15,16 +15,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection
 
-from cockpit.store.schema import store_meta
+from cockpit.store.meta import get_meta, set_meta
 
 HISTORY_KEY = "history_until"
 
 
 def history_until(conn: Connection) -> datetime | None:
     """The latest history import's time: petitions closed by then are history."""
-    value = conn.execute(select(store_meta.c.value).where(store_meta.c.key == HISTORY_KEY)).scalar()
+    value = get_meta(conn, HISTORY_KEY)
     return datetime.fromisoformat(value) if value else None
 
 
@@ -35,8 +35,5 @@ def mark_history(conn: Connection, at: datetime) -> datetime:
     before = history_until(conn)
     if before is not None and before >= at:
         return before
-    if before is None:
-        conn.execute(insert(store_meta).values(key=HISTORY_KEY, value=at.isoformat()))
-    else:
-        conn.execute(update(store_meta).where(store_meta.c.key == HISTORY_KEY).values(value=at.isoformat()))
+    set_meta(conn, HISTORY_KEY, at.isoformat())
     return at

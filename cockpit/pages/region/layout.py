@@ -33,7 +33,7 @@ from cockpit.pages.region import village
 from cockpit.pages.region.category import category_arg, category_choices, category_selector, link_args
 from cockpit.pages.region.parts import card, graph, region_header, with_export
 from cockpit.pages.region.render import MAP_HEIGHT, render_region, render_village
-from queries.regions import LEVEL_LABELS, child_regions, get_region
+from queries.regions import child_regions, get_region
 from queries.scope import OutOfScopeError
 
 
@@ -78,7 +78,7 @@ def layout(code: str | None = None, **query) -> html.Div:
         crumbs = breadcrumb(path, home, link_args(args, category))
         children = child_regions(conn, region.code)
         choices = category_choices(conn, scope, category)
-    child_level = LEVEL_LABELS.get(children["level"].iloc[0], "下级地区") if len(children) else "下级地区"
+    child_level = str(children["level_label"].iloc[0]) if len(children) else "下级地区"
     params = {"code": region.code, "window": args} | ({"category": category} if category else {})
     coloured_by = f"「{category}」未处置预警" if category else "5日办结率"
     panels = drawn(render_region, "render_region")(version, params)

@@ -15,7 +15,7 @@ from cockpit.pages.screen.panels import MAP_HEIGHT, MAP_WIDTH, PANELS, THEME, Sc
 from cockpit.settings import map_metric_category
 from cockpit.timewindow import preset_window
 from queries import petitions, warnings
-from queries.regions import LEVEL_LABELS, child_regions, get_region
+from queries.regions import child_regions, get_region
 
 
 def render_screen(_version: str | None, focus: str | None) -> tuple:
@@ -43,7 +43,7 @@ def render_screen(_version: str | None, focus: str | None) -> tuple:
             map_metrics = child_metrics
         kpis = load_kpis(conn, scope, window)
         freq = trend_freq(window, "root" if region.code == current().root_code else "region")
-        child_level = LEVEL_LABELS.get(children["level"].iloc[0], "") if len(children) else ""
+        child_level = str(children["level_label"].iloc[0]) if len(children) else ""
         data = ScreenData(conn, scope, region, window, window.now, freq, child_metrics, child_level)
         slots = []
         for key in settings.screen_panels:
