@@ -35,7 +35,7 @@ from cockpit.importer.limits import MAX_UNPACKED
 from cockpit.importer.mapping import Mapping, MappingError
 from cockpit.importer.readers import UnreadRow, open_rows
 from cockpit.importer.report import Reject, RejectsFile, Summary
-from cockpit.importer.stages import Item, RecordStage, Stage
+from cockpit.importer.stages import Item, RecordStage, Stage, filled_cells, fingerprint
 from cockpit.importer.targets import target_spec
 from cockpit.importer.trails import TrailStage, scattered_parents
 from cockpit.store.history import mark_history
@@ -102,6 +102,7 @@ def import_file(
                 progress,
                 progress_every,
                 path,
+                max_unpacked,
             )
             if summary.rejected and not keep_good:
                 summary.inserted = summary.updated = summary.unchanged = 0
@@ -138,15 +139,48 @@ def _checked(stage: Stage, mapping: Mapping, line: int, cells) -> Item:
     return item
 
 
-def _run(conn, spec, mapping, rows, summary, rejects, keep_good, batch, now, progress, every, path) -> None:
+def winning_lines(stage: RecordStage, mapping: Mapping, path: Path, max_unpacked: int) -> dict[int, int]:
+    """A first pass over the file for the ``last`` and ``most_complete``
+    duplicates policies: the line kept for each id (as a fingerprint) among
+    its good copies. Bad copies do not compete: they are rejected."""
+    best: dict[int, tuple[int, int]] = {}
+    last = mapping.duplicates == "last"
+    with open_rows(path, mapping.encoding, mapping.sheet, mapping.delimiter, max_unpacked) as (_header, rows):
+        for line, cells in rows:
+            if isinstance(cells, UnreadRow):
+                continue
+            item = _checked(stage, mapping, line, cells)
+            external_id = item.values.get("external_id")
+            if item.problems or not external_id:
+                continue
+            key, filled = fingerprint(external_id), filled_cells(item)
+            if key not in best or last or filled > best[key][0]:
+                best[key] = (filled, line)
+    return {key: line for key, (_filled, line) in best.items()}
+
+
+def _run(
+    conn, spec, mapping, rows, summary, rejects, keep_good, batch, now, progress, every, path, limit
+) -> None:
     stage: Stage = STAGES[spec.kind](conn, spec, mapping)
     if isinstance(stage, TrailStage):
         stage.scattered = scattered_parents(path, mapping)
+    if isinstance(stage, RecordStage) and mapping.duplicates in ("last", "most_complete"):
+        if progress:
+            progress(f"{summary.file}: 比较同编号的各行（duplicates: {mapping.duplicates}）")
+        stage.winners = winning_lines(STAGES[spec.kind](conn, spec, mapping), mapping, path, limit)
     items: list[Item] = []
 
     def flush() -> None:
         stage.resolve(conn, items)
         for item in items:
+            if item.kept_instead is not None:
+                kept, column = f"保留第 {item.kept_instead} 行", stage.label("external_id")
+                reject = Reject(summary.file, item.line, column, "duplicate_set_aside", kept)
+                summary.set_aside += 1
+                summary.add_reject(reject)
+                if rejects:
+                    rejects.write(item.cells, reject)
             if item.problems:
                 summary.rejected += 1
             for problem in item.problems:
@@ -154,7 +188,7 @@ def _run(conn, spec, mapping, rows, summary, rejects, keep_good, batch, now, pro
                 summary.add_reject(reject)
                 if rejects:
                     rejects.write(item.cells, reject)
-        good = [item for item in items if not item.problems]
+        good = [item for item in items if not item.problems and item.kept_instead is None]
         if good and (keep_good or not summary.rejected):
             stage.write(conn, good, summary, now or datetime.now(UTC))
         items.clear()
@@ -162,6 +196,8 @@ def _run(conn, spec, mapping, rows, summary, rejects, keep_good, batch, now, pro
     for line, cells in rows:
         summary.read += 1
         item = _checked(stage, mapping, line, cells)
+        if isinstance(stage, RecordStage):
+            stage.choose(item)
         if isinstance(cells, UnreadRow):  # checked for its petition or id only; nothing of it is kept
             item.cells, item.problems = {}, [Problem(cells.column, "row_too_large", cells.detail)]
         if len(items) >= batch and stage.splits(items[-1], item):

@@ -30,6 +30,15 @@ DEFAULT_DATE_FORMATS = (
 ENCODINGS = ("auto", "utf-8", "utf-8-sig", "gb18030")
 
 
+# What to do with a second row of a petition, warning or record id already
+# in the file: reject it (a reject like any other: nothing is written
+# without --keep-good); keep the first copy; keep the last; keep the most
+# complete (the copy with the most filled cells; on a tie, the earlier).
+# A copy set aside is listed in the report and the rejects file, not counted
+# as rejected.
+DUPLICATE_POLICIES = ("reject", "first", "last", "most_complete")
+
+
 class MappingError(ValueError):
     """The mapping file is not usable."""
 
@@ -58,6 +67,7 @@ class Mapping:
     delimiter: str = ","
     parent: Source | None = None  # child rows and events: the parent's external id
     derived: dict[str, Derived] = field(default_factory=dict)  # cockpit.importer.derive
+    duplicates: str = "reject"  # a record id twice in the file: see DUPLICATE_POLICIES
 
     @cached_property
     def parse_date(self) -> DateParser:
@@ -96,7 +106,7 @@ def parse_mapping(raw: dict, folder: Path | None = None) -> Mapping:
         raise MappingError("the mapping must be a YAML mapping (key: value)")
     unknown = set(raw) - {
         "target", "columns", "region", "values", "allowed", "date_formats",
-        "timezone", "encoding", "sheet", "delimiter", "parent", "derived",
+        "timezone", "encoding", "sheet", "delimiter", "parent", "derived", "duplicates",
     }  # fmt: skip
     if unknown:
         raise MappingError(f"unknown keys: {', '.join(sorted(unknown))}")
@@ -137,6 +147,11 @@ def parse_mapping(raw: dict, folder: Path | None = None) -> Mapping:
         derived = parse_derived(raw.get("derived"), folder)
     except DeriveError as error:
         raise MappingError(str(error)) from None
+    duplicates = str(raw.get("duplicates", "reject"))
+    if duplicates not in DUPLICATE_POLICIES:
+        raise MappingError(f"duplicates must be one of {', '.join(DUPLICATE_POLICIES)}")
+    if duplicates != "reject" and spec.kind != "record":
+        raise MappingError(f"duplicates: {spec.name} rows have no record id of their own; remove it")
     return Mapping(
         target=spec.name,
         columns=columns,
@@ -151,6 +166,7 @@ def parse_mapping(raw: dict, folder: Path | None = None) -> Mapping:
         delimiter=str(raw.get("delimiter", ",")),
         parent=parent,
         derived=derived,
+        duplicates=duplicates,
     )
 
 

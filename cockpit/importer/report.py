@@ -40,6 +40,7 @@ class Summary:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0  # rows (a row with two problems counts once here, twice in by_reason)
+    set_aside: int = 0  # second copies of an id, left out under the mapping's duplicates policy
     by_reason: Counter = field(default_factory=Counter)
     rejects: list[Reject] = field(default_factory=list)
     committed: bool = False
@@ -47,7 +48,7 @@ class Summary:
 
     @property
     def good(self) -> int:
-        return self.read - self.rejected
+        return self.read - self.rejected - self.set_aside
 
     def add_reject(self, reject: Reject) -> None:
         self.by_reason[reject.reason] += 1
@@ -65,7 +66,7 @@ class Summary:
         lines = [
             f"{self.file} → {self.target}: {outcome}",
             f"读取 {self.read} 行：新增 {self.inserted}，更新 {self.updated}，未变 {self.unchanged}，"
-            f"拒绝 {self.rejected}",
+            f"拒绝 {self.rejected}" + (f"，同编号舍弃 {self.set_aside}" if self.set_aside else ""),
         ]
         lines.extend(f"  {reason} {REASONS[reason]}: {n}" for reason, n in sorted(self.by_reason.items()))
         return "\n".join(lines)

@@ -19,6 +19,7 @@ from cockpit.importer.convert import Problem, RegionIndex, convert_row
 from cockpit.importer.mapping import Mapping
 from cockpit.importer.report import Summary
 from cockpit.importer.targets import RowError, TargetSpec
+from cockpit.importer.values import is_blank
 from cockpit.store.factories import Built, sync_sequences, write_petitions, write_warnings
 from cockpit.store.schema import petition_events, warning_events
 
@@ -42,6 +43,7 @@ class Item:
     problems: list[Problem] = field(default_factory=list)
     values: dict = field(default_factory=dict)
     built: tuple[dict, list[dict]] | None = None  # the store row and its events, once known
+    kept_instead: int | None = None  # set aside for this line's copy of the same id (duplicates policy)
 
 
 class Stage:
@@ -78,11 +80,22 @@ class Stage:
 
 
 class RecordStage(Stage):
-    """Petitions, warnings and top-level records: matched on external_id."""
+    """Petitions, warnings and top-level records: matched on external_id.
+
+    A second row of an id already in the file is rejected; under the
+    mapping's ``duplicates`` policy one good copy is kept and the others are
+    set aside instead (Item.kept_instead): the first copy as the file
+    streams by, or the line ``winners`` names (chosen by a first pass over
+    the file, cockpit.importer.load)."""
+
+    def __init__(self, conn: Connection, spec: TargetSpec, mapping: Mapping) -> None:
+        super().__init__(conn, spec, mapping)
+        self.first_lines: dict[int, int] = {}  # "first": id fingerprint -> the line kept
+        self.winners: dict[int, int] | None = None  # "last", "most_complete": id fingerprint -> line
 
     def check_values(self, item: Item, region: dict | None) -> None:
         external_id = item.values.get("external_id")
-        if external_id:
+        if external_id and self.mapping.duplicates == "reject":
             key = fingerprint(external_id)
             if key in self.seen:
                 item.problems.append(Problem(self.label("external_id"), "duplicate_id", external_id))
@@ -93,6 +106,19 @@ class RecordStage(Stage):
             item.built = self.spec.build(item.values, region)
         except RowError as error:
             item.problems.append(Problem(self.label(error.column), error.reason, error.detail))
+
+    def choose(self, item: Item) -> None:
+        """Set a good copy aside when the duplicates policy keeps another."""
+        external_id = item.values.get("external_id")
+        if item.problems or not external_id or self.mapping.duplicates == "reject":
+            return
+        key = fingerprint(external_id)
+        if self.winners is not None:
+            kept = self.winners.get(key, item.line)
+        else:
+            kept = self.first_lines.setdefault(key, item.line)
+        if kept != item.line:
+            item.kept_instead = kept
 
     def write(self, conn: Connection, items: list[Item], summary: Summary, written_at: datetime) -> None:
         """Insert the new, update the changed, leave the identical alone."""
@@ -133,3 +159,8 @@ class RecordStage(Stage):
         else:
             conn.execute(insert(self.spec.table), [b.row for b in new])
             sync_sequences(conn, (self.spec.table,))
+
+
+def filled_cells(item: Item) -> int:
+    """How complete a row is: its cells that hold something."""
+    return sum(not is_blank(v) for v in item.cells.values())

@@ -27,6 +27,7 @@ REASONS = {
     "unknown_status": "未知的状态",
     "unknown_value": "不在允许取值之内",
     "duplicate_id": "文件内编号重复",
+    "duplicate_set_aside": "文件内编号重复，按映射的 duplicates 规则保留了同编号的另一行",
     "closed_before_received": "办结时间早于受理时间",
     "closed_without_time": "状态为已办结但没有办结时间",
     "closed_time_but_open": "有办结时间但状态未办结",

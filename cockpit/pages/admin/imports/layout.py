@@ -124,7 +124,7 @@ def summary_view(summary: Summary) -> html.Div:
         ("更新", summary.updated),
         ("未变", summary.unchanged),
         ("拒绝", summary.rejected),
-    )
+    ) + ((("同编号舍弃", summary.set_aside),) if summary.set_aside else ())
     parts: list = [
         dbc.Alert(f"{summary.file} → {summary.target}：{outcome}", color=color, className="mb-2"),
         html.Div(
