@@ -1,8 +1,11 @@
 """Refresh time and snapshot size after importing years of history.
 
     .venv/bin/python -m benchmarks.history [--years 1 5 10] [--per-year 34000] [--json FILE]
+                                           [--url postgresql+psycopg://postgres@127.0.0.1/cockpit_history]
 
-For each number of years, a fresh SQLite store holds the sample city's
+For each number of years, a fresh store (a SQLite file, or with ``--url``
+the cockpit's tables dropped and created again in that PostgreSQL or
+MariaDB database: give it one of its own) holds the sample city's
 regions (14 towns, 538 villages) and that many years of closed petitions,
 received on whole days (an export with dates only) at ``--per-year`` a year
 (34,000: the rate of a real ten-year export of 341,299 cases), handling
@@ -24,19 +27,18 @@ import argparse
 import json
 import math
 import random
-import sqlite3
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, insert, select, text
 
 from cockpit.refresh import refresh
 from cockpit.store import create_store, make_engine
 from cockpit.store.factories import Step, build_petition, write_petitions
 from cockpit.store.history import mark_history
-from cockpit.store.schema import warnings
+from cockpit.store.schema import metadata, region_tree, regions, warnings
 from cockpit.store.snapshots import AGGREGATE_TABLES, CONTRIBUTION_TABLES, OPEN_TABLES
 from cockpit.timewindow import local_midnight
 
@@ -49,14 +51,47 @@ CATEGORIES = (
 BATCH = 20_000
 
 
-def _copy_regions(store: Path) -> list[str]:
-    """The sample city's regions and hierarchy into ``store``; its villages."""
-    with sqlite3.connect(store) as db:
-        db.execute("ATTACH DATABASE ? AS src", (f"file:{SAMPLE_STORE}?mode=ro",))
-        db.execute("INSERT INTO regions SELECT * FROM src.regions")
-        db.execute("INSERT INTO region_tree SELECT * FROM src.region_tree")
-        db.commit()
-        return [r[0] for r in db.execute("SELECT code FROM regions WHERE level = 'village' ORDER BY code")]
+def _copy_regions(engine: Engine) -> list[str]:
+    """The sample city's regions and hierarchy into ``engine``'s store; its villages."""
+    source = make_engine(f"sqlite:///{SAMPLE_STORE}")
+    with source.connect() as src, engine.begin() as conn:
+        for table in (regions, region_tree):
+            rows = [dict(r._mapping) for r in src.execute(select(table))]
+            conn.execute(insert(table), rows)
+        villages = conn.execute(
+            select(regions.c.code).where(regions.c.level == "village").order_by(regions.c.code)
+        )
+        codes = list(villages.scalars())
+    source.dispose()
+    return codes
+
+
+def _fresh(url: str) -> Engine:
+    """An empty store at ``url`` (every cockpit table dropped first)."""
+    from sample_db.plans import plan_metadata
+
+    engine = make_engine(url)
+    plan_metadata.drop_all(engine)
+    metadata.drop_all(engine)
+    create_store(engine)
+    return engine
+
+
+def store_mb(engine: Engine) -> float:
+    """The store's size on disk: the file, or the database's tables and indexes."""
+    if engine.dialect.name == "sqlite":
+        return round(Path(engine.url.database).stat().st_size / 2**20, 1)
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            size = conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
+        else:
+            size = conn.execute(
+                text(
+                    "SELECT SUM(data_length + index_length) FROM information_schema.tables"
+                    " WHERE table_schema = DATABASE()"
+                )
+            ).scalar_one()
+    return round(int(size) / 2**20, 1)
 
 
 def _days_taken(rng: random.Random) -> int:
@@ -64,11 +99,10 @@ def _days_taken(rng: random.Random) -> int:
     return min(int(rng.lognormvariate(math.log(7), 1.2)), 3000)
 
 
-def build(store: Path, years: int, per_year: int, history: bool = True, seed: int = 18) -> tuple[int, float]:
+def build(url: str, years: int, per_year: int, history: bool = True, seed: int = 18) -> tuple[int, float]:
     """A store with ``years`` of history; (petitions, seconds to write them)."""
-    engine = make_engine(f"sqlite:///{store}")
-    create_store(engine)
-    villages = _copy_regions(store)
+    engine = _fresh(url)
+    villages = _copy_regions(engine)
     rng = random.Random(seed)
     first = LAST_DAY - timedelta(days=365 * years - 1)
     span = (LAST_DAY - first).days + 1
@@ -101,8 +135,8 @@ def build(store: Path, years: int, per_year: int, history: bool = True, seed: in
     return total, seconds
 
 
-def measure(store: Path) -> dict:
-    engine = make_engine(f"sqlite:///{store}")
+def measure(url: str) -> dict:
+    engine = make_engine(url)
     first = refresh(engine)
     second = refresh(engine)
     with engine.connect() as conn:
@@ -111,6 +145,7 @@ def measure(store: Path) -> dict:
             table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()
             for table in (*CONTRIBUTION_TABLES, *AGGREGATE_TABLES, *OPEN_TABLES)
         }
+    size = store_mb(engine)
     engine.dispose()
     return {
         "first_refresh_s": round(first.duration_ms / 1000, 1),
@@ -118,7 +153,7 @@ def measure(store: Path) -> dict:
         "warnings": raised,
         "snapshot_rows": sum(rows.values()),
         "snapshot_rows_by_table": rows,
-        "store_mb": round(store.stat().st_size / 2**20, 1),
+        "store_mb": size,
     }
 
 
@@ -128,15 +163,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-year", type=int, default=34_000)
     parser.add_argument("--no-history", action="store_true", help="import as routine data (no --history)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--url", help="a PostgreSQL or MariaDB database of its own (its cockpit tables are dropped)"
+    )
     args = parser.parse_args(argv)
     results = []
     print(f"{'years':>5} {'petitions':>10} {'write s':>8} {'refresh 1 s':>11} {'refresh 2 s':>11} "
           f"{'warnings':>8} {'snapshot rows':>13} {'store MB':>8}")  # fmt: skip
     for years in args.years:
         with tempfile.TemporaryDirectory(prefix="cockpit-history-") as tmp:
-            store = Path(tmp) / "store.sqlite3"
-            petitions, write_s = build(store, years, args.per_year, history=not args.no_history)
-            got = {"years": years, "petitions": petitions, "write_s": round(write_s, 1), **measure(store)}
+            url = args.url or f"sqlite:///{Path(tmp) / 'store.sqlite3'}"
+            petitions, write_s = build(url, years, args.per_year, history=not args.no_history)
+            got = {"years": years, "petitions": petitions, "write_s": round(write_s, 1), **measure(url)}
         results.append(got)
         print(
             f"{years:>5} {petitions:>10,} {got['write_s']:>8} {got['first_refresh_s']:>11} "
