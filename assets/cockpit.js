@@ -33,6 +33,12 @@
           WEEKDAYS[t.getDay()] + " " + pad(t.getHours()) + ":" + pad(t.getMinutes()) + ":" + pad(t.getSeconds())
         );
       },
+      /* Which region of the wall screen's rotation is shown: "轮播 3 / 15 · 每 30 秒". */
+      rotationStatus: function (focus, rotation, interval, disabled) {
+        if (disabled || !rotation || rotation.length < 2) return "";
+        var at = rotation.indexOf(focus);
+        return "轮播 " + (at < 0 ? 1 : at + 1) + " / " + rotation.length + " · 每 " + Math.round(interval / 1000) + " 秒";
+      },
       /* A click on a region of a map opens that region: the figure's layers
        * carry their links (cockpit.figures.region_map), so nothing is asked
        * of the server. Only a path on this site is followed. */
@@ -101,11 +107,71 @@
     window.scrollTo(0, 0);
   });
 
+  /* The wall screen's figures roll to a new value: when a KPI or today's
+   * figure changes, it counts from the old number to the new one in about a
+   * second (the text React drew is the end point, so nothing disagrees),
+   * and its card glows while it does. */
+  var shown = {};
+  var ROLL_MS = 1200;
+  function parseFigure(text) {
+    var clean = (text || "").replace(/,/g, "");
+    if (!/^-?\d+(\.\d+)?$/.test(clean)) return null;
+    var dot = clean.indexOf(".");
+    return { value: parseFloat(clean), decimals: dot < 0 ? 0 : clean.length - dot - 1, commas: text.indexOf(",") >= 0 || clean.length > 3 };
+  }
+  function formatFigure(value, decimals, commas) {
+    var text = value.toFixed(decimals);
+    if (!commas) return text;
+    var parts = text.split(".");
+    parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    return parts.join(".");
+  }
+  function roll(node, from, to) {
+    var text = node.firstChild;
+    if (!text || text.nodeType !== 3) return;
+    var end = text.nodeValue;
+    node.setAttribute("data-target", end); // what watchFigures reads while rolling
+    var card = node.closest(".kpi-card, .today-figure");
+    if (card) {
+      card.classList.remove("figure-changed");
+      void card.offsetWidth;
+      card.classList.add("figure-changed");
+    }
+    var started = null;
+    function step(at) {
+      if (text.parentNode !== node) return; // redrawn meanwhile: React's text stands
+      if (started === null) started = at;
+      var t = Math.min(1, (at - started) / ROLL_MS);
+      var eased = 1 - Math.pow(1 - t, 3);
+      text.nodeValue = t < 1 ? formatFigure(from.value + (to.value - from.value) * eased, to.decimals, to.commas) : end;
+      if (t < 1) window.requestAnimationFrame(step);
+      else node.removeAttribute("data-target");
+    }
+    window.requestAnimationFrame(step);
+  }
+  function watchFigures() {
+    var figures = document.querySelectorAll(".screen-canvas .kpi-value, .screen-canvas .today-value");
+    for (var i = 0; i < figures.length; i++) {
+      var node = figures[i];
+      var holder = node.closest(".kpi-card, .today-figure");
+      var label = holder && holder.querySelector(".kpi-label, .today-label");
+      var key = (label ? label.textContent : "") + "#" + i;
+      var now = node.getAttribute("data-target") || node.textContent;
+      var before = shown[key];
+      shown[key] = now;
+      if (before === undefined || before === now) continue;
+      var from = parseFigure(before);
+      var to = parseFigure(now);
+      if (from && to) roll(node, from, to);
+    }
+  }
+
   /* Scale the fixed 1920x1080 wall canvas to fit the viewport, centred,
    * without scrollbars (4K wall, projector, laptop alike). */
   var pending = false;
   function fit() {
     pending = false;
+    watchFigures();
     var canvas = document.querySelector(".screen-canvas");
     document.body.classList.toggle("screen-mode", !!canvas);
     if (!canvas) return;

@@ -58,18 +58,19 @@ class ScreenIds(StrEnum):
     RANKING = "screen-ranking"
     RANKING_TITLE = "screen-ranking-title"
     RED_LIST = "screen-red-list"
-    # The five panel slots around the map (COCKPIT_SCREEN_PANELS), each a
+    # The four panel slots beside the map (COCKPIT_SCREEN_PANELS), each a
     # title and a body the screen's callback fills with the chosen panel.
     SLOT_1 = "screen-slot-1"
     SLOT_2 = "screen-slot-2"
     SLOT_3 = "screen-slot-3"
     SLOT_4 = "screen-slot-4"
-    SLOT_5 = "screen-slot-5"
     SLOT_1_TITLE = "screen-slot-1-title"
     SLOT_2_TITLE = "screen-slot-2-title"
     SLOT_3_TITLE = "screen-slot-3-title"
     SLOT_4_TITLE = "screen-slot-4-title"
-    SLOT_5_TITLE = "screen-slot-5-title"
+    TICKER = "screen-ticker"  # the newest petitions and warnings, scrolling
+    TODAY = "screen-today"  # today's figures beside the ticker
+    ROTATION_STATUS = "screen-rotation-status"  # which region of the rotation is shown
     PANEL_GRAPH = "screen-panel-graph"  # + "-<panel>": an analytics panel's chart
 
 

@@ -136,6 +136,10 @@ CHANNELS = MappingProxyType(
 )
 COMPLEXITY = MappingProxyType({"general": "一般", "complex": "复杂"})
 COMPLEXITY_LIMIT_DAYS = MappingProxyType({"general": 5, "complex": 15})
+# A 5-day share over fewer decided petitions (closed within or late) than
+# this is not coloured or ranked on maps and the wall screen: "样本不足"
+# (one late petition would paint a village 0% red; docs/metrics.md).
+MIN_SHARE_SAMPLE = 5
 HANDLING_LEVELS = MappingProxyType({"village": "村级", "town": "镇级", "county": "县级", "city": "市级"})
 HANDLING_LEVEL_ORDER = ("village", "town", "county", "city")
 WARNING_SEVERITIES = MappingProxyType({"high": "高", "medium": "中", "low": "低"})

@@ -19,8 +19,8 @@ DEFAULT_SAMPLE_PATH = PROJECT_ROOT / "sample_db" / "sample.sqlite3"
 WINDOW_PRESETS = ("today", "week", "month", "last30", "year", "all")
 MAP_METRICS = ("share_5d", "received", "open_backlog", "median_hours", "red", "yellow")
 CATEGORY_METRIC = "category:"  # + a warning category: that category's open warnings
-# The wall screen's five panel slots around its map (left top, left bottom,
-# under the map, right top, right bottom) and what each may show.
+# The wall screen's four panel slots beside its map (left top, left bottom,
+# right top, right bottom) and what each may show.
 SCREEN_PANELS = (
     "categories",
     "handling",
@@ -35,7 +35,7 @@ SCREEN_PANELS = (
     "satisfaction",
     "links",
 )
-DEFAULT_SCREEN_PANELS = ("categories", "handling", "trend", "ranking", "red")
+DEFAULT_SCREEN_PANELS = ("categories", "trend", "ranking", "red")
 
 
 class SettingsError(ValueError):
@@ -88,8 +88,11 @@ def map_metric_category(metric: str) -> str | None:
 
 
 def _parse_screen_panels(name: str, raw: str) -> tuple[str, ...]:
-    """Five panel names, comma-separated, one per slot, none twice."""
+    """Four panel names, comma-separated, one per slot, none twice. Five (the
+    layout before the map grew, issue 19): the third, under the map, is dropped."""
     value = tuple(part.strip() for part in raw.split(","))
+    if len(value) == len(DEFAULT_SCREEN_PANELS) + 1:
+        value = value[:2] + value[3:]
     unknown = [part for part in value if part not in SCREEN_PANELS]
     if len(value) != len(DEFAULT_SCREEN_PANELS) or unknown or len(set(value)) != len(value):
         raise SettingsError(
@@ -202,8 +205,9 @@ class Settings:
     screen_panels: tuple[str, ...] = _setting(
         "COCKPIT_SCREEN_PANELS",
         DEFAULT_SCREEN_PANELS,
-        "The wall screen's five panels around the map, in the order left top, left bottom, "
-        "under the map, right top, right bottom: " + ", ".join(SCREEN_PANELS) + ".",
+        "The wall screen's four panels beside the map, in the order left top, left bottom, "
+        "right top, right bottom: " + ", ".join(SCREEN_PANELS) + " (a list of five, from before "
+        "the map grew, drops its third).",
         _parse_screen_panels,
     )
     weekly_pack_at: str = _setting(

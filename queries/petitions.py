@@ -171,8 +171,8 @@ def top_categories(conn: Connection, scope: Scope, window: Window, limit: int = 
     """Which items do residents petition about most (high-frequency items)?
 
     Columns: category, received, share_of_received (of all petitions in the
-    window and scope), closed_within, share_5d. Most frequent first; ties by
-    category name.
+    window and scope), closed_within, late, share_5d. Most frequent first;
+    ties by category name.
     """
     where = and_(in_scope(petitions.c.village_code, scope), within(petitions.c.received_at, window))
     total = conn.execute(select(func.count()).where(where)).scalar() or 0
@@ -191,7 +191,7 @@ def top_categories(conn: Connection, scope: Scope, window: Window, limit: int = 
     df = _with_share(df)
     df["share_of_received"] = [share(r, total) for r in df["received"]]
     return df.rename(columns={"share": "share_5d"})[
-        ["category", "received", "share_of_received", "closed_within", "share_5d"]
+        ["category", "received", "share_of_received", "closed_within", "late", "share_5d"]
     ]
 
 

@@ -121,6 +121,27 @@ def child_regions(conn: Connection, code: str) -> pd.DataFrame:
     return df
 
 
+def regions_of(conn: Connection, codes: list[str]) -> pd.DataFrame:
+    """The regions with ``codes``, in that order, with the columns of
+    child_regions (a village's own outline, for a map of it)."""
+    query = select(
+        regions.c.code,
+        regions.c.name,
+        regions.c.level,
+        regions.c.centroid_lon,
+        regions.c.centroid_lat,
+        regions.c.boundary,
+    ).where(regions.c.code.in_(codes))
+    rows = {row.code: row for row in conn.execute(query)}
+    df = pd.DataFrame(
+        [rows[c] for c in codes if c in rows],
+        columns=["code", "name", "level", "centroid_lon", "centroid_lat", "boundary"],
+    )
+    words = level_labels(conn)
+    df.insert(3, "level_label", [words.get(level, level) for level in df["level"]])
+    return df
+
+
 def regions_under(conn: Connection, code: str) -> pd.DataFrame:
     """Every region below ``code`` (not itself), for pickers and search.
 

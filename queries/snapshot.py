@@ -252,7 +252,7 @@ def top_categories(conn: Connection, scope: Scope, window: Window, limit: int = 
     df = df.sort_values(["received", "category"], ascending=[False, True], ignore_index=True).head(limit)
     df["share_of_received"] = [share(r, total) for r in df["received"]]
     return df.rename(columns={"share": "share_5d"})[
-        ["category", "received", "share_of_received", "closed_within", "share_5d"]
+        ["category", "received", "share_of_received", "closed_within", "late", "share_5d"]
     ].reset_index(drop=True)
 
 

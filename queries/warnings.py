@@ -310,11 +310,14 @@ def warning_queue_counts(
 def newest_red_warnings(conn: Connection, scope: Scope, limit: int = 10) -> pd.DataFrame:
     """The newest warnings still in the red (new) queue, newest first.
 
-    Columns: id, raised_at, village_name, town_name, category, title (masked
-    unless the scope is unmasked), amount. A viewer who may see aggregates
-    only (a wall screen) gets no warning's own words: its title is its
-    category, its amount and id are left out.
+    Columns: id, raised_at, village_name, town_name, category, rule_code,
+    title (masked unless the scope is unmasked), amount, amount_band
+    (queries.activity.amount_band). A viewer who may see aggregates only (a
+    wall screen) gets no warning's own words: its title is its category,
+    its amount and id are left out (the band stays).
     """
+    from queries.activity import amount_band
+
     query = (
         _queue_select()
         .where(in_scope(warnings.c.village_code, scope), warnings.c.status == RED)
@@ -322,7 +325,8 @@ def newest_red_warnings(conn: Connection, scope: Scope, limit: int = 10) -> pd.D
         .limit(limit)
     )
     df = _queue_frame(conn.execute(query).mappings().all(), datetime.now(UTC), scope)
-    df = df[["id", "raised_at", "village_name", "town_name", "category", "title", "amount"]]
+    df = df[["id", "raised_at", "village_name", "town_name", "category", "rule_code", "title", "amount"]]
+    df = df.assign(amount_band=[amount_band(a) for a in df["amount"]])
     if not scope.viewer.records:
         df = df.assign(id=None, title=df["category"] + "预警", amount=float("nan"))
     return df

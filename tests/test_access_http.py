@@ -230,12 +230,12 @@ def readable(body: str) -> str:
 PHONE_OR_ID = re.compile(r"(?<![0-9A-Za-z.])(1[3-9]\d{9}|\d{17}[\dXx])(?![0-9A-Za-z])")
 
 
-# The wall screen's panels: the default five, then every inspector analytics panel.
-ANALYTICS_PANELS = [key for key in SCREEN_PANELS if key not in DEFAULT_SCREEN_PANELS]
+# The wall screen's panels: the default four, then every other panel.
+OTHER_PANELS = [key for key in SCREEN_PANELS if key not in DEFAULT_SCREEN_PANELS]
 PANEL_SETS = [
     DEFAULT_SCREEN_PANELS,
-    tuple(ANALYTICS_PANELS[:5]),
-    tuple([*ANALYTICS_PANELS[5:], *DEFAULT_SCREEN_PANELS])[:5],
+    tuple(OTHER_PANELS[:4]),
+    tuple(OTHER_PANELS[4:8]),
 ]
 
 

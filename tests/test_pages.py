@@ -211,23 +211,18 @@ def test_the_screen_renders_the_root_and_a_focused_region(in_request):
     assert root[2].data  # the map has polygons
     focused = render_screen("v1", city.JIA)
     assert focused[0] == "甲镇"
-    # The default slots: categories, handling, trend, ranking, red (a title and a body each).
-    titles = list(focused[4::2])
-    assert titles == [
-        "高频问题 TOP10",
-        "办理时长分布",
-        "5日办结率趋势",
-        "村（社区）排名 · 5日办结率",
-        "最新红色预警",
-    ]
-    bodies = focused[5::2]
-    assert [b.id for b in bodies] == [
+    # The default slots: categories, trend, ranking, red (a title and a body
+    # each), then the ticker and today's figures.
+    *slots, ticker, today = focused[4:]
+    assert list(slots[::2]) == ["高频问题 TOP6", "5日办结率趋势", "村办结率最低", "最新红色预警"]
+    assert [b.id for b in slots[1::2]] == [
         ScreenIds.CATEGORIES,
-        ScreenIds.HANDLING,
         ScreenIds.TREND,
         ScreenIds.RANKING,
         ScreenIds.RED_LIST,
     ]
+    assert "今日" in text(today) and "受理" in text(today)
+    assert "反映" in text(ticker) or "预警" in text(ticker)
 
 
 def test_the_rotation_cycles_through_regions_and_wraps():
@@ -405,14 +400,17 @@ def test_every_panel_the_setting_offers_exists():
     assert set(PANELS) == set(SCREEN_PANELS)
 
 
-def test_the_screen_panels_setting_takes_five_different_panels_or_refuses():
-    chosen = Settings.from_env({"COCKPIT_SCREEN_PANELS": "escalation, overdue,repeated,disclosure,queries"})
-    assert chosen.screen_panels == ("escalation", "overdue", "repeated", "disclosure", "queries")
-    assert Settings.from_env({}).screen_panels == ("categories", "handling", "trend", "ranking", "red")
+def test_the_screen_panels_setting_takes_four_different_panels_or_refuses():
+    chosen = Settings.from_env({"COCKPIT_SCREEN_PANELS": "escalation, overdue,disclosure,queries"})
+    assert chosen.screen_panels == ("escalation", "overdue", "disclosure", "queries")
+    assert Settings.from_env({}).screen_panels == ("categories", "trend", "ranking", "red")
+    # Five, as configured before the map grew: the third (under the map) is dropped.
+    old = Settings.from_env({"COCKPIT_SCREEN_PANELS": "categories,handling,trend,ranking,red"})
+    assert old.screen_panels == ("categories", "handling", "ranking", "red")
     for bad in (
         "escalation",
-        "a,b,c,d,e",
-        "red,red,trend,ranking,handling",
+        "a,b,c,d",
+        "red,red,trend,ranking",
         "red,trend,ranking,handling,links,overdue",
     ):
         with pytest.raises(SettingsError, match="COCKPIT_SCREEN_PANELS"):
@@ -426,15 +424,17 @@ def test_a_wall_screen_can_show_the_inspector_analytics_as_panels(sqlite_engine,
     analytics = [key for key in SCREEN_PANELS if key not in DEFAULT_SCREEN_PANELS]
     with sqlite_engine.begin() as conn:
         city.load(conn)
-    for start in range(0, len(analytics), 5):
-        chosen = (analytics[start : start + 5] + list(DEFAULT_SCREEN_PANELS))[:5]
+    for start in range(0, len(analytics), 4):
+        chosen = analytics[start : start + 4]
         settings = Settings(database_url=str(sqlite_engine.url), screen_panels=tuple(chosen))
         with as_viewer(create_app(settings, sqlite_engine), KIOSK):
-            panels = render_screen("v1", focus)
-        for key, title, body in zip(chosen, panels[4::2], panels[5::2], strict=True):
+            panels = render_screen("v1", focus)[4:-2]
+        for key, title, body in zip(chosen, panels[::2], panels[1::2], strict=True):
             assert isinstance(title, str) and title, key
             if key in analytics:
-                assert body.id == f"{ScreenIds.PANEL_GRAPH}-{key}"
+                assert body.id == (
+                    ScreenIds.HANDLING if key == "handling" else f"{ScreenIds.PANEL_GRAPH}-{key}"
+                )
                 if key == "links":  # four figures, not a chart
                     assert "有群众反映的预警" in text(body)
                 else:

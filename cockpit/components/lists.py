@@ -1,11 +1,11 @@
-"""Lists shared by pages: newest red warnings, region ranking, event trails."""
+"""Lists shared by pages: newest red warnings, event trails, the rolling box."""
 
 from __future__ import annotations
 
 import pandas as pd
 from dash import html
 
-from cockpit.components.format import fmt_amount, fmt_int, fmt_share, fmt_time
+from cockpit.components.format import fmt_amount, fmt_time
 from cockpit.components.markup import HtmlBlock, Markup, join, link, tag
 from cockpit.components.urls import warning_href
 
@@ -58,40 +58,6 @@ def red_warning_list(df: pd.DataFrame, *, rolling: bool = False, links: bool = T
         return html.Div("当前没有红色预警", className="list-empty")
     items = red_warning_items(df, links=links)
     return marquee(items, min_items=5) if rolling else HtmlBlock(join(items), className="red-list")
-
-
-def ranking_rows(df: pd.DataFrame) -> list[Markup]:
-    """Child regions best first by 5-day share (no share yet: last)."""
-    ordered = df.assign(_s=df["share_5d"].fillna(-1)).sort_values(
-        ["_s", "received"], ascending=[False, False]
-    )
-    rows = []
-    for rank, row in enumerate(ordered.itertuples(index=False), start=1):
-        share = row.share_5d
-        tone = "none" if pd.isna(share) else "good" if share >= 0.9 else "warn" if share >= 0.8 else "bad"
-        width = 0 if pd.isna(share) else max(0.0, min(1.0, float(share))) * 100
-        rows.append(
-            tag(
-                "div",
-                tag("span", str(rank), class_=f"rank-no rank-{rank if rank <= 3 else 'n'}"),
-                tag("span", row.name, class_="rank-name"),
-                tag("span", f"{fmt_int(row.received)} 件", class_="rank-received"),
-                tag(
-                    "div",
-                    tag("div", "", class_=f"rank-bar-fill tone-{tone}", style=f"width: {width:.1f}%"),
-                    class_="rank-bar",
-                ),
-                tag("span", fmt_share(share), class_=f"rank-share tone-{tone}"),
-                class_="rank-row",
-            )
-        )
-    return rows
-
-
-def ranking_list(df: pd.DataFrame, rolling_from: int = 15) -> html.Div | HtmlBlock:
-    if df.empty:
-        return html.Div(EMPTY, className="list-empty")
-    return marquee(ranking_rows(df), min_items=rolling_from)
 
 
 def timeline(events: list[dict]) -> html.Ol:

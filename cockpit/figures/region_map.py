@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from cockpit.figures.escaping import escapes_data
 from cockpit.figures.geo import bounds, feature_collection, mercator_y, simplified
 from cockpit.figures.theme import Theme, base_layout, empty_figure, figure, get_theme
+from cockpit.lifecycle import MIN_SHARE_SAMPLE
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,19 @@ SHARE_RANGE = (0.6, 1.0)
 MAP_SHARE = 0.84  # the map's share of the figure's width; the colour bar sits right of it
 MAX_LABELS = 80  # more regions than this: names in the hover only
 CROWDED = 24  # more regions than this: smaller labels
+
+
+# On a crowded map a label drops its level word ("坪垄社区": 坪垄) so names
+# stop running into each other; the hover and every list keep the full name.
+LEVEL_SUFFIXES = ("居委会", "社区", "街道", "村", "镇", "乡")
+
+
+def short_name(name: str) -> str:
+    """``name`` without its level word, when at least two characters remain."""
+    for suffix in LEVEL_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
 
 
 def _colours(theme: Theme, metric: MapMetric) -> list[list]:
@@ -109,11 +123,26 @@ def region_map(
         else pd.Series(math.nan, index=df.index)
     )
     has_value = values.notna()
+    # A share over too few decided petitions is not coloured (one late
+    # petition would paint a village 0% red): grey, "样本不足".
+    decided = sum(
+        (df.get(c, pd.Series(0, index=df.index)).fillna(0).astype(int) for c in ("closed_within", "late")),
+        start=pd.Series(0, index=df.index),
+    )
+    small = decided < MIN_SHARE_SAMPLE
+    if spec.is_share:
+        has_value &= ~small
+    share_texts = [
+        f"样本不足（{n} 件有结果）" if few else _fmt_share(v)
+        for v, n, few in zip(
+            df.get("share_5d", pd.Series(math.nan, index=df.index)), decided, small, strict=True
+        )
+    ]
     customdata = list(
         zip(
             df["name"],
             df.get("received", pd.Series(0, index=df.index)).fillna(0).astype(int),
-            [_fmt_share(v) for v in df.get("share_5d", pd.Series(math.nan, index=df.index))],
+            share_texts,
             df.get("open", pd.Series(0, index=df.index)).fillna(0).astype(int),
             df.get("overdue", pd.Series(0, index=df.index)).fillna(0).astype(int),
             [
@@ -219,16 +248,19 @@ def region_map(
     if labels and 0 < len(named) <= MAX_LABELS:
         # SVG text, drawn like every plotly text (escaped data, see
         # cockpit.figures.escaping), with a halo so it reads on any fill.
-        halo = "0 0 3px #ffffff, 0 0 2px #ffffff, 0 0 1px #ffffff"
-        size = t.font_size + 2 if len(named) <= CROWDED else t.font_size - 1
+        # On the wall, white type on a dark halo; elsewhere dark on white.
+        ink, glow = ("#ffffff", "#06122b") if t.dark else ("#0b1a33", "#ffffff")
+        halo = f"0 0 3px {glow}, 0 0 2px {glow}, 0 0 1px {glow}"
+        crowded = len(named) > CROWDED
+        size = t.font_size - 1 if crowded else t.font_size + 2
         traces.append(
             {
                 "type": "scattergeo",
                 "lon": [round(float(v), 5) for v in named["centroid_lon"]],
                 "lat": [round(float(v), 5) for v in named["centroid_lat"]],
                 "mode": "text",
-                "text": named["name"].tolist(),
-                "textfont": {"size": size, "color": "#0b1a33", "shadow": halo},
+                "text": [short_name(n) if crowded else n for n in named["name"]],
+                "textfont": {"size": size, "color": ink, "shadow": halo},
                 "hoverinfo": "skip",
             }
         )
@@ -246,6 +278,21 @@ def region_map(
         dragmode=False,
         clickmode="event",
     )
+    if spec.is_share and bool((small & df["code"].notna()).any()):
+        layout["annotations"] = [
+            {
+                "text": "灰色：<br>样本不足",
+                "xref": "paper",
+                "yref": "paper",
+                "x": MAP_SHARE + 0.02,
+                "y": 0.08,
+                "xanchor": "left",
+                "yanchor": "top",
+                "align": "left",
+                "showarrow": False,
+                "font": {"size": t.font_size - 3, "color": t.muted},
+            }
+        ]
     # Built as plain dicts: plotly.py's validation of a map cost ~90 ms,
     # more than reading its data (theme.figure).
     return figure(traces, layout)

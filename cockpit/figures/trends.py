@@ -57,15 +57,24 @@ def split_provisional(shares: pd.Series, in_progress: pd.Series) -> tuple[pd.Ser
     return settled, provisional
 
 
+IN_PROGRESS_NAME = "办理中"
+
+
 @escapes_data
-def share_trend(df: pd.DataFrame, theme: str | Theme = "light", freq: str = "day") -> go.Figure:
+def share_trend(
+    df: pd.DataFrame, theme: str | Theme = "light", freq: str = "day", provisional: str = "dotted"
+) -> go.Figure:
     """The share closed within 5 days per period (line, left axis) over the
     petitions received per period (bars, right axis).
 
     ``df``: queries.petitions.share_closed_within_5_days_trend (period,
     received, closed_within, late, in_progress, share). Periods with nothing
-    to judge yet leave a gap in the line; periods with petitions still inside
-    their 5 days are drawn dotted, as provisional.
+    to judge yet leave a gap in the line. Periods with petitions still inside
+    their 5 days: ``provisional="dotted"`` draws their share dotted;
+    ``"count"`` (the wall screen, read from afar, where a dotted tail at
+    100% reads as a jump) draws no share for them until every outcome is
+    known, and shows their petitions still in progress as a bar segment of
+    their own.
     """
     t = get_theme(theme)
     if df.empty or int(df["received"].sum()) == 0:
@@ -74,20 +83,38 @@ def share_trend(df: pd.DataFrame, theme: str | Theme = "light", freq: str = "day
     shares = pd.to_numeric(df["share"], errors="coerce")
     share_text = ["—" if pd.isna(s) else f"{s * 100:.1f}%" for s in shares]
     x = _dates(periods)
+    by_count = provisional == "count"
+    decided = df["received"] - df["in_progress"] if by_count else df["received"]
     traces = [
         {
             "type": "bar",
             "x": x,
-            "y": values(df["received"]),
-            "name": "受理量",
+            "y": values(decided),
+            "name": "已有结果" if by_count else "受理量",
+            "showlegend": not by_count,
             "yaxis": "y2",
             "marker": {"color": t.accent_soft, "line": {"width": 0}},
             "customdata": list(zip(values(df["in_progress"]), share_text, strict=True)),
             "hovertemplate": "%{x|%Y-%m-%d}<br>受理 %{y} 件<br>办理中 %{customdata[0]} 件<extra></extra>",
         }
     ]
-    settled, provisional = split_provisional(shares, df["in_progress"])
-    for line, name, dash in ((settled, "5日办结率", "solid"), (provisional, PROVISIONAL_NAME, "dot")):
+    if by_count and int(df["in_progress"].sum()):
+        traces.append(
+            {
+                "type": "bar",
+                "x": x,
+                "y": values(df["in_progress"]),
+                "name": IN_PROGRESS_NAME,
+                "yaxis": "y2",
+                "marker": {"color": t.yellow, "line": {"width": 0}},
+                "hovertemplate": f"%{{x|%Y-%m-%d}}<br>{IN_PROGRESS_NAME}（未满5日） %{{y}} 件<extra></extra>",
+            }
+        )
+    settled, provisional_line = split_provisional(shares, df["in_progress"])
+    lines = [(settled, "5日办结率", "solid")] + (
+        [] if by_count else [(provisional_line, PROVISIONAL_NAME, "dot")]
+    )
+    for line, name, dash in lines:
         if line.notna().any():
             traces.append(
                 {
@@ -109,7 +136,14 @@ def share_trend(df: pd.DataFrame, theme: str | Theme = "light", freq: str = "day
         t,
         margin={"l": 10, "r": 10, "t": 34, "b": 6},
         **top_legend(t),
-        xaxis=axis(t, showgrid=False, tickformat=TICK_FORMATS.get(freq, "%m-%d")),
+        # On the wall (large type, narrow panel): a few horizontal date ticks,
+        # and the bars' counts without an axis of their own.
+        xaxis=axis(
+            t,
+            showgrid=False,
+            tickformat=TICK_FORMATS.get(freq, "%m-%d"),
+            **({"nticks": 4, "tickangle": 0} if t.dark else {}),
+        ),
         yaxis=axis(t, tickformat=".0%", range=[floor, 1.02], title=None),
         yaxis2=axis(
             t,
@@ -119,8 +153,10 @@ def share_trend(df: pd.DataFrame, theme: str | Theme = "light", freq: str = "day
             rangemode="tozero",
             dtick=count_tick(int(df["received"].max())),
             tickformat=",d",
+            showticklabels=not t.dark,
         ),
         bargap=0.25,
+        barmode="stack",
         hovermode="closest" if t.dark else "x unified",
     )
     return figure(traces, layout)

@@ -40,6 +40,8 @@ LEADER = "browser-leader"
 LEADER_NAME = "测试领导"
 PASSWORD = "browser-tests-2026"
 KIOSK_TOKEN = "browser-wall-screen"
+TOWN_OFFICER = "browser-town"  # the first town's discipline officer
+INSPECTOR = "browser-inspector"  # an inspector holding two villages, in two towns
 
 
 @dataclass(frozen=True)
@@ -63,10 +65,15 @@ def describe_city(engine: Engine, url: str, path: Path) -> SampleCity:
 
 
 def add_accounts(engine: Engine) -> None:
-    """The leader the tests log in as, and a wall-screen token."""
+    """The leader the tests log in as, a wall-screen token, a town officer
+    and an inspector of two villages."""
     with engine.begin() as conn:
         create_user(conn, LEADER, PASSWORD, "leader", display_name=LEADER_NAME)
         create_kiosk_token(conn, "测试大屏", token=KIOSK_TOKEN)
+        towns = list(child_regions(conn, resolve_root(conn))["code"])
+        create_user(conn, TOWN_OFFICER, PASSWORD, "town", (towns[0],), display_name="测试乡镇干部")
+        villages = [child_regions(conn, town)["code"].iloc[0] for town in towns[:2]]
+        create_user(conn, INSPECTOR, PASSWORD, "inspector", villages, display_name="测试检查室干部")
 
 
 def add_petition(

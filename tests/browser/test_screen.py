@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from cockpit.components.wall import rule_name
 from cockpit.ids import ScreenIds, ShellIds
 from cockpit.refresh import refresh
 from queries.scope import Scope
@@ -33,20 +34,23 @@ def test_screen_shows_title_kpis_map_ranking_and_red_list(cockpit):
     assert cockpit.text(".screen-title") == f"{city.root.name} 小微权力监督驾驶舱"
     assert cockpit.text(css(ScreenIds.FOCUS_NAME)) == f"{city.root.name} · 全域"
     assert cockpit.text(css(ShellIds.REFRESH_STATUS)).startswith("数据更新于")
+    # The window's figures, then the state now (docs/screen.md).
     assert list(kpis) == [
         RECEIVED,
-        "未办结诉求",
         "5日办结率",
         "办理时长中位数",
+        "已处置预警",
+        "未办结诉求",
         "红色预警",
         "黄色预警",
-        "绿色预警",
     ]
+    assert cockpit.texts(".kpi-group-caption")[1] == "当前状态"
+    assert cockpit.texts(".kpi-group-caption")[0].startswith("近30天")
     assert 0 < number(kpis[RECEIVED]) < 5000
     assert number(kpis["未办结诉求"]) >= 0
     assert 0 <= float(kpis["5日办结率"]) <= 100
     assert float(kpis["办理时长中位数"]) > 0
-    assert all(number(kpis[colour]) >= 0 for colour in ("红色预警", "黄色预警", "绿色预警"))
+    assert all(number(kpis[colour]) >= 0 for colour in ("红色预警", "黄色预警", "已处置预警"))
 
     # The map: an SVG choropleth of the towns, each town named on it.
     cockpit.wait(lambda: cockpit.map_point(ScreenIds.MAP, city.towns[0]), "the map never showed the towns")
@@ -54,15 +58,22 @@ def test_screen_shows_title_kpis_map_ranking_and_red_list(cockpit):
     labels = cockpit.texts(f"{css(ScreenIds.MAP)} .trace.scattergeo text")
     assert sorted(labels) == sorted(t.name for t in city.towns)
 
-    # The ranking: one row per town, each with a share.
+    # The ranking: one row per town (four, fewer than the rows it shows),
+    # lowest share first, small samples after.
     names = cockpit.texts(f"{css(ScreenIds.RANKING)} .rank-name")
     assert sorted(names) == sorted(t.name for t in city.towns)
     shares = cockpit.texts(f"{css(ScreenIds.RANKING)} .rank-share")
-    assert len(shares) == len(names) and all(s.endswith("%") or s == "—" for s in shares)
+    assert len(shares) == len(names) and all(s.endswith("%") or s in ("样本不足", "暂无") for s in shares)
+    ranked = [float(s.rstrip("%")) for s in shares if s.endswith("%")]
+    assert ranked == sorted(ranked)
 
-    # The red list: the newest red warnings (a long list scrolls, so it holds each twice).
+    # The red list: the newest red warnings by rule (a long list scrolls, so it holds each twice).
     with city.engine.connect() as conn:
-        newest_red = set(newest_red_warnings(conn, Scope(city.root.code), limit=12)["title"])
+        newest = newest_red_warnings(conn, Scope(city.root.code), limit=8)
+    newest_red = {
+        rule_name(code) or f"{category}预警"
+        for code, category in zip(newest["rule_code"], newest["category"], strict=True)
+    }
     assert newest_red, "the sample city has no red warning"
     shown = cockpit.wait(
         lambda: set(cockpit.texts(f"{css(ScreenIds.RED_LIST)} .red-title")) or None, "the red list is empty"

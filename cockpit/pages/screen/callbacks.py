@@ -29,6 +29,14 @@ def register_callbacks(app: Dash) -> None:
         Output(ScreenIds.CLOCK, "children"),
         Input(ScreenIds.CLOCK_TICK, "n_intervals"),
     )
+    app.clientside_callback(
+        ClientsideFunction(namespace="cockpit", function_name="rotationStatus"),
+        Output(ScreenIds.ROTATION_STATUS, "children"),
+        Input(ScreenIds.FOCUS, "data"),
+        State(ScreenIds.ROTATION, "data"),
+        State(ScreenIds.ROTATE, "interval"),
+        State(ScreenIds.ROTATE, "disabled"),
+    )
     app.callback(
         Output(ScreenIds.FOCUS, "data"),
         Input(ScreenIds.ROTATE, "n_intervals"),
@@ -46,6 +54,8 @@ def register_callbacks(app: Dash) -> None:
             for title_id, body_id in zip(SLOT_TITLE_IDS, SLOT_IDS, strict=True)
             for slot_id in (title_id, body_id)
         ],
+        Output(ScreenIds.TICKER, "children"),
+        Output(ScreenIds.TODAY, "children"),
         Input(ShellIds.DATA_VERSION, "data"),
         Input(ScreenIds.FOCUS, "data"),
         # The layout drew the first focus; this runs when the data changes

@@ -1,4 +1,4 @@
-"""What the wall screen's five panel slots can show (COCKPIT_SCREEN_PANELS).
+"""What the wall screen's four panel slots can show (COCKPIT_SCREEN_PANELS).
 
 Each panel is a title and a body built from the screen's data for its focus
 region. The screen is a kiosk: panels show aggregates only, never a list of
@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 from cockpit import figures
 from cockpit.components.format import fmt_int, fmt_share
 from cockpit.components.kpi import kpi_card
-from cockpit.components.lists import ranking_list, red_warning_list
+from cockpit.components.wall import wall_ranking, wall_red_list
 from cockpit.figures.disclosure import compliance_bar, queries_bar
 from cockpit.figures.escalation import escalation_sankey, satisfaction_bar
 from cockpit.figures.recurrence import overdue_by_owner_bar, rising_categories_bar
@@ -40,26 +40,20 @@ from queries.regions import Region
 from queries.scope import Scope
 
 THEME = "dark"
-# The map panel's size on the 1920x1080 canvas; the map is drawn for it.
-MAP_WIDTH, MAP_HEIGHT = 760, 468
-RED_LIST_LENGTH = 12
+# The map panel's drawing area on the 1920x1080 canvas (screen.css: the
+# centre column less the panel's title and padding); the map is drawn for it.
+MAP_WIDTH, MAP_HEIGHT = 984, 660
+RED_LIST_LENGTH = 8
 GRAPH_CONFIG = {"displayModeBar": False, "displaylogo": False, "scrollZoom": False}
-SLOT_IDS = (ScreenIds.SLOT_1, ScreenIds.SLOT_2, ScreenIds.SLOT_3, ScreenIds.SLOT_4, ScreenIds.SLOT_5)
+SLOT_IDS = (ScreenIds.SLOT_1, ScreenIds.SLOT_2, ScreenIds.SLOT_3, ScreenIds.SLOT_4)
 SLOT_TITLE_IDS = (
     ScreenIds.SLOT_1_TITLE,
     ScreenIds.SLOT_2_TITLE,
     ScreenIds.SLOT_3_TITLE,
     ScreenIds.SLOT_4_TITLE,
-    ScreenIds.SLOT_5_TITLE,
 )
-# Each slot's place and size on the 1920x1080 canvas (screen.css).
-SLOT_CLASSES = (
-    "slot-left-top",
-    "slot-left-bottom",
-    "slot-centre-bottom",
-    "slot-right-top",
-    "slot-right-bottom",
-)
+# Each slot's place on the 1920x1080 canvas (screen.css).
+SLOT_CLASSES = ("slot-left-top", "slot-left-bottom", "slot-right-top", "slot-right-bottom")
 
 
 @dataclass
@@ -88,14 +82,29 @@ def chart(graph_id: str, figure) -> dcc.Graph:
     )
 
 
+# What a panel's figures count, shown beside its title so the room knows:
+# the screen's window, the present state, this year, or the last 7 days.
+WINDOW, NOW, YEAR, WEEK = "window", "now", "year", "week"
+SCOPE_CHIPS = {NOW: "当前", YEAR: "本年", WEEK: "近7天环比"}
+
+
 @dataclass(frozen=True)
 class ScreenPanel:
     title: Callable[[ScreenData], str]
     body: Callable[[ScreenData], object]
+    counts: str = WINDOW  # WINDOW, NOW, YEAR or WEEK (SCOPE_CHIPS)
+
+
+def scope_chip(panel: ScreenPanel, window_label: str) -> str:
+    """The words beside a panel's title saying what its figures count."""
+    return window_label if panel.counts == WINDOW else SCOPE_CHIPS[panel.counts]
+
+
+TOP_CATEGORIES = 6  # bars a side panel shows at wall size
 
 
 def _categories(data: ScreenData):
-    df = petitions.top_categories(data.conn, data.scope, data.window, limit=10)
+    df = petitions.top_categories(data.conn, data.scope, data.window, limit=TOP_CATEGORIES)
     return chart(ScreenIds.CATEGORIES, figures.top_categories_bar(df, THEME))
 
 
@@ -106,16 +115,33 @@ def _handling(data: ScreenData):
 
 def _trend(data: ScreenData):
     df = petitions.share_closed_within_5_days_trend(data.conn, data.scope, data.window, freq=data.freq)
-    return chart(ScreenIds.TREND, figures.share_trend(df, THEME, freq=data.freq))
+    return chart(ScreenIds.TREND, figures.share_trend(df, THEME, freq=data.freq, provisional="count"))
+
+
+RANKING_ROWS = 7  # rows a side panel shows at wall size
 
 
 def _ranking(data: ScreenData):
-    return html.Div(ranking_list(data.child_metrics), id=ScreenIds.RANKING)
+    if data.is_village:  # no regions below: its categories instead
+        df = petitions.top_categories(data.conn, data.scope, data.window, limit=50)
+        rows = df.rename(columns={"category": "name"})
+    else:
+        rows = data.child_metrics
+    empty = "暂无诉求" if data.is_village else "暂无下级地区"
+    return html.Div(wall_ranking(rows, RANKING_ROWS, empty), id=ScreenIds.RANKING)
+
+
+def _ranking_title(data: ScreenData) -> str:
+    if data.is_village:
+        return "问题类别办结率最低"
+    # The level's word without its bracket ("乡镇（街道）": 乡镇), so the title fits one line.
+    level = (data.child_level or "下级地区").split("（")[0]
+    return f"{level}办结率最低"
 
 
 def _red(data: ScreenData):
     df = warnings.newest_red_warnings(data.conn, data.scope, limit=RED_LIST_LENGTH)
-    return html.Div(red_warning_list(df, rolling=True, links=False), id=ScreenIds.RED_LIST)
+    return html.Div(wall_red_list(df), id=ScreenIds.RED_LIST)
 
 
 SCREEN_ROWS = 6  # bars a panel can show legibly at wall distance
@@ -174,7 +200,7 @@ def _disclosure(data: ScreenData):
 
 def _disclosure_title(data: ScreenData) -> str:
     s = disclosure.disclosure_summary(data.conn, data.scope, _disclosure_window(data), data.now).iloc[0]
-    return f"三务公开按时率（本年）{fmt_share(s.on_time_share)} · 最低{SCREEN_ROWS}个"
+    return f"三务公开按时率 {fmt_share(s.on_time_share)} · 最低{SCREEN_ROWS}个"
 
 
 def _queries(data: ScreenData):
@@ -218,15 +244,15 @@ def _links(data: ScreenData):
 
 
 PANELS: dict[str, ScreenPanel] = {
-    "categories": ScreenPanel(lambda d: "高频问题 TOP10", _categories),
+    "categories": ScreenPanel(lambda d: f"高频问题 TOP{TOP_CATEGORIES}", _categories),
     "handling": ScreenPanel(lambda d: "办理时长分布", _handling),
     "trend": ScreenPanel(lambda d: "5日办结率趋势", _trend),
-    "ranking": ScreenPanel(lambda d: f"{d.child_level}排名 · 5日办结率", _ranking),
-    "red": ScreenPanel(lambda d: "最新红色预警", _red),
+    "ranking": ScreenPanel(_ranking_title, _ranking),
+    "red": ScreenPanel(lambda d: "最新红色预警", _red, NOW),
     "escalation": ScreenPanel(_escalation_title, _escalation),
-    "overdue": ScreenPanel(_overdue_title, _overdue),
-    "repeated": ScreenPanel(_repeated_title, _repeated),
-    "disclosure": ScreenPanel(_disclosure_title, _disclosure),
+    "overdue": ScreenPanel(_overdue_title, _overdue, NOW),
+    "repeated": ScreenPanel(_repeated_title, _repeated, WEEK),
+    "disclosure": ScreenPanel(_disclosure_title, _disclosure, YEAR),
     "queries": ScreenPanel(_queries_title, _queries),
     "satisfaction": ScreenPanel(_satisfaction_title, _satisfaction),
     "links": ScreenPanel(lambda d: "诉求与预警关联", _links),
