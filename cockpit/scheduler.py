@@ -24,6 +24,7 @@ week away.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import logging
 import os
@@ -113,8 +114,9 @@ def add_jobs(scheduler: BaseScheduler, settings: Settings, engine: Engine) -> No
     if demo_enabled(settings, engine):
         from sample_db.demo import demo_tick
 
+        tick = functools.partial(demo_tick, intensity=settings.demo_intensity)
         scheduler.add_job(
-            retry_store(_demo_then_refresh(demo_tick, engine), "demo", give_up_after=60),
+            retry_store(_demo_then_refresh(tick, engine), "demo", give_up_after=60),
             "interval",
             id="demo",
             name="live demo",
@@ -122,7 +124,7 @@ def add_jobs(scheduler: BaseScheduler, settings: Settings, engine: Engine) -> No
             next_run_time=now,
             **common,
         )
-        log.info("live demo job on: every %d s", settings.demo_seconds)
+        log.info("live demo job on: every %d s, intensity %g", settings.demo_seconds, settings.demo_intensity)
     if settings.weekly_pack_at != "off":
         day, clock = settings.weekly_pack_at.split()
         hour, minute = (int(part) for part in clock.split(":"))

@@ -64,6 +64,19 @@ def _parse_int(minimum: int, maximum: int) -> Callable[[str, str], int]:
     return parse
 
 
+def _parse_float(minimum: float, maximum: float) -> Callable[[str, str], float]:
+    def parse(name: str, raw: str) -> float:
+        try:
+            value = float(raw)
+        except ValueError:
+            raise SettingsError(f"{name} must be a number, not {raw!r}") from None
+        if not minimum <= value <= maximum:
+            raise SettingsError(f"{name} must be between {minimum:g} and {maximum:g}, not {value:g}")
+        return value
+
+    return parse
+
+
 def _parse_choice(choices: tuple[str, ...]) -> Callable[[str, str], str]:
     def parse(name: str, raw: str) -> str:
         if raw not in choices:
@@ -181,6 +194,14 @@ class Settings:
         5,
         "How often the live demo job runs (how often the screen moves), in seconds.",
         _parse_int(1, 3600),
+    )
+    demo_intensity: float = _setting(
+        "COCKPIT_DEMO_INTENSITY",
+        2.0,
+        "The live demo's arrivals as a multiple of the sample history's rates: 2 makes something "
+        "happen about once a minute in office hours; 6-8 every 10-20 s, with queues growing to "
+        "several times the history's (docs/sample.md, 'Intensity').",
+        _parse_float(0.0, 20.0),
     )
     screen_window: str = _setting(
         "COCKPIT_SCREEN_WINDOW",
