@@ -141,3 +141,24 @@ def test_screen_scales_to_a_smaller_window_without_scrollbars(cockpit):
     cockpit.set_viewport(1000, 700)  # another shape: fitted to the width, centred vertically
     wait_for_canvas_fitted(cockpit, 1000, 700)
     cockpit.check()
+
+
+def test_stale_data_covers_the_screen_with_a_banner(start_cockpit, city_copy):
+    from sqlalchemy import update
+
+    from cockpit.store.schema import refresh_state
+
+    cockpit = start_cockpit(city_copy)
+    with city_copy.engine.begin() as conn:  # the refresh stopped twelve minutes ago
+        conn.execute(update(refresh_state).values(refreshed_at=datetime.now(UTC) - timedelta(minutes=12)))
+    cockpit.open("/screen", css(ScreenIds.CANVAS))
+    banner = f"{css(ScreenIds.CANVAS)} .refresh-stale"
+    cockpit.wait_text(banner, lambda t: "分钟未刷新" in t, "the stale banner")
+    top, width, height, size = cockpit.driver.execute_script(
+        "const e = document.querySelector(arguments[0]); const r = e.getBoundingClientRect();"
+        "return [r.top, r.width, r.height, parseFloat(getComputedStyle(e).fontSize)];",
+        banner,
+    )
+    # Across the middle of the 1920x1080 canvas, in type readable from the back of the room.
+    assert width > 1400 and top < 540 < top + height and size >= 56
+    cockpit.check()
