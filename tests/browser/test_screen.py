@@ -105,6 +105,12 @@ def test_screen_counts_a_new_petition_without_reloading(start_cockpit, city_copy
         f"受理诉求 stayed at {before}",
         timeout=15,
     )
+    # The figure rolled to its new value: its card is marked while it glows.
+    changed = cockpit.driver.execute_script(
+        "return Array.from(document.querySelectorAll('.screen-kpis .figure-changed .kpi-label'))"
+        ".map(e => e.textContent);"
+    )
+    assert RECEIVED in changed
     assert cockpit.driver.execute_script("return window.__sameDocument === true;"), "the page reloaded"
     cockpit.check()
 
