@@ -101,6 +101,22 @@ def test_the_map_draws_one_polygon_per_region_keyed_by_code():
     assert maps.colour_bar(fig).tickformat == ".0%"
 
 
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_a_share_over_a_handful_of_petitions_is_grey_not_red(theme):
+    """One late petition of one is 0%: no signal. Under 5 decided the region
+    is grey, its hover says why, and the map says what grey means."""
+    regions = regions_frame()
+    metrics = metrics_frame(regions, shares=(0.95, 0.0, math.nan))
+    metrics.loc[1, ["received", "closed_within", "late", "in_progress"]] = [2, 0, 1, 1]
+    fig = figures.region_map(regions, metrics, "share_5d", theme)
+    assert maps.values(fig) == dict(zip(regions["code"], [0.95, None, None], strict=True))
+    _template, data = maps.hover(fig, regions["code"][1])
+    assert data[2] == "样本不足（1 件有结果）"
+    assert "样本不足" in fig.layout.annotations[0].text
+    # Counting metrics colour it as before: the rule is about the share.
+    assert maps.values(figures.region_map(regions, metrics, "received", theme))[regions["code"][1]] == 2
+
+
 def test_the_map_is_svg_with_no_base_map_and_nothing_fetched():
     regions = regions_frame()
     fig = figures.region_map(regions, metrics_frame(regions), "share_5d", "dark")

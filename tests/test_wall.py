@@ -96,3 +96,18 @@ def test_a_share_of_a_handful_is_not_coloured():
     assert "仅 4 件有结果，样本不足" in text(window)
     cards = [n["props"]["className"] for n in walk(window) if "kpi-card" in str(n["props"].get("className"))]
     assert "kpi-card kpi-neutral" in cards and "kpi-card kpi-bad" not in cards
+
+
+def test_an_analytics_list_leads_with_the_lowest_share_it_can_judge():
+    from cockpit.pages.screen.analytics import share_rows
+
+    df = pd.DataFrame(
+        [("甲镇", 2, 0.0), ("乙镇", 20, 0.8), ("丙镇", 10, 0.5), ("丁镇", 40, 0.975)],
+        columns=["child_name", "asked", "answered_share"],
+    )
+    assert share_rows(df, "answered_share", "asked", "{} 件") == [
+        ("丙镇", "10 件", "50.0%", "bad"),
+        ("乙镇", "20 件", "80.0%", "warn"),
+        ("丁镇", "40 件", "97.5%", "good"),
+        ("甲镇", "2 件", "样本不足", "none"),  # 0 of 2 answered: no signal, not first
+    ]

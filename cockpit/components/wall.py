@@ -202,3 +202,26 @@ def today_strip(counts: dict[str, int]) -> list[html.Div]:
         for key, label in (("received", "受理"), ("raised", "新预警"), ("disposed", "处置预警"))
     ]
     return [html.Div("今日", className="today-caption"), *figures]
+
+
+def wall_list(rows: list[tuple[str, str, str, str]], empty: str) -> html.Div | HtmlBlock:
+    """A panel's list at wall size: rows of (name, detail, value, tone),
+    the tone one of good / warn / bad / none."""
+    if not rows:
+        return html.Div(empty, className="list-empty")
+    items = [
+        tag(
+            "div",
+            tag("span", name, class_="wall-name"),
+            tag("span", detail, class_="wall-detail"),
+            tag("span", value, class_=f"wall-value tone-{tone}"),
+            class_="wall-row",
+        )
+        for name, detail, value, tone in rows
+    ]
+    return HtmlBlock(tag("div", items, class_="wall-list"))
+
+
+def share_row_tone(share: float) -> str:
+    """The tone of a share in a wall list (none without one)."""
+    return "none" if pd.isna(share) else share_tone(share).replace("neutral", "none")

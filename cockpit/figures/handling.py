@@ -34,6 +34,8 @@ def handling_distribution_bar(df: pd.DataFrame, theme: str | Theme = "light") ->
         return empty_figure(t)
     total = int(df["count"].sum())
     shares = [f"{c / total * 100:.1f}%" for c in df["count"]]
+    if t.dark:  # the wall's narrow panel: lying bars, so the labels read level, not turned
+        return _lying_bars(df, t, shares)
     bar = {
         "type": "bar",
         "x": values(df["label"]),
@@ -52,5 +54,36 @@ def handling_distribution_bar(df: pd.DataFrame, theme: str | Theme = "light") ->
         xaxis=axis(t, showgrid=False, type="category", tickfont={"color": t.text, "size": t.font_size - 3}),
         yaxis=axis(t, showticklabels=False, showgrid=True, rangemode="tozero"),
         bargap=0.3,
+    )
+    return figure([bar], layout)
+
+
+def _lying_bars(df: pd.DataFrame, t: Theme, shares: list[str]) -> go.Figure:
+    """The distribution as horizontal bars, the first bucket on top."""
+    bar = {
+        "type": "bar",
+        "orientation": "h",
+        "y": values(df["label"]),
+        "x": values(df["count"]),
+        "text": [str(c) for c in df["count"]],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "textfont": {"color": t.text, "size": t.font_size - 2},
+        "marker": {"color": [_bucket_colour(t, b) for b in df["bucket"]], "line": {"width": 0}},
+        "customdata": shares,
+        "hovertemplate": "%{y}：%{x} 件（%{customdata}）<extra></extra>",
+    }
+    layout = base_layout(
+        t,
+        margin={"l": 10, "r": 40, "t": 6, "b": 6},
+        yaxis=axis(
+            t,
+            showgrid=False,
+            type="category",
+            autorange="reversed",
+            tickfont={"color": t.text, "size": t.font_size - 3},
+        ),
+        xaxis=axis(t, showticklabels=False, showgrid=False, rangemode="tozero"),
+        bargap=0.25,
     )
     return figure([bar], layout)

@@ -21,10 +21,19 @@ class MapMetric:
     label: str
     higher_is_better: bool
     is_share: bool = False
+    # The columns whose sum is the share's denominator: fewer than
+    # MIN_SHARE_SAMPLE and the region is grey, 样本不足 (docs/metrics.md).
+    sample_columns: tuple[str, ...] = ()
 
 
 MAP_METRICS = {
-    "share_5d": MapMetric("share_5d", "5日办结率", higher_is_better=True, is_share=True),
+    "share_5d": MapMetric(
+        "share_5d",
+        "5日办结率",
+        higher_is_better=True,
+        is_share=True,
+        sample_columns=("closed_within", "late"),
+    ),
     "received": MapMetric("received", "受理诉求", higher_is_better=False),
     "open_backlog": MapMetric("open", "未办结诉求", higher_is_better=False),
     "median_hours": MapMetric("median_hours", "办理时长中位数（小时）", higher_is_better=False),
@@ -130,8 +139,12 @@ def region_map(
         start=pd.Series(0, index=df.index),
     )
     small = decided < MIN_SHARE_SAMPLE
-    if spec.is_share:
-        has_value &= ~small
+    if spec.sample_columns:
+        sample = sum(
+            (df.get(c, pd.Series(0, index=df.index)).fillna(0).astype(int) for c in spec.sample_columns),
+            start=pd.Series(0, index=df.index),
+        )
+        has_value &= sample >= MIN_SHARE_SAMPLE
     share_texts = [
         f"样本不足（{n} 件有结果）" if few else _fmt_share(v)
         for v, n, few in zip(
@@ -278,7 +291,7 @@ def region_map(
         dragmode=False,
         clickmode="event",
     )
-    if spec.is_share and bool((small & df["code"].notna()).any()):
+    if spec.sample_columns and bool((values.notna() & ~has_value).any()):
         layout["annotations"] = [
             {
                 "text": "灰色：<br>样本不足",

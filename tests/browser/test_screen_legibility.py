@@ -115,7 +115,7 @@ for (let node = walker.nextNode(); node; node = walker.nextNode()) {
   }
   let kind = 'text';
   if (el.closest('.panel-title')) kind = 'title';
-  else if (el.closest('.kpi-value')) kind = 'figure';
+  else if (el.closest('.kpi-group .kpi-value')) kind = 'figure';  // the headline figures
   else if (el.closest('.scattergeo')) kind = 'map-label';
   found.push({text: text.slice(0, 40), size: parseFloat(s.fontSize), contrast: Math.round(ratio * 100) / 100,
               kind, halo: !!halo});
@@ -188,4 +188,16 @@ def test_a_town_officers_and_an_inspectors_screens_are_legible(start_cockpit, sa
     cockpit = start_cockpit(sample_city, user=user)
     open_wall(cockpit, urls.SCREEN)
     assert_legible(measure(cockpit), user)
+    cockpit.check()
+
+
+@pytest.mark.parametrize(
+    "panels",
+    [("handling", "escalation", "overdue", "repeated"), ("disclosure", "queries", "satisfaction", "links")],
+    ids=",".join,
+)
+def test_every_panel_the_setting_offers_is_legible(start_cockpit, sample_city, panels):
+    cockpit = start_cockpit(sample_city, screen_panels=panels)
+    open_wall(cockpit, urls.SCREEN)
+    assert_legible(measure(cockpit), ",".join(panels))
     cockpit.check()

@@ -17,25 +17,11 @@ from dash import dcc, html
 from sqlalchemy import Connection
 
 from cockpit import figures
-from cockpit.components.format import fmt_int, fmt_share
-from cockpit.components.kpi import kpi_card
 from cockpit.components.wall import wall_ranking, wall_red_list
-from cockpit.figures.disclosure import compliance_bar, queries_bar
-from cockpit.figures.escalation import escalation_sankey, satisfaction_bar
-from cockpit.figures.recurrence import overdue_by_owner_bar, rising_categories_bar
 from cockpit.ids import ScreenIds
-from cockpit.timewindow import Window, preset_window
-from queries import (
-    disclosure,
-    escalation,
-    links,
-    overdue,
-    petitions,
-    public_queries,
-    recurrence,
-    satisfaction,
-    warnings,
-)
+from cockpit.pages.screen import analytics
+from cockpit.timewindow import Window
+from queries import petitions, warnings
 from queries.regions import Region
 from queries.scope import Scope
 
@@ -144,116 +130,17 @@ def _red(data: ScreenData):
     return html.Div(wall_red_list(df), id=ScreenIds.RED_LIST)
 
 
-SCREEN_ROWS = 6  # bars a panel can show legibly at wall distance
-
-
-def worst(df: pd.DataFrame, share: str, rows: int = SCREEN_ROWS) -> pd.DataFrame:
-    """The ``rows`` regions with the lowest ``share`` (those without one
-    last), in that order: what a wall screen should point at."""
-    return df.sort_values(share, na_position="last", kind="stable").head(rows)
-
-
-def _graph(key: str, figure) -> dcc.Graph:
-    return chart(f"{ScreenIds.PANEL_GRAPH}-{key}", figure)
-
-
-def _escalation(data: ScreenData):
-    flow = escalation.escalation_flow(data.conn, data.scope, data.window)
-    levels = escalation.escalation_levels(data.conn, data.scope, data.window, data.now)
-    return _graph("escalation", escalation_sankey(flow, levels, THEME))
-
-
-def _escalation_title(data: ScreenData) -> str:
-    s = escalation.escalation_summary(data.conn, data.scope, data.window).iloc[0]
-    return f"诉求流转 · 村级办结率 {fmt_share(s.village_solved_share)}"
-
-
-def _overdue(data: ScreenData):
-    owners = overdue.overdue_by_owner(data.conn, data.scope, data.now)
-    return _graph("overdue", overdue_by_owner_bar(owners, THEME, top=8))
-
-
-def _overdue_title(data: ScreenData) -> str:
-    counts = overdue.overdue_counts(data.conn, data.scope, data.now).iloc[0]
-    return f"超期诉求 {fmt_int(counts.overdue)} 件 · 按承办单位"
-
-
-def _repeated(data: ScreenData):
-    rising = recurrence.rising_categories(data.conn, data.scope, data.now)
-    return _graph("repeated", rising_categories_bar(rising, THEME, top=8))
-
-
-def _repeated_title(data: ScreenData) -> str:
-    count = recurrence.repeated_problem_count(data.conn, data.scope, data.now).iloc[0]
-    return f"问题类别环比 · 重复反映 {fmt_int(count.problems)} 个"
-
-
-def _disclosure_window(data: ScreenData) -> Window:
-    """Disclosure items fall due quarterly: the screen counts this year's."""
-    return preset_window("year", data.now)
-
-
-def _disclosure(data: ScreenData):
-    df = disclosure.disclosure_compliance(data.conn, data.scope, _disclosure_window(data), data.now)
-    return _graph("disclosure", compliance_bar(worst(df, "on_time_share"), THEME))
-
-
-def _disclosure_title(data: ScreenData) -> str:
-    s = disclosure.disclosure_summary(data.conn, data.scope, _disclosure_window(data), data.now).iloc[0]
-    return f"三务公开按时率 {fmt_share(s.on_time_share)} · 最低{SCREEN_ROWS}个"
-
-
-def _queries(data: ScreenData):
-    df = public_queries.public_queries_by_child(data.conn, data.scope, data.window, data.now)
-    return _graph("queries", queries_bar(worst(df, "answered_share"), THEME))
-
-
-def _queries_title(data: ScreenData) -> str:
-    s = public_queries.public_query_summary(data.conn, data.scope, data.window, data.now).iloc[0]
-    return f"公开质询 {fmt_int(s.asked)} 件 · 答复率 {fmt_share(s.answered_share)} · 最低{SCREEN_ROWS}个"
-
-
-def _satisfaction(data: ScreenData):
-    df = satisfaction.satisfaction_by_child(data.conn, data.scope, data.window)
-    return _graph("satisfaction", satisfaction_bar(worst(df, "satisfaction_rate", 4), THEME))
-
-
-def _satisfaction_title(data: ScreenData) -> str:
-    s = satisfaction.satisfaction_summary(data.conn, data.scope, data.window).iloc[0]
-    return f"群众满意率 {fmt_share(s.satisfaction_rate)} · 最低4个"
-
-
-def _links(data: ScreenData):
-    s = links.link_summary(data.conn, data.scope, data.window).iloc[0]
-    return html.Div(
-        [
-            kpi_card("有群众反映的预警", fmt_int(s.linked_warnings), "条", "优先处置"),
-            kpi_card("关联的诉求", fmt_int(s.linked_petitions), "件"),
-            kpi_card(
-                "点名反映",
-                fmt_int(s.named_links),
-                "对",
-                "提到预警涉及的人或项目",
-                "bad" if s.named_links else "neutral",
-            ),
-            kpi_card("同类事项", fmt_int(s.topic_links), "对", f"同村同类 {links.LINK_DAYS} 天内"),
-        ],
-        className="screen-kpis screen-link-kpis",
-        id=f"{ScreenIds.PANEL_GRAPH}-links",
-    )
-
-
 PANELS: dict[str, ScreenPanel] = {
     "categories": ScreenPanel(lambda d: f"高频问题 TOP{TOP_CATEGORIES}", _categories),
     "handling": ScreenPanel(lambda d: "办理时长分布", _handling),
     "trend": ScreenPanel(lambda d: "5日办结率趋势", _trend),
     "ranking": ScreenPanel(_ranking_title, _ranking),
     "red": ScreenPanel(lambda d: "最新红色预警", _red, NOW),
-    "escalation": ScreenPanel(_escalation_title, _escalation),
-    "overdue": ScreenPanel(_overdue_title, _overdue, NOW),
-    "repeated": ScreenPanel(_repeated_title, _repeated, WEEK),
-    "disclosure": ScreenPanel(_disclosure_title, _disclosure, YEAR),
-    "queries": ScreenPanel(_queries_title, _queries),
-    "satisfaction": ScreenPanel(_satisfaction_title, _satisfaction),
-    "links": ScreenPanel(lambda d: "诉求与预警关联", _links),
+    "escalation": ScreenPanel(analytics.escalation_title, analytics.escalation_panel),
+    "overdue": ScreenPanel(analytics.overdue_title, analytics.overdue_panel, NOW),
+    "repeated": ScreenPanel(analytics.repeated_title, analytics.repeated_panel, WEEK),
+    "disclosure": ScreenPanel(analytics.disclosure_title, analytics.disclosure_panel, YEAR),
+    "queries": ScreenPanel(analytics.queries_title, analytics.queries_panel),
+    "satisfaction": ScreenPanel(analytics.satisfaction_title, analytics.satisfaction_panel),
+    "links": ScreenPanel(lambda d: "诉求与预警关联", analytics.links_panel),
 }
