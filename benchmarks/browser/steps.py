@@ -20,12 +20,15 @@ from selenium.webdriver.common.by import By
 from benchmarks.browser import chrome
 from benchmarks.browser.measure import Recorder, Sample
 from benchmarks.browser.settle import Target
+from cockpit.ids import ScreenIds
+from cockpit.pages.screen.panels import SLOT_IDS
 
 SCREEN = Target(
     selectors=(
-        "#screen-kpis > *",
-        "#screen-map .js-plotly-plot",
-        *(f"#screen-slot-{n} > *" for n in range(1, 6)),
+        f"#{ScreenIds.KPIS} > *",
+        f"#{ScreenIds.MAP} .js-plotly-plot",
+        *(f"#{slot} > *" for slot in SLOT_IDS),
+        f"#{ScreenIds.TICKER} > *",
     )
 )
 REGION = ("h1.region-title", "#region-kpis > *", "#region-ranking a", "#region-red-list > *")
