@@ -14,6 +14,7 @@ from cockpit.importer import import_file
 from cockpit.rules.engine import evaluate
 from cockpit.store.history import history_until, mark_history
 from cockpit.store.schema import petitions, warnings
+from cockpit.timewindow import TZ
 from tests import fixture_city
 from tests.fixture_city import V1
 from tests.test_import import HEADER, MAPPING, _mapping
@@ -88,3 +89,56 @@ def test_the_history_marker_only_moves_forward(store):
         later = NOW + timedelta(hours=1)
         assert mark_history(conn, later) == later
         assert history_until(conn) == later
+
+
+PAID_PAYMENTS = """\
+target: payments
+region: {path: [镇, 村]}
+columns:
+  external_id: 单号
+  applicant: 申请人
+  payee: 收款人
+  amount: 金额
+  purpose: 用途
+  applied_at: 申请时间
+  paid_at: 付款时间
+"""
+
+
+@pytest.mark.parametrize("history", [True, False])
+def test_history_of_business_records_raises_nothing_for_payments_long_paid(store, tmp_path, history):
+    """Ten payments paid in 2024 with no approval on record (FUN-01, 先付款后
+    审批 and 无审批 alike): as history they are facts, not live warnings; a
+    payment paid after the import is judged as ever."""
+    path = tmp_path / "payments.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["单号", "镇", "村", "申请人", "收款人", "金额", "用途", "申请时间", "付款时间"])
+        for i in range(10):
+            day = f"2024-03-{1 + i:02d} 09:00:00"
+            writer.writerow([f"HP{i}", "甲镇", "一村", "王会计", "某工程队", "20000", "修路", day, day])
+    summary = import_file(store, path, _mapping(tmp_path, PAID_PAYMENTS), now=NOW, history=history)
+    assert summary.committed and summary.inserted == 10
+    with store.begin() as conn:
+        evaluate(conn, NOW)
+        warned = set(
+            conn.execute(select(warnings.c.subject_id).where(warnings.c.subject_type == "payment")).scalars()
+        ) - {f"S{n}" for n in range(1, 8)}  # the fixture's own warnings
+    assert warned == (set() if history else {f"HP{i}" for i in range(10)})
+
+    # A payment paid after the history import: a live matter, warned about.
+    later = tmp_path / "later.csv"
+    paid = NOW + timedelta(days=1)
+    stamp = paid.astimezone(TZ).strftime("%Y-%m-%d %H:%M:%S")
+    later.write_text(
+        "单号,镇,村,申请人,收款人,金额,用途,申请时间,付款时间\n"
+        f"NP1,甲镇,一村,王会计,某工程队,20000,修路,{stamp},{stamp}\n",
+        encoding="utf-8",
+    )
+    assert import_file(store, later, _mapping(tmp_path, PAID_PAYMENTS), now=paid).committed
+    with store.begin() as conn:
+        evaluate(conn, paid + timedelta(hours=1))
+        warned = set(
+            conn.execute(select(warnings.c.subject_id).where(warnings.c.subject_type == "payment")).scalars()
+        )
+    assert "NP1" in warned

@@ -41,8 +41,8 @@ from sqlalchemy import Connection, func, insert, select, update
 from cockpit.rules.catalogue import Rule, load_catalogue
 from cockpit.rules.checks import CHECKS, Hit, chunks
 from cockpit.store.factories import build_warning, write_warnings
-from cockpit.store.history import history_until
-from cockpit.store.schema import petitions, regions, rule_state, warnings
+from cockpit.store.history import history_until, over_by
+from cockpit.store.schema import regions, rule_state, warnings
 from cockpit.timewindow import TZ, Window
 
 SYSTEM = "预警系统"
@@ -71,22 +71,16 @@ class RuleRun:
 
 
 def _not_history(conn: Connection, hits: list[Hit], history: datetime | None) -> list[Hit]:
-    """``hits`` less those about a petition closed by the last history
-    import (cockpit.store.history): a matter over before the cockpit knew
-    of it raises no live warning."""
-    if history is None:
+    """``hits`` less those about a matter over by the last history import
+    (cockpit.store.history: a petition closed, a payment paid, …): a matter
+    over before the cockpit knew of it raises no live warning."""
+    if history is None or not hits:
         return hits
-    ids = sorted({h.subject_id for h in hits if h.subject_type == "petition"})
-    over = set()
-    for chunk in chunks(ids):
-        over.update(
-            conn.execute(
-                select(petitions.c.external_id).where(
-                    petitions.c.external_id.in_(chunk), petitions.c.closed_at <= history
-                )
-            ).scalars()
-        )
-    return [h for h in hits if not (h.subject_type == "petition" and h.subject_id in over)]
+    by_type: dict[str, set[str]] = {}
+    for hit in hits:
+        by_type.setdefault(hit.subject_type, set()).add(hit.subject_id)
+    over = {(kind, i) for kind, ids in by_type.items() for i in over_by(conn, kind, ids, history)}
+    return [h for h in hits if (h.subject_type, h.subject_id) not in over]
 
 
 def warning_key(rule_code: str, subject_type: str, subject_id: str) -> str:
