@@ -12,7 +12,7 @@ import pandas as pd
 from dash import html
 
 from cockpit.components.format import DASH, fmt_duration, fmt_hours, fmt_int, fmt_share, fmt_time, is_estimate
-from cockpit.components.kpi import share_tone
+from cockpit.components.kpi import kpi_card, share_tone
 from cockpit.components.lists import marquee
 from cockpit.components.markup import HtmlBlock, Markup, tag
 from cockpit.lifecycle import MIN_SHARE_SAMPLE
@@ -20,20 +20,6 @@ from cockpit.rules.catalogue import load_catalogue
 from queries.kpis import Kpis
 
 TICKER_SECONDS_PER_ITEM = 6  # how long the ticker takes to move one item past
-
-
-def _card(label: str, value: str, unit: str, sub: str, tone: str = "neutral") -> html.Div:
-    return html.Div(
-        [
-            html.Div(label, className="kpi-label"),
-            html.Div(
-                [html.Span(value, className="kpi-value"), html.Span(unit, className="kpi-unit")],
-                className="kpi-figure",
-            ),
-            html.Div(sub, className="kpi-sub"),
-        ],
-        className=f"kpi-card kpi-{tone}",
-    )
 
 
 def _group(caption: str, cards: list[html.Div], name: str) -> html.Div:
@@ -54,23 +40,23 @@ def wall_kpis(k: Kpis, window_caption: str) -> list[html.Div]:
     bound = k.median_bound_hours
     timing_sub = f"误差 ≤ {fmt_duration(bound)}" if is_estimate(bound) and math.isfinite(bound) else ""
     counted = [
-        _card("受理诉求", fmt_int(k.received), "件", f"今日新增 {k.received_today:,}"),
-        _card(
+        kpi_card("受理诉求", fmt_int(k.received), "件", f"今日新增 {k.received_today:,}"),
+        kpi_card(
             "5日办结率",
             share.rstrip("%"),
             "%" if share != DASH else "",
             share_sub,
             "neutral" if few else share_tone(k.share),
         ),
-        _card("办理时长中位数", hours, hours_unit, timing_sub or f"已办结 {k.closed:,} 件"),
-        _card("已处置预警", fmt_int(k.green), "条", "绿色，期内处置", "green"),
+        kpi_card("办理时长中位数", hours, hours_unit, timing_sub or f"已办结 {k.closed:,} 件"),
+        kpi_card("已处置预警", fmt_int(k.green), "条", "绿色，期内处置", "green"),
     ]
     now = [
-        _card(
+        kpi_card(
             "未办结诉求", fmt_int(k.open), "件", f"其中超期 {k.overdue:,}", "bad" if k.overdue else "neutral"
         ),
-        _card("红色预警", fmt_int(k.red), "条", "新预警待处置", "red"),
-        _card("黄色预警", fmt_int(k.yellow), "条", "处置中", "yellow"),
+        kpi_card("红色预警", fmt_int(k.red), "条", "新预警待处置", "red"),
+        kpi_card("黄色预警", fmt_int(k.yellow), "条", "处置中", "yellow"),
     ]
     return [_group(window_caption, counted, "window"), _group("当前状态", now, "now")]
 

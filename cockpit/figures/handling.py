@@ -34,56 +34,33 @@ def handling_distribution_bar(df: pd.DataFrame, theme: str | Theme = "light") ->
         return empty_figure(t)
     total = int(df["count"].sum())
     shares = [f"{c / total * 100:.1f}%" for c in df["count"]]
-    if t.dark:  # the wall's narrow panel: lying bars, so the labels read level, not turned
-        return _lying_bars(df, t, shares)
+    # On the wall's narrow panel the bars lie down, so their labels read level.
+    lying = t.dark
+    labels, counts = values(df["label"]), values(df["count"])
     bar = {
         "type": "bar",
-        "x": values(df["label"]),
-        "y": values(df["count"]),
+        "orientation": "h" if lying else "v",
+        "x": counts if lying else labels,
+        "y": labels if lying else counts,
         "text": [str(c) for c in df["count"]],
         "textposition": "outside",
         "cliponaxis": False,
         "textfont": {"color": t.text, "size": t.font_size - 2},
         "marker": {"color": [_bucket_colour(t, b) for b in df["bucket"]], "line": {"width": 0}},
         "customdata": shares,
-        "hovertemplate": "%{x}：%{y} 件（%{customdata}）<extra></extra>",
+        "hovertemplate": ("%{y}：%{x}" if lying else "%{x}：%{y}") + " 件（%{customdata}）<extra></extra>",
     }
-    layout = base_layout(
-        t,
-        margin={"l": 10, "r": 10, "t": 28, "b": 6},
-        xaxis=axis(t, showgrid=False, type="category", tickfont={"color": t.text, "size": t.font_size - 3}),
-        yaxis=axis(t, showticklabels=False, showgrid=True, rangemode="tozero"),
-        bargap=0.3,
+    category_axis = axis(
+        t, showgrid=False, type="category", tickfont={"color": t.text, "size": t.font_size - 3}
     )
-    return figure([bar], layout)
-
-
-def _lying_bars(df: pd.DataFrame, t: Theme, shares: list[str]) -> go.Figure:
-    """The distribution as horizontal bars, the first bucket on top."""
-    bar = {
-        "type": "bar",
-        "orientation": "h",
-        "y": values(df["label"]),
-        "x": values(df["count"]),
-        "text": [str(c) for c in df["count"]],
-        "textposition": "outside",
-        "cliponaxis": False,
-        "textfont": {"color": t.text, "size": t.font_size - 2},
-        "marker": {"color": [_bucket_colour(t, b) for b in df["bucket"]], "line": {"width": 0}},
-        "customdata": shares,
-        "hovertemplate": "%{y}：%{x} 件（%{customdata}）<extra></extra>",
-    }
+    count_axis = axis(t, showticklabels=False, showgrid=not lying, rangemode="tozero")
+    if lying:
+        category_axis["autorange"] = "reversed"  # the first bucket on top
     layout = base_layout(
         t,
-        margin={"l": 10, "r": 40, "t": 6, "b": 6},
-        yaxis=axis(
-            t,
-            showgrid=False,
-            type="category",
-            autorange="reversed",
-            tickfont={"color": t.text, "size": t.font_size - 3},
-        ),
-        xaxis=axis(t, showticklabels=False, showgrid=False, rangemode="tozero"),
-        bargap=0.25,
+        margin={"l": 10, "r": 40, "t": 6, "b": 6} if lying else {"l": 10, "r": 10, "t": 28, "b": 6},
+        xaxis=count_axis if lying else category_axis,
+        yaxis=category_axis if lying else count_axis,
+        bargap=0.25 if lying else 0.3,
     )
     return figure([bar], layout)
