@@ -9,7 +9,7 @@ from cockpit import pages
 from cockpit.auth.errors import install_error_handlers
 from cockpit.auth.web import install_web_layer
 from cockpit.context import CockpitContext, install
-from cockpit.delivery import install_delivery
+from cockpit.delivery import install_delivery, serialize_dash_setup
 from cockpit.downloads import install_download_routes
 from cockpit.http_status import install_status_hook
 from cockpit.outage import install_outage_handler
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     # First: Flask runs after-request hooks last-registered first, and the
     # compression must see the answer as the other hooks leave it.
     install_delivery(app.server)
+    serialize_dash_setup(app)
     install_web_layer(app)
     install_error_handlers(app)
     install_status_hook(app.server)

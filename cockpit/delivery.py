@@ -98,3 +98,27 @@ def install_delivery(server: flask.Flask) -> None:
             response.cache_control.max_age = YEAR
             response.cache_control.immutable = True
         return response
+
+
+def serialize_dash_setup(app) -> None:
+    """Make a worker's first requests wait until Dash has set itself up.
+
+    Dash sets itself up on its first request (a ``before_request`` hook,
+    ``Dash._setup_server``), but marks the work done before doing it: under
+    gunicorn's threads, the requests arriving meanwhile (a wall screen's
+    cold load asks for ten scripts at once) skip it and are answered 500
+    "dash is not a registered library" (plotly/dash#3971). A hook run before
+    Dash's does the setup under a lock, once, so the others wait for it;
+    Dash's own hook then finds it done."""
+    lock = threading.Lock()
+    ready = threading.Event()
+
+    def set_up_once() -> None:
+        if ready.is_set():
+            return
+        with lock:
+            if not ready.is_set():
+                app._setup_server()
+                ready.set()
+
+    app.server.before_request_funcs.setdefault(None, []).insert(0, set_up_once)

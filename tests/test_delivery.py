@@ -52,3 +52,35 @@ def test_callback_answers_are_compressed_and_pages_are_not(store):  # noqa: F811
     assert layout.headers["Content-Encoding"] == "gzip"
     assert "no-store" in layout.headers["Cache-Control"]
     assert json.loads(gzip.decompress(layout.data))["type"] == "Div"
+
+
+def test_a_fresh_worker_serves_dash_code_to_requests_that_arrive_together(store):  # noqa: F811
+    """A worker's first requests arrive together (a wall screen's cold load
+    asks for ten scripts at once). Dash fills its registry of scripts on its
+    first request but marks the work done before doing it, so requests in
+    that gap answered 500 "dash is not a registered library" (seen once in
+    the browser benchmark; plotly/dash#3971). They must wait for it."""
+    import threading
+
+    warm = make_app(store).server.test_client()
+    log_in(warm)
+    url = core_components_url(warm)
+    cookie = warm.get_cookie("cockpit_session")
+    statuses: list[int] = []
+    for _ in range(3):  # three fresh workers
+        server = make_app(store).server
+        clients = [server.test_client() for _ in range(24)]
+        for client in clients:
+            client.set_cookie("cockpit_session", cookie.value)
+        start = threading.Barrier(len(clients))
+
+        def fetch(client, start: threading.Barrier) -> None:
+            start.wait()
+            statuses.append(client.get(url, headers=GZIP).status_code)
+
+        threads = [threading.Thread(target=fetch, args=(c, start)) for c in clients]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert statuses == [200] * 72
