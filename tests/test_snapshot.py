@@ -481,6 +481,38 @@ def test_medians_of_whole_days_are_exact_from_the_histogram(engine, monkeypatch)
             assert np.allclose(children["median_hours"], raw_children["median_hours"], equal_nan=True)
 
 
+def test_ten_years_of_dates_only_give_the_exact_median_and_p90(engine, monkeypatch):
+    """A generated ten-year, day-resolution history (received and closed on
+    local midnights, 2016-12 to 2026-11, durations up to four years): the
+    median and 90th percentile from the snapshot's histogram equal numpy's,
+    computed here from the durations themselves, not by the cockpit."""
+    rng = random.Random(18)
+    first = fc.local(12, 1) - timedelta(days=3652)
+    spans = []
+    for i in range(600):
+        received = first + timedelta(days=rng.randrange(0, 3640))
+        days = min(int(rng.lognormvariate(math.log(7), 1.3)), 1460)
+        spans.append((fc.V1 if i % 2 else fc.V4, received, timedelta(days=days)))
+    now = fc.local(12, 1) + timedelta(days=1500)
+    _closed_from_the_histogram(engine, monkeypatch, "T", spans, now)
+    decade = custom_window(date(2016, 11, 1), date(2026, 11, 30), now=now)
+    with engine.connect() as conn:
+        got = pq.handling_time_summary(conn, Scope(fc.CITY), decade).iloc[0]
+        rows = conn.execute(
+            select(petitions.c.received_at, petitions.c.closed_at).where(
+                petitions.c.closed_at.is_not(None),
+                petitions.c.received_at >= decade.start,
+                petitions.c.received_at < decade.end,
+            )
+        ).all()
+    # The generated 600 and the fixture's own closed petitions, in plain Python.
+    hours = np.array([(closed - received).total_seconds() / 3600 for received, closed in rows])
+    assert got["closed"] == len(hours) > 600
+    assert got["median_bound_hours"] == 0 and got["p90_bound_hours"] == 0
+    assert math.isclose(got["median_hours"], float(np.percentile(hours, 50)), abs_tol=1e-6)
+    assert math.isclose(got["p90_hours"], float(np.percentile(hours, 90)), abs_tol=1e-6)
+
+
 def _villages_under(code: str) -> list[str]:
     parents = {c: parent for c, _n, _l, parent in fc.REGIONS}
     villages = [c for c, _n, level, _p in fc.REGIONS if level == "village"]
